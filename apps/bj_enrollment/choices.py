@@ -1,0 +1,100 @@
+"""Every enumerated value of the domain, in one place (glossary names in code, Chinese in the UI)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PRIMARY = "primary", _("Primary school")
+    JUNIOR = "junior", _("Junior high school")
+
+
+class Ownership(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    PRIVATE = "private", _("Private")
+
+
+class StreetKind(models.TextChoices):
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    TOWN = "town", _("Town")
+    AREA = "area", _("Area")
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident identity card")
+    HK_MACAO_PERMIT = "hk_macao_permit", _("Hong Kong/Macao residence permit")
+    TAIWAN_PERMIT = "taiwan_permit", _("Taiwan residence permit")
+    FOREIGN_PERMANENT = "foreign_permanent", _("Foreign permanent resident ID card")
+    PASSPORT = "passport", _("Passport")
+
+
+class HukouCategory(models.TextChoices):
+    LOCAL = "local", _("Beijing hukou")
+    NONLOCAL = "nonlocal", _("Non-Beijing hukou")
+
+
+class CategoryKind(models.TextChoices):
+    """R5/R6: which lists a special category belongs to."""
+
+    COUNTS_AS_LOCAL = "counts_as_local", _("Counts as Beijing hukou")
+    PRIORITY = "priority", _("Priority under equal conditions")
+    DISTRICT_HANDLED = "district_handled", _("Registered by the district")
+
+
+class Stage(models.TextChoices):
+    """R1: the dated stages of a campaign."""
+
+    REGISTRATION = "registration", _("Registration and information entry")
+    FIVE_CERTIFICATE_RESULTS = "five_certificate_results", _("Five-certificate review results")
+    SCHOOL_CHECK = "school_check", _("School preliminary check")
+    DISTRICT_CONFIRMATION = "district_confirmation", _("District confirmation")
+    RESULTS = "results", _("Results")
+    LOTTERY = "lottery", _("Lottery")
+    PRIVATE_APPLICATION = "private_application", _("Private-school application")
+
+
+class ApplicationState(models.TextChoices):
+    """Default states of an application (R14-R24); the workflow decides the moves between them."""
+
+    REGISTERED = "registered", _("Registered")
+    IDENTITY_CHECK = "identity_check", _("Identity check")
+    IDENTITY_FAILED = "identity_failed", _("Identity check failed")
+    FIVE_CERTIFICATE_REVIEW = "five_certificate_review", _("Five-certificate review")
+    FIVE_CERTIFICATE_REJECTED = "five_certificate_rejected", _("Five-certificate review rejected")
+    READY_TO_PRINT = "ready_to_print", _("Ready to print")
+    PRE_ADMITTED = "pre_admitted", _("Pre-admitted")
+    SCHOOL_REJECTED = "school_rejected", _("Rejected by the school")
+    CONFIRMED = "confirmed", _("Admission confirmed")
+    DISTRICT_REJECTED = "district_rejected", _("Rejected by the district")
+    CANCELLED = "cancelled", _("Cancelled")
+    VOID = "void", _("Void")
+
+    @classmethod
+    def ended(cls) -> tuple[str, ...]:
+        """States that release the child's ID number for a new registration (R33, R19)."""
+        return (cls.CANCELLED, cls.VOID)
+
+
+class Relationship(models.TextChoices):
+    FATHER = "father", _("Father")
+    MOTHER = "mother", _("Mother")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    OTHER_GUARDIAN = "other", _("Other guardian")
+
+
+class HousingType(models.TextChoices):
+    OWNED = "owned", _("Owned property")
+    RENTED = "rented", _("Rented")
+    PUBLIC_HOUSING = "public_housing", _("Public housing")
+    OTHER = "other", _("Other")
+
+
+class RegistryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    VERIFIED = "verified", _("Verified")
+    FAILED = "failed", _("Failed")

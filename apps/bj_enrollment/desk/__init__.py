@@ -1,0 +1,1 @@
+"""The generated back-office (Frappe's Desk): Django admin registrations with scope and masking."""

@@ -1,0 +1,57 @@
+from django.contrib.admin import RelatedFieldListFilter
+from unfold.admin import ModelAdmin
+from unfold.contrib.filters.admin import RelatedDropdownFilter
+from unfold.paginator import InfinitePaginator
+
+from apps.bj_enrollment.desk.export import export_xlsx
+from apps.bj_enrollment.scope import in_scope, restrict
+
+
+class ScopedAdmin(ModelAdmin):
+    """Every list, change page, search, autocomplete, filter, action and export goes through
+    `get_queryset`, and every object check through `in_scope`: one scope definition for both."""
+
+    actions = [export_xlsx]
+    export_columns: list[tuple[str, object]] = []  # (header, attribute or callable)
+
+    def get_queryset(self, request):
+        return restrict(super().get_queryset(request), request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (obj is None or in_scope(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or in_scope(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or in_scope(request.user, obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", restrict(db_field.related_model._default_manager.all(), request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", restrict(db_field.related_model._default_manager.all(), request.user))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class LargeTableAdmin(ScopedAdmin):
+    """Lists over hundreds of thousands of rows: no COUNT(*) on page views."""
+
+    paginator = InfinitePaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+
+class ScopedRelatedFilter(RelatedDropdownFilter):
+    """Offers only the related rows in the user's scope, without scanning the filtered table."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        related = restrict(field.related_model._default_manager.all(), request.user)
+        if ordering:
+            related = related.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in related]
+
+
+__all__ = ["LargeTableAdmin", "RelatedFieldListFilter", "ScopedAdmin", "ScopedRelatedFilter"]

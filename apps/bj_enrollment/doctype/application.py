@@ -1,0 +1,88 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
+
+
+class Application(models.Model):
+    """A child's registration in one campaign and one district: the form, its account and its state.
+
+    The database itself guarantees R9 and R3 (one live application per child and campaign, hence one
+    district) through `live_child`, and R13 (unique 8-digit form numbers).
+    """
+
+    campaign = models.ForeignKey(
+        "bj_enrollment.Campaign", models.PROTECT, related_name="applications", verbose_name=_("campaign")
+    )
+    child = models.ForeignKey("bj_enrollment.Child", models.PROTECT, related_name="applications", verbose_name=_("child"))
+    district = models.ForeignKey(
+        "bj_enrollment.District", models.PROTECT, related_name="applications", verbose_name=_("district")
+    )
+    school = models.ForeignKey(
+        "bj_enrollment.School", models.PROTECT, null=True, blank=True, related_name="applications",
+        verbose_name=_("school"),
+    )
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="application",
+        verbose_name=_("parent account"),
+    )
+    form_number = models.CharField(_("form number"), max_length=8, unique=True, editable=False)
+    verification_code = models.CharField(_("verification code"), max_length=6, editable=False)
+    state = models.CharField(
+        _("state"), max_length=32, choices=ApplicationState.choices, default=ApplicationState.REGISTERED
+    )
+    mobile = models.CharField(_("registered mobile"), max_length=20, db_index=True)
+    hukou_category = models.CharField(_("hukou category"), max_length=16, choices=HukouCategory.choices)
+    categories = models.ManyToManyField(
+        "bj_enrollment.Category", blank=True, related_name="applications", verbose_name=_("special categories")
+    )
+    residence_street = models.ForeignKey(
+        "bj_enrollment.Street", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("residence town or subdistrict"),
+    )
+    residence_address = models.CharField(_("residence address"), max_length=200, blank=True)
+    housing_type = models.CharField(_("housing type"), max_length=16, choices=HousingType.choices, blank=True)
+    single_guardian = models.BooleanField(_("single guardian"), default=False)
+    material_number = models.CharField(
+        _("study certificate material number"), max_length=32, blank=True,
+        help_text=_("Issued when the five-certificate review passes (R4, R20)."),
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    details_confirmed_at = models.DateTimeField(_("details confirmed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The child while the application is live, NULL once cancelled or void: a unique index over
+    # (campaign, live_child) is R9/R3 in the database, and a cancelled child may register again (R33).
+    live_child = models.GeneratedField(
+        expression=models.Case(
+            models.When(state__in=ApplicationState.ended(), then=models.Value(None)),
+            default=models.F("child_id"),
+        ),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+
+    history = HistoricalRecords(excluded_fields=["live_child", "updated_at"])
+
+    scope_paths = {"district": "district_id", "school": "school_id"}
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-registered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "live_child"], name="application_one_live_per_child"),
+            models.CheckConstraint(condition=models.Q(form_number__regex=r"^[0-9]{8}$"), name="application_form_number_8_digits"),
+        ]
+        indexes = [
+            models.Index(fields=["district", "state", "-registered_at"], name="app_district_state"),
+            models.Index(fields=["school", "state", "-registered_at"], name="app_school_state"),
+            models.Index(fields=["campaign", "state"], name="app_campaign_state"),
+            models.Index(fields=["-registered_at"], name="app_registered"),
+        ]
+
+    def __str__(self):
+        return self.form_number

@@ -1,0 +1,44 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.bj_enrollment.choices import Gender, IdType
+
+
+class Child(models.Model):
+    """The person being enrolled; one row per identity document, kept across campaigns and re-registrations."""
+
+    name = models.CharField(_("name"), max_length=64)
+    name_pinyin = models.CharField(_("pinyin"), max_length=160, blank=True, db_index=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number = models.CharField(_("ID number"), max_length=32)
+    nationality = models.CharField(_("nationality"), max_length=32, default="中国")
+    ethnicity = models.CharField(_("ethnicity"), max_length=16, blank=True)
+    hukou_province = models.CharField(_("hukou province"), max_length=32)
+    hukou_district = models.ForeignKey(
+        "bj_enrollment.District", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("hukou district"), help_text=_("Only for Beijing hukou."),
+    )
+    hukou_address = models.CharField(_("hukou address"), max_length=200, blank=True)
+    household_number = models.CharField(_("household number"), max_length=32, blank=True)
+
+    history = HistoricalRecords()
+
+    scope_paths = {"district": "applications__district_id", "school": "applications__school_id"}
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["name_pinyin"]
+        constraints = [models.UniqueConstraint(fields=["id_type", "id_number"], name="child_one_row_per_id")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        from apps.bj_enrollment.rules.names import pinyin_key
+
+        self.name_pinyin = pinyin_key(self.name)
+        super().save(*args, **kwargs)

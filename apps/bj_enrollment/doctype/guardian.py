@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.bj_enrollment.choices import IdType, Relationship
+
+
+class Guardian(models.Model):
+    """Guardian 1 (who owns the account) or guardian 2 of an application (R15)."""
+
+    application = models.ForeignKey(
+        "bj_enrollment.Application", models.CASCADE, related_name="guardians", verbose_name=_("application")
+    )
+    position = models.PositiveSmallIntegerField(_("guardian"), choices=[(1, _("Guardian 1")), (2, _("Guardian 2"))])
+    name = models.CharField(_("name"), max_length=64)
+    relationship = models.CharField(_("relationship"), max_length=16, choices=Relationship.choices, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=32, default="中国")
+    hukou_place = models.CharField(_("hukou place"), max_length=100, blank=True)
+    id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number = models.CharField(_("ID number"), max_length=32, blank=True)
+    education = models.CharField(_("education"), max_length=32, blank=True)
+    phone = models.CharField(_("mobile"), max_length=20)
+    work_type = models.CharField(_("work type"), max_length=32, blank=True)
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+    employer_district = models.CharField(_("employer's district"), max_length=32, blank=True)
+    residence_permit_number = models.CharField(_("residence permit number"), max_length=32, blank=True)
+    residence_permit_since = models.DateField(_("residence permit held since"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    scope_paths = {"district": "application__district_id", "school": "application__school_id"}
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "position"], name="guardian_one_per_position"),
+            models.CheckConstraint(condition=models.Q(position__in=[1, 2]), name="guardian_position_1_or_2"),
+        ]
+
+    def __str__(self):
+        return self.name

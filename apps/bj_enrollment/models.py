@@ -1,0 +1,18 @@
+"""Django's entry point to the DocTypes; each lives in its own module under doctype/."""
+
+from apps.bj_enrollment.doctype.application import Application
+from apps.bj_enrollment.doctype.campaign import Campaign, CampaignWindow
+from apps.bj_enrollment.doctype.category import Category
+from apps.bj_enrollment.doctype.child import Child
+from apps.bj_enrollment.doctype.district import District
+from apps.bj_enrollment.doctype.guardian import Guardian
+from apps.bj_enrollment.doctype.property import Property
+from apps.bj_enrollment.doctype.school import School
+from apps.bj_enrollment.doctype.service_zone import ServiceZone
+from apps.bj_enrollment.doctype.staff_scope import StaffScope
+from apps.bj_enrollment.doctype.street import Street
+
+__all__ = [
+    "Application", "Campaign", "CampaignWindow", "Category", "Child", "District", "Guardian",
+    "Property", "School", "ServiceZone", "StaffScope", "Street",
+]

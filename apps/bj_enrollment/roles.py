@@ -1,0 +1,45 @@
+"""The three staff roles as Django groups (R25), with their permissions kept in sync on every migrate."""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+CITY_ADMIN = "市教委管理员"
+DISTRICT_REVIEWER = "区教委审核员"
+SCHOOL_REVIEWER = "学校审核员"
+ROLE_LABELS = {CITY_ADMIN: _("City administrator"), DISTRICT_REVIEWER: _("District reviewer"),
+               SCHOOL_REVIEWER: _("School reviewer")}
+
+_ALL = ("add", "change", "delete", "view")
+_REFERENCE = ("district", "street", "school", "servicezone", "campaign", "campaignwindow", "category")
+_CASE = ("application", "child", "guardian", "property")
+
+ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
+    CITY_ADMIN: {
+        *{("bj_enrollment", f"{a}_{m}") for m in (*_REFERENCE, *_CASE, "staffscope") for a in _ALL},
+        *{("auth", f"{a}_user") for a in ("add", "change", "view")},
+        ("auth", "view_group"),
+    },
+    DISTRICT_REVIEWER: {
+        *{("bj_enrollment", f"view_{m}") for m in (*_REFERENCE, *_CASE)},
+        ("bj_enrollment", "change_application"),
+    },
+    SCHOOL_REVIEWER: {
+        *{("bj_enrollment", f"view_{m}") for m in ("school", "servicezone", "campaign", "campaignwindow", *_CASE)},
+        ("bj_enrollment", "change_application"),
+    },
+}
+
+
+def sync_roles(using: str = "default") -> None:
+    """Create the groups and set exactly their permissions; safe to run any number of times."""
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        perms = [
+            Permission.objects.using(using).get(content_type__app_label=app, codename=codename)
+            for app, codename in sorted(wanted)
+        ]
+        group.permissions.set(perms)
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    sync_roles(using)

@@ -1,0 +1,82 @@
+"""Row-level scope (Frappe's User Permissions), defined once and used by querysets and object checks.
+
+A scoped DocType declares `scope_paths`: the lookup from its rows to a district id and a school id.
+Reference data without `scope_paths` (districts, campaigns, categories) is visible to all staff.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+
+from apps.bj_enrollment.roles import CITY_ADMIN
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    district_id: int | None = None
+    school_id: int | None = None
+
+
+NOTHING = Scope()
+
+
+def scope_of(user) -> Scope:
+    cached = getattr(user, "_bj_scope", None)
+    if cached is not None:
+        return cached
+    scope = _compute_scope(user)
+    if getattr(user, "is_authenticated", False):
+        user._bj_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
+        return NOTHING
+    if user.is_superuser or user.groups.filter(name=CITY_ADMIN).exists():
+        return Scope(everything=True)
+    from apps.bj_enrollment.models import StaffScope
+
+    row = StaffScope.objects.filter(user=user).select_related("school").first()
+    if row is None:
+        return NOTHING
+    if row.school_id:
+        return Scope(district_id=row.school.district_id, school_id=row.school_id)
+    return Scope(district_id=row.district_id)
+
+
+def restrict(queryset: QuerySet, user) -> QuerySet:
+    """The part of `queryset` the user may see."""
+    paths = getattr(queryset.model, "scope_paths", None)
+    scope = scope_of(user)
+    if paths is None or scope.everything:
+        return queryset
+    if scope.school_id and "school" in paths:
+        return _filter(queryset, paths["school"], scope.school_id)
+    if scope.district_id and "district" in paths:
+        return _filter(queryset, paths["district"], scope.district_id)
+    return queryset.none()
+
+
+def _filter(queryset: QuerySet, path: str, value: int) -> QuerySet:
+    if not _crosses_to_many(queryset.model, path):
+        return queryset.filter(**{path: value})
+    # A join across a to-many relation would repeat rows; a subquery keeps one row per object.
+    inner = queryset.model._default_manager.filter(**{path: value}).values("pk")
+    return queryset.filter(pk__in=inner)
+
+
+def _crosses_to_many(model, path: str) -> bool:
+    for part in path.split("__")[:-1]:
+        field = model._meta.get_field(part)
+        if field.one_to_many or field.many_to_many:
+            return True
+        model = field.related_model
+    return False
+
+
+def in_scope(user, obj: Model) -> bool:
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LowcodeConfig(AppConfig):
+    """Generic low-code layer (workflows, custom fields, print formats, messages); knows no enrollment."""
+
+    name = "apps.lowcode"
+    label = "lowcode"
+    verbose_name = _("Low-code configuration")
