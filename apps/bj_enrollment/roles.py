@@ -1,13 +1,10 @@
 """The three staff roles as Django groups (R25), with their permissions kept in sync on every migrate."""
 
 from django.contrib.auth.models import Group, Permission
-from django.utils.translation import gettext_lazy as _
 
 CITY_ADMIN = "市教委管理员"
 DISTRICT_REVIEWER = "区教委审核员"
 SCHOOL_REVIEWER = "学校审核员"
-ROLE_LABELS = {CITY_ADMIN: _("City administrator"), DISTRICT_REVIEWER: _("District reviewer"),
-               SCHOOL_REVIEWER: _("School reviewer")}
 
 _ALL = ("add", "change", "delete", "view")
 _REFERENCE = ("district", "street", "school", "servicezone", "campaign", "campaignwindow", "category")

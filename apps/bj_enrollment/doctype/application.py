@@ -86,3 +86,8 @@ class Application(models.Model):
 
     def __str__(self):
         return self.form_number
+
+    def clean(self):
+        from apps.bj_enrollment.rules.registration import check_one_live_application
+
+        check_one_live_application(self)

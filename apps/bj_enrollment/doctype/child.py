@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.bj_enrollment.choices import Gender, IdType
+from apps.bj_enrollment.rules.identity import check_resident_id
 
 
 class Child(models.Model):
@@ -36,6 +38,13 @@ class Child(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.id_type == IdType.RESIDENT_ID and self.id_number:
+            try:
+                self.id_number = check_resident_id(self.id_number, self.birth_date, self.gender or None)
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc}) from None
 
     def save(self, *args, **kwargs):
         from apps.bj_enrollment.rules.names import pinyin_key

@@ -1,0 +1,28 @@
+"""Registration rules that the desk, the portal and the API share (R3, R9)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from apps.bj_enrollment.choices import ApplicationState
+
+
+def check_one_live_application(application) -> None:
+    """R9/R3: one live application per child and campaign (the database enforces it too; this says why)."""
+    from apps.bj_enrollment.models import Application
+
+    if not (application.campaign_id and application.child_id) or application.state in ApplicationState.ended():
+        return
+    other = (
+        Application.objects.filter(campaign_id=application.campaign_id, child_id=application.child_id)
+        .exclude(state__in=ApplicationState.ended())
+        .exclude(pk=application.pk)
+        .select_related("district")
+        .first()
+    )
+    if other:
+        raise ValidationError(
+            _("This child already has a live application in this campaign (form number %(number)s, %(district)s)."
+              " A child registers in one district only."),
+            code="one_live_application",
+            params={"number": other.form_number, "district": other.district.name},
+        )

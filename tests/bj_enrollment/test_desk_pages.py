@@ -1,0 +1,85 @@
+"""Every desk list and add page renders for the city administrator, in Chinese by default."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+MODEL_ADMINS = sorted(admin.site._registry.items(), key=lambda kv: kv[0]._meta.label)
+
+
+@pytest.fixture
+def city_client(client, city):
+    client.force_login(city.city_admin)
+    return client
+
+
+@pytest.mark.parametrize("model", [m for m, _ in MODEL_ADMINS], ids=lambda m: m._meta.label)
+def test_list_and_add_pages_render(city_client, model, django_assert_max_num_queries):
+    opts = model._meta
+    with django_assert_max_num_queries(25):
+        response = city_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    assert response.status_code == 200, opts.label
+    add = city_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+    assert add.status_code in (200, 403), opts.label
+    if opts.app_label == "bj_enrollment" and opts.model_name != "staffscope":
+        assert add.status_code == 200, opts.label
+
+
+def test_desk_is_chinese_by_default_and_english_on_request(city_client):
+    home = city_client.get(reverse("admin:index")).content.decode()
+    assert "入学服务平台" in home and "报名申请" in home
+    english = city_client.get("/en/desk/").content.decode()
+    assert "Enrollment platform" in english and "Applications" in english
+
+
+def test_application_change_page_shows_the_registration_fixed(city_client, city):
+    page = city_client.get(reverse("admin:bj_enrollment_application_change", args=[city.east_app.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert city.east_app.form_number in html and city.east_app.verification_code in html
+    form = page.context["adminform"].form
+    for fixed in ("campaign", "child", "district", "mobile", "hukou_category", "state"):
+        assert fixed not in form.fields, f"{fixed} must not be editable after registration (R14)"
+
+
+def test_city_admin_adds_an_application_and_gets_a_form_number(city_client, city):
+    from apps.bj_enrollment.models import Application
+    from tests import factories
+
+    child = factories.child("新增儿")
+    response = city_client.post(reverse("admin:bj_enrollment_application_add"), {
+        "campaign": city.campaign.pk, "child": child.pk, "district": city.east.pk, "mobile": "13612345678",
+        "hukou_category": "local", "residence_address": "", "housing_type": "", "material_number": "",
+        "rejection_reason": "", "remarks": "",
+        "guardians-TOTAL_FORMS": "0", "guardians-INITIAL_FORMS": "0",
+        "properties-TOTAL_FORMS": "0", "properties-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    app = Application.objects.get(child=child)
+    assert app.form_number.startswith(city.campaign.form_number_prefix) and len(app.verification_code) == 6
+    assert app.history.count() == 1
+
+
+def test_adding_a_second_live_application_shows_a_message_not_an_error(city_client, city):
+    response = city_client.post(reverse("admin:bj_enrollment_application_add"), {
+        "campaign": city.campaign.pk, "child": city.east_app.child.pk, "district": city.west.pk,
+        "mobile": "13612345678", "hukou_category": "local",
+        "guardians-TOTAL_FORMS": "0", "guardians-INITIAL_FORMS": "0",
+        "properties-TOTAL_FORMS": "0", "properties-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 200
+    assert "已有一份有效的报名" in response.content.decode()
+
+
+def test_child_with_inconsistent_id_number_is_refused_with_a_message(city_client):
+    from apps.bj_enrollment.models import Child
+
+    response = city_client.post(reverse("admin:bj_enrollment_child_add"), {
+        "name": "错号", "gender": "male", "birth_date": "2020-03-15", "id_type": "resident_id",
+        "id_number": "110101202003150010", "nationality": "中国", "hukou_province": "北京市",
+    })
+    assert response.status_code == 200
+    assert "校验码" in response.content.decode()
+    assert not Child.objects.filter(name="错号").exists()

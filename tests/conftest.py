@@ -1,0 +1,55 @@
+"""Suite-wide set-up: the README's test command runs on MariaDB and Redis and must fail loudly
+(never skip) when either is missing."""
+
+import os
+
+import pytest
+
+REQUIRE_SERVERS = os.environ.get("BJ_REQUIRE_SERVERS") == "1" or os.environ.get("CI") == "true"
+
+
+def pytest_sessionstart(session):
+    if not REQUIRE_SERVERS:
+        return
+    from django.conf import settings
+
+    problems = []
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
+        problems.append("the site has no MariaDB db_url")
+    else:
+        import MySQLdb
+
+        db = settings.DATABASES["default"]
+        try:
+            MySQLdb.connect(host=db["HOST"] or "localhost", user=db["USER"], password=db["PASSWORD"],
+                            port=int(db["PORT"] or 3306), connect_timeout=5).close()
+        except MySQLdb.Error as exc:
+            problems.append(f"MariaDB unreachable: {exc}")
+    if not settings.REDIS_URL:
+        problems.append("the site has no redis_url")
+    else:
+        import redis
+
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis unreachable: {exc}")
+    if problems:
+        pytest.exit("test servers missing: " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture
+def city(db):
+    from tests import factories
+
+    return factories.City.build()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /en/ leaves English active in the thread; reverse() would then build /en/ URLs."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
