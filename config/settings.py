@@ -21,9 +21,7 @@ SITE_DIR = sites.site_dir(SITE_NAME)
 
 SECRET_KEY = SITE.get("secret_key") or ""
 if not SECRET_KEY:
-    raise ImproperlyConfigured(
-        f"Site '{SITE_NAME}' has no secret_key: run `python -m config.sites new {SITE_NAME}`"
-    )
+    raise ImproperlyConfigured(f"Site '{SITE_NAME}' has no secret_key: run `python -m config.sites new {SITE_NAME}`")
 DEBUG = bool(SITE.get("debug", False))
 ALLOWED_HOSTS = SITE.get("allowed_hosts") or ["localhost", "127.0.0.1"]
 HTTPS = bool(SITE.get("https", not DEBUG))
@@ -128,6 +126,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = reverse_lazy("admin:login")
+LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 
 # --- i18n --------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -182,6 +181,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SIDEBAR": {
         "show_search": False,
-        "show_all_applications": True,
+        "show_all_applications": False,
+        "navigation": "apps.bj_enrollment.desk.navigation.sidebar",
     },
 }

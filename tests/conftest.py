@@ -21,8 +21,13 @@ def pytest_sessionstart(session):
 
         db = settings.DATABASES["default"]
         try:
-            MySQLdb.connect(host=db["HOST"] or "localhost", user=db["USER"], password=db["PASSWORD"],
-                            port=int(db["PORT"] or 3306), connect_timeout=5).close()
+            MySQLdb.connect(
+                host=db["HOST"] or "localhost",
+                user=db["USER"],
+                password=db["PASSWORD"],
+                port=int(db["PORT"] or 3306),
+                connect_timeout=5,
+            ).close()
         except MySQLdb.Error as exc:
             problems.append(f"MariaDB unreachable: {exc}")
     if not settings.REDIS_URL:

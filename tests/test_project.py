@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args, env=None, timeout=120):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def _site_env(tmp_path, name, **conf):
@@ -35,8 +36,15 @@ def test_migrations_are_complete():
 def test_check_deploy_passes_in_production_settings(tmp_path):
     from django.conf import settings
 
-    env = _site_env(tmp_path, "prod", secret_key="x" * 20 + os.urandom(24).hex(), debug=False,
-                    allowed_hosts=["enroll.example.gov.cn"], db_url=settings.DB_URL, redis_url=settings.REDIS_URL)
+    env = _site_env(
+        tmp_path,
+        "prod",
+        secret_key="x" * 20 + os.urandom(24).hex(),
+        debug=False,
+        allowed_hosts=["enroll.example.gov.cn"],
+        db_url=settings.DB_URL,
+        redis_url=settings.REDIS_URL,
+    )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -51,8 +59,14 @@ def test_check_deploy_flags_a_debug_site(tmp_path):
 
 def _settings_of(env, expr):
     code = f"import django, json; django.setup(); from django.conf import settings as s; print(json.dumps({expr}))"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -60,27 +74,35 @@ def _settings_of(env, expr):
 def test_site_without_database_runs_embedded(tmp_path):
     env = _site_env(tmp_path, "embedded", secret_key="k" * 50)
     engine, cache, jobs, db_name = _settings_of(
-        env, "[s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.JOBS_IN_PROCESS,"
-             " str(s.DATABASES['default']['NAME'])]")
+        env,
+        "[s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], s.JOBS_IN_PROCESS,"
+        " str(s.DATABASES['default']['NAME'])]",
+    )
     assert engine == "django.db.backends.sqlite3"
     assert cache.endswith("LocMemCache") and jobs is True
     assert db_name == str(tmp_path / "embedded" / "site.sqlite3")
 
 
 def test_site_with_servers_uses_mariadb_and_redis(tmp_path):
-    env = _site_env(tmp_path, "servers", secret_key="k" * 50, db_url="mysql://u:p@localhost/bj",
-                    redis_url="redis://127.0.0.1:6379/3")
+    env = _site_env(
+        tmp_path,
+        "servers",
+        secret_key="k" * 50,
+        db_url="mysql://u:p@localhost/bj",
+        redis_url="redis://127.0.0.1:6379/3",
+    )
     engine, charset, cache, session, jobs = _settings_of(
-        env, "[s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']['charset'],"
-             " s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.JOBS_IN_PROCESS]")
+        env,
+        "[s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']['charset'],"
+        " s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.JOBS_IN_PROCESS]",
+    )
     assert engine == "django.db.backends.mysql" and charset == "utf8mb4"
     assert cache == "django_redis.cache.RedisCache"
     assert session == "django.contrib.sessions.backends.cache" and jobs is False
 
 
 def test_environment_overrides_site_which_overrides_common(tmp_path):
-    env = _site_env(tmp_path, "layers", secret_key="k" * 50, time_zone="Asia/Urumqi",
-                    allowed_hosts=["site.example"])
+    env = _site_env(tmp_path, "layers", secret_key="k" * 50, time_zone="Asia/Urumqi", allowed_hosts=["site.example"])
     env["BJ_ALLOWED_HOSTS"] = "env.example, other.example"
     tz, hosts = _settings_of(env, "[s.TIME_ZONE, s.ALLOWED_HOSTS]")
     assert tz == "Asia/Urumqi"
@@ -90,8 +112,9 @@ def test_environment_overrides_site_which_overrides_common(tmp_path):
 def test_new_site_generates_a_secret_once(tmp_path):
     env = {**os.environ, "BJ_SITES_DIR": str(tmp_path)}
     for _ in range(2):
-        subprocess.run([sys.executable, "-m", "config.sites", "new", "fresh"], cwd=ROOT, env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "config.sites", "new", "fresh"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
     conf = json.loads((tmp_path / "fresh" / "site_config.json").read_text())
     assert len(conf["secret_key"]) >= 50
     assert (tmp_path / "fresh" / "site_config.json").stat().st_mode & 0o077 == 0
@@ -108,15 +131,27 @@ def test_no_secret_is_committed():
 
 def test_suite_fails_rather_than_skips_without_redis():
     env = {**os.environ, "BJ_REQUIRE_SERVERS": "1", "BJ_REDIS_URL": "redis://127.0.0.1:1/0"}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/bj_enrollment/test_rules_identity.py"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "tests/bj_enrollment/test_rules_identity.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "Redis unreachable" in result.stdout + result.stderr
 
 
 def test_suite_fails_rather_than_skips_without_mariadb():
     env = {**os.environ, "BJ_REQUIRE_SERVERS": "1", "BJ_DB_URL": "mysql://nobody:nothing@127.0.0.1:1/none"}
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/bj_enrollment/test_rules_identity.py"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "tests/bj_enrollment/test_rules_identity.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0
     assert "MariaDB unreachable" in result.stdout + result.stderr

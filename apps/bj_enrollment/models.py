@@ -13,6 +13,16 @@ from apps.bj_enrollment.doctype.staff_scope import StaffScope
 from apps.bj_enrollment.doctype.street import Street
 
 __all__ = [
-    "Application", "Campaign", "CampaignWindow", "Category", "Child", "District", "Guardian",
-    "Property", "School", "ServiceZone", "StaffScope", "Street",
+    "Application",
+    "Campaign",
+    "CampaignWindow",
+    "Category",
+    "Child",
+    "District",
+    "Guardian",
+    "Property",
+    "School",
+    "ServiceZone",
+    "StaffScope",
+    "Street",
 ]

@@ -13,8 +13,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _new_app(city, child, district, **kw):
-    return Application(campaign=city.campaign, child=child, district=district, mobile="13700000000",
-                       hukou_category=HukouCategory.LOCAL, **kw)
+    return Application(
+        campaign=city.campaign,
+        child=child,
+        district=district,
+        mobile="13700000000",
+        hukou_category=HukouCategory.LOCAL,
+        **kw,
+    )
 
 
 def test_suite_runs_on_mariadb():
@@ -44,14 +50,13 @@ def test_cancelled_application_frees_the_id_for_a_new_registration_r33(city):
 
 def test_same_child_may_apply_in_another_campaign(city):
     later = factories.campaign(city.campaign.year + 1)
-    assert factories.application(later, city.east_app.child, city.east).form_number.startswith(
-        later.form_number_prefix
-    )
+    assert factories.application(later, city.east_app.child, city.east).form_number.startswith(later.form_number_prefix)
 
 
 def test_duplicate_form_number_is_refused_r13(city):
-    app = _new_app(city, factories.child("钱多多"), city.east, form_number=city.east_app.form_number,
-                   verification_code="ABCDEF")
+    app = _new_app(
+        city, factories.child("钱多多"), city.east, form_number=city.east_app.form_number, verification_code="ABCDEF"
+    )
     with pytest.raises(IntegrityError, match="form_number"):
         app.save()
 

@@ -49,13 +49,25 @@ def test_city_admin_adds_an_application_and_gets_a_form_number(city_client, city
     from tests import factories
 
     child = factories.child("新增儿")
-    response = city_client.post(reverse("admin:bj_enrollment_application_add"), {
-        "campaign": city.campaign.pk, "child": child.pk, "district": city.east.pk, "mobile": "13612345678",
-        "hukou_category": "local", "residence_address": "", "housing_type": "", "material_number": "",
-        "rejection_reason": "", "remarks": "",
-        "guardians-TOTAL_FORMS": "0", "guardians-INITIAL_FORMS": "0",
-        "properties-TOTAL_FORMS": "0", "properties-INITIAL_FORMS": "0",
-    })
+    response = city_client.post(
+        reverse("admin:bj_enrollment_application_add"),
+        {
+            "campaign": city.campaign.pk,
+            "child": child.pk,
+            "district": city.east.pk,
+            "mobile": "13612345678",
+            "hukou_category": "local",
+            "residence_address": "",
+            "housing_type": "",
+            "material_number": "",
+            "rejection_reason": "",
+            "remarks": "",
+            "guardians-TOTAL_FORMS": "0",
+            "guardians-INITIAL_FORMS": "0",
+            "properties-TOTAL_FORMS": "0",
+            "properties-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     app = Application.objects.get(child=child)
     assert app.form_number.startswith(city.campaign.form_number_prefix) and len(app.verification_code) == 6
@@ -63,12 +75,20 @@ def test_city_admin_adds_an_application_and_gets_a_form_number(city_client, city
 
 
 def test_adding_a_second_live_application_shows_a_message_not_an_error(city_client, city):
-    response = city_client.post(reverse("admin:bj_enrollment_application_add"), {
-        "campaign": city.campaign.pk, "child": city.east_app.child.pk, "district": city.west.pk,
-        "mobile": "13612345678", "hukou_category": "local",
-        "guardians-TOTAL_FORMS": "0", "guardians-INITIAL_FORMS": "0",
-        "properties-TOTAL_FORMS": "0", "properties-INITIAL_FORMS": "0",
-    })
+    response = city_client.post(
+        reverse("admin:bj_enrollment_application_add"),
+        {
+            "campaign": city.campaign.pk,
+            "child": city.east_app.child.pk,
+            "district": city.west.pk,
+            "mobile": "13612345678",
+            "hukou_category": "local",
+            "guardians-TOTAL_FORMS": "0",
+            "guardians-INITIAL_FORMS": "0",
+            "properties-TOTAL_FORMS": "0",
+            "properties-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200
     assert "已有一份有效的报名" in response.content.decode()
 
@@ -76,10 +96,18 @@ def test_adding_a_second_live_application_shows_a_message_not_an_error(city_clie
 def test_child_with_inconsistent_id_number_is_refused_with_a_message(city_client):
     from apps.bj_enrollment.models import Child
 
-    response = city_client.post(reverse("admin:bj_enrollment_child_add"), {
-        "name": "错号", "gender": "male", "birth_date": "2020-03-15", "id_type": "resident_id",
-        "id_number": "110101202003150010", "nationality": "中国", "hukou_province": "北京市",
-    })
+    response = city_client.post(
+        reverse("admin:bj_enrollment_child_add"),
+        {
+            "name": "错号",
+            "gender": "male",
+            "birth_date": "2020-03-15",
+            "id_type": "resident_id",
+            "id_number": "110101202003150010",
+            "nationality": "中国",
+            "hukou_province": "北京市",
+        },
+    )
     assert response.status_code == 200
     assert "校验码" in response.content.decode()
     assert not Child.objects.filter(name="错号").exists()

@@ -5,7 +5,11 @@ from django.core.exceptions import ValidationError
 
 from apps.bj_enrollment.choices import Gender
 from apps.bj_enrollment.rules.identity import (
-    check_resident_id, make_resident_id, mask_id_number, mask_name, mask_phone,
+    check_resident_id,
+    make_resident_id,
+    mask_id_number,
+    mask_name,
+    mask_phone,
 )
 
 BIRTH = dt.date(2020, 3, 15)
@@ -23,11 +27,14 @@ def test_known_valid_id_number():
     assert check_resident_id("11010519491231002X") == "11010519491231002X"
 
 
-@pytest.mark.parametrize(("number", "code"), [
-    ("11010120200315001", "id_length"),
-    ("110101202003150010", "id_checksum"),
-    ("11010120201315001X", "id_invalid"),
-])
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [
+        ("11010120200315001", "id_length"),
+        ("110101202003150010", "id_checksum"),
+        ("11010120201315001X", "id_invalid"),
+    ],
+)
 def test_bad_id_numbers_say_what_is_wrong(number, code):
     with pytest.raises(ValidationError) as exc:
         check_resident_id(number)

@@ -56,8 +56,12 @@ def test_change_page_of_out_of_scope_row_is_refused(client, city, role, model):
     response = _login(client, city, role).get(_url(model, "change", other.pk))
     assert response.status_code in (302, 403, 404)
     assert city.west_app.child.name not in response.content.decode()
-    own = {"application": city.east_app, "child": city.east_app.child,
-           "guardian": city.east_app.guardians.get(), "property": city.east_app.properties.get()}[model]
+    own = {
+        "application": city.east_app,
+        "child": city.east_app.child,
+        "guardian": city.east_app.guardians.get(),
+        "property": city.east_app.properties.get(),
+    }[model]
     assert client.get(_url(model, "change", own.pk)).status_code == 200
 
 
@@ -75,8 +79,12 @@ def test_history_of_out_of_scope_row_is_refused(client, city, role):
 @pytest.mark.parametrize("term", ["form_number", "id_number", "name", "mobile"])
 def test_search_does_not_find_out_of_scope_rows(client, city, role, term):
     west = city.west_app
-    query = {"form_number": west.form_number, "id_number": west.child.id_number,
-             "name": west.child.name, "mobile": west.mobile}[term]
+    query = {
+        "form_number": west.form_number,
+        "id_number": west.child.id_number,
+        "name": west.child.name,
+        "mobile": west.mobile,
+    }[term]
     response = _login(client, city, role).get(_url("application", "changelist"), {"q": query})
     assert _listed(response) == set()
     assert west.child.name not in response.content.decode() or term == "name"
@@ -88,10 +96,15 @@ def test_search_does_not_find_out_of_scope_rows(client, city, role, term):
 @pytest.mark.parametrize("role", REVIEWERS)
 def test_autocomplete_does_not_offer_out_of_scope_rows(client, city, role):
     _login(client, city, role)
-    response = client.get(reverse("admin:autocomplete"), {
-        "app_label": "bj_enrollment", "model_name": "guardian", "field_name": "application",
-        "term": city.west_app.form_number,
-    })
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "bj_enrollment",
+            "model_name": "guardian",
+            "field_name": "application",
+            "term": city.west_app.form_number,
+        },
+    )
     assert response.status_code in (200, 403)
     if response.status_code == 200:
         assert response.json()["results"] == []
@@ -118,7 +131,7 @@ def _export(client, ids, select_across=False):
     if response.status_code != 200 or not response["Content-Type"].startswith("application/vnd"):
         return None
     sheet = load_workbook(BytesIO(response.content), read_only=True).active
-    return [row for row in sheet.iter_rows(values_only=True)]
+    return list(sheet.iter_rows(values_only=True))
 
 
 @pytest.mark.parametrize("role", REVIEWERS)
@@ -138,8 +151,12 @@ def test_export_masks_id_numbers_and_phones(client, city):
     _login(client, city, "city_admin")
     rows = _export(client, [city.east_app.pk])
     row = rows[1]
-    assert row[:4] == (city.east_app.form_number, city.east_app.child.name,
-                       mask_id_number(city.east_app.child.id_number), mask_phone(city.east_app.mobile))
+    assert row[:4] == (
+        city.east_app.form_number,
+        city.east_app.child.name,
+        mask_id_number(city.east_app.child.id_number),
+        mask_phone(city.east_app.mobile),
+    )
 
 
 @pytest.mark.parametrize("role", [*REVIEWERS, "city_admin"])
@@ -185,8 +202,9 @@ def test_scoped_list_query_count_is_flat(client, city, django_assert_max_num_que
     from tests import factories
 
     for i in range(15):
-        factories.application(city.campaign, factories.child(f"批量{i}"), city.east, city.east_school,
-                              mobile=f"1390000{i:04d}")
+        factories.application(
+            city.campaign, factories.child(f"批量{i}"), city.east, city.east_school, mobile=f"1390000{i:04d}"
+        )
     _login(client, city, "east_reviewer")
     with django_assert_max_num_queries(14):
         assert client.get(_url("application", "changelist")).status_code == 200

@@ -14,10 +14,18 @@ from apps.bj_enrollment.rules.form_numbers import save_with_form_number
 from apps.bj_enrollment.rules.identity import mask_id_number, mask_phone
 
 STATE_COLOURS = {
-    S.REGISTERED: "info", S.IDENTITY_CHECK: "info", S.FIVE_CERTIFICATE_REVIEW: "info",
-    S.READY_TO_PRINT: "warning", S.PRE_ADMITTED: "warning", S.CONFIRMED: "success",
-    S.IDENTITY_FAILED: "danger", S.FIVE_CERTIFICATE_REJECTED: "danger", S.SCHOOL_REJECTED: "danger",
-    S.DISTRICT_REJECTED: "danger", S.CANCELLED: "danger", S.VOID: "danger",
+    S.REGISTERED: "info",
+    S.IDENTITY_CHECK: "info",
+    S.FIVE_CERTIFICATE_REVIEW: "info",
+    S.READY_TO_PRINT: "warning",
+    S.PRE_ADMITTED: "warning",
+    S.CONFIRMED: "success",
+    S.IDENTITY_FAILED: "danger",
+    S.FIVE_CERTIFICATE_REJECTED: "danger",
+    S.SCHOOL_REJECTED: "danger",
+    S.DISTRICT_REJECTED: "danger",
+    S.CANCELLED: "danger",
+    S.VOID: "danger",
 }
 
 
@@ -27,8 +35,10 @@ class GuardianInline(StackedInline):
     max_num = 2
     tab = True
     fields = (
-        ("position", "name", "relationship"), ("id_type", "id_number", "phone"),
-        ("nationality", "hukou_place", "education"), ("work_type", "employer", "employer_district"),
+        ("position", "name", "relationship"),
+        ("id_type", "id_number", "phone"),
+        ("nationality", "hukou_place", "education"),
+        ("work_type", "employer", "employer_district"),
         ("residence_permit_number", "residence_permit_since"),
     )
 
@@ -37,41 +47,83 @@ class PropertyInline(TabularInline):
     model = Property
     extra = 0
     tab = True
-    fields = ("certificate_number", "owners", "owner_relationship", "family_owned", "district",
-              "certificate_date", "registry_status")
+    fields = (
+        "certificate_number",
+        "owners",
+        "owner_relationship",
+        "family_owned",
+        "district",
+        "certificate_date",
+        "registry_status",
+    )
 
 
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin, LargeTableAdmin):
-    list_display = ("form_number", "child_name", "masked_id_number", "masked_mobile", "district", "school",
-                    "state_badge", "hukou_category", "registered_at")
+    list_display = (
+        "form_number",
+        "child_name",
+        "masked_id_number",
+        "masked_mobile",
+        "district",
+        "school",
+        "state_badge",
+        "hukou_category",
+        "registered_at",
+    )
     list_display_links = ("form_number", "child_name")
     list_select_related = ("child", "district", "school")
     list_filter = (
-        ("state", ChoicesDropdownFilter), "hukou_category", ("district", ScopedRelatedFilter),
-        ("school", ScopedRelatedFilter), ("campaign", ScopedRelatedFilter), ("registered_at", RangeDateTimeFilter),
+        ("state", ChoicesDropdownFilter),
+        "hukou_category",
+        ("district", ScopedRelatedFilter),
+        ("school", ScopedRelatedFilter),
+        ("campaign", ScopedRelatedFilter),
+        ("registered_at", RangeDateTimeFilter),
     )
     list_filter_submit = True
     search_fields = ("=form_number", "=child__id_number", "^child__name", "=mobile")
     search_help_text = _("Form number, ID number, mobile number or the beginning of the child's name")
     autocomplete_fields = ("child", "school", "categories")
     inlines = [GuardianInline, PropertyInline]
-    readonly_fields = ("form_number", "verification_code", "state", "registered_at", "updated_at",
-                       "details_confirmed_at", "account")
+    readonly_fields = (
+        "form_number",
+        "verification_code",
+        "state",
+        "registered_at",
+        "updated_at",
+        "details_confirmed_at",
+        "account",
+    )
     fixed_after_registration = ("campaign", "child", "district", "mobile", "hukou_category")  # R14
     fieldsets = (
-        (None, {"fields": (("form_number", "verification_code"), ("state", "campaign"), ("child", "district"),
-                           ("school", "hukou_category"), ("mobile", "account"), "categories")}),
+        (
+            None,
+            {
+                "fields": (
+                    ("form_number", "verification_code"),
+                    ("state", "campaign"),
+                    ("child", "district"),
+                    ("school", "hukou_category"),
+                    ("mobile", "account"),
+                    "categories",
+                )
+            },
+        ),
         (_("Residence"), {"fields": (("residence_street", "housing_type"), "residence_address", "single_guardian")}),
         (_("Review"), {"fields": ("material_number", "rejection_reason", "remarks")}),
         (_("Times"), {"fields": (("registered_at", "details_confirmed_at", "updated_at"),)}),
     )
     export_columns = [
-        (_("form number"), "form_number"), (_("name"), "child.name"),
+        (_("form number"), "form_number"),
+        (_("name"), "child.name"),
         (_("ID number"), lambda a: mask_id_number(a.child.id_number)),
-        (_("registered mobile"), lambda a: mask_phone(a.mobile)), (_("district"), "district.name"),
-        (_("school"), "school.name"), (_("state"), lambda a: a.get_state_display()),
-        (_("hukou category"), lambda a: a.get_hukou_category_display()), (_("registered at"), "registered_at"),
+        (_("registered mobile"), lambda a: mask_phone(a.mobile)),
+        (_("district"), "district.name"),
+        (_("school"), "school.name"),
+        (_("state"), lambda a: a.get_state_display()),
+        (_("hukou category"), lambda a: a.get_hukou_category_display()),
+        (_("registered at"), "registered_at"),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -112,8 +164,10 @@ class ChildAdmin(SimpleHistoryAdmin, LargeTableAdmin):
         (_("Hukou"), {"fields": (("hukou_province", "hukou_district"), "hukou_address", "household_number")}),
     )
     export_columns = [
-        (_("name"), "name"), (_("ID number"), lambda c: mask_id_number(c.id_number)),
-        (_("gender"), lambda c: c.get_gender_display()), (_("birth date"), "birth_date"),
+        (_("name"), "name"),
+        (_("ID number"), lambda c: mask_id_number(c.id_number)),
+        (_("gender"), lambda c: c.get_gender_display()),
+        (_("birth date"), "birth_date"),
     ]
 
     @admin.display(description=_("ID number"))
@@ -129,8 +183,10 @@ class GuardianAdmin(SimpleHistoryAdmin, LargeTableAdmin):
     search_fields = ("=application__form_number", "=phone", "^name")
     autocomplete_fields = ("application",)
     export_columns = [
-        (_("name"), "name"), (_("relationship"), lambda g: g.get_relationship_display()),
-        (_("mobile"), lambda g: mask_phone(g.phone)), (_("form number"), "application.form_number"),
+        (_("name"), "name"),
+        (_("relationship"), lambda g: g.get_relationship_display()),
+        (_("mobile"), lambda g: mask_phone(g.phone)),
+        (_("form number"), "application.form_number"),
     ]
 
     @admin.display(description=_("mobile"))
@@ -144,8 +200,15 @@ class GuardianAdmin(SimpleHistoryAdmin, LargeTableAdmin):
 
 @admin.register(Property)
 class PropertyAdmin(SimpleHistoryAdmin, LargeTableAdmin):
-    list_display = ("certificate_number", "owners", "family_owned", "district", "certificate_date",
-                    "registry_status", "application")
+    list_display = (
+        "certificate_number",
+        "owners",
+        "family_owned",
+        "district",
+        "certificate_date",
+        "registry_status",
+        "application",
+    )
     list_select_related = ("district", "application")
     list_filter = ("family_owned", "registry_status", ("district", ScopedRelatedFilter))
     search_fields = ("=certificate_number", "=application__form_number")

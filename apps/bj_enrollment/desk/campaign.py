@@ -24,8 +24,15 @@ class CampaignAdmin(ModelAdmin):
         (_("Age rule (R2)"), {"fields": ("age_cutoff", "cohort_start")}),
         (
             _("Limits"),
-            {"fields": ("max_accounts_per_mobile", "sms_resend_seconds", "sms_code_ttl_seconds",
-                        "residence_permit_min_months", "zone_lookup_limit")},
+            {
+                "fields": (
+                    "max_accounts_per_mobile",
+                    "sms_resend_seconds",
+                    "sms_code_ttl_seconds",
+                    "residence_permit_min_months",
+                    "zone_lookup_limit",
+                )
+            },
         ),
     )
 

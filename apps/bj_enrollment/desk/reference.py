@@ -49,8 +49,12 @@ class SchoolAdmin(ScopedAdmin):
     search_fields = ("name", "=code")
     autocomplete_fields = ("district", "street")
     export_columns = [
-        (_("name"), "name"), (_("school code"), "code"), (_("district"), "district.name"),
-        (_("ownership"), lambda s: s.get_ownership_display()), (_("address"), "address"), (_("phone"), "phone"),
+        (_("name"), "name"),
+        (_("school code"), "code"),
+        (_("district"), "district.name"),
+        (_("ownership"), lambda s: s.get_ownership_display()),
+        (_("address"), "address"),
+        (_("phone"), "phone"),
     ]
 
 

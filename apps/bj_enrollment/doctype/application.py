@@ -16,16 +16,26 @@ class Application(models.Model):
     campaign = models.ForeignKey(
         "bj_enrollment.Campaign", models.PROTECT, related_name="applications", verbose_name=_("campaign")
     )
-    child = models.ForeignKey("bj_enrollment.Child", models.PROTECT, related_name="applications", verbose_name=_("child"))
+    child = models.ForeignKey(
+        "bj_enrollment.Child", models.PROTECT, related_name="applications", verbose_name=_("child")
+    )
     district = models.ForeignKey(
         "bj_enrollment.District", models.PROTECT, related_name="applications", verbose_name=_("district")
     )
     school = models.ForeignKey(
-        "bj_enrollment.School", models.PROTECT, null=True, blank=True, related_name="applications",
+        "bj_enrollment.School",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
         verbose_name=_("school"),
     )
     account = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="application",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
         verbose_name=_("parent account"),
     )
     form_number = models.CharField(_("form number"), max_length=8, unique=True, editable=False)
@@ -39,14 +49,20 @@ class Application(models.Model):
         "bj_enrollment.Category", blank=True, related_name="applications", verbose_name=_("special categories")
     )
     residence_street = models.ForeignKey(
-        "bj_enrollment.Street", models.PROTECT, null=True, blank=True, related_name="+",
+        "bj_enrollment.Street",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("residence town or subdistrict"),
     )
     residence_address = models.CharField(_("residence address"), max_length=200, blank=True)
     housing_type = models.CharField(_("housing type"), max_length=16, choices=HousingType.choices, blank=True)
     single_guardian = models.BooleanField(_("single guardian"), default=False)
     material_number = models.CharField(
-        _("study certificate material number"), max_length=32, blank=True,
+        _("study certificate material number"),
+        max_length=32,
+        blank=True,
         help_text=_("Issued when the five-certificate review passes (R4, R20)."),
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
@@ -75,7 +91,9 @@ class Application(models.Model):
         ordering = ["-registered_at"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "live_child"], name="application_one_live_per_child"),
-            models.CheckConstraint(condition=models.Q(form_number__regex=r"^[0-9]{8}$"), name="application_form_number_8_digits"),
+            models.CheckConstraint(
+                condition=models.Q(form_number__regex=r"^[0-9]{8}$"), name="application_form_number_8_digits"
+            ),
         ]
         indexes = [
             models.Index(fields=["district", "state", "-registered_at"], name="app_district_state"),

@@ -34,7 +34,9 @@ class Campaign(models.Model):
         ordering = ["-year", "level"]
         constraints = [
             models.UniqueConstraint(fields=["year", "level"], name="campaign_one_per_year_and_level"),
-            models.CheckConstraint(condition=models.Q(cohort_start__lt=models.F("age_cutoff")), name="campaign_cohort_order"),
+            models.CheckConstraint(
+                condition=models.Q(cohort_start__lt=models.F("age_cutoff")), name="campaign_cohort_order"
+            ),
         ]
 
     def __str__(self):
@@ -47,7 +49,9 @@ class Campaign(models.Model):
 
     def window(self, stage: str, district=None):
         """The window in force for a district: its own if it set one, else the city's (R1)."""
-        rows = [w for w in self.windows.all() if w.stage == stage and w.district_id in (None, getattr(district, "pk", None))]
+        rows = [
+            w for w in self.windows.all() if w.stage == stage and w.district_id in (None, getattr(district, "pk", None))
+        ]
         rows.sort(key=lambda w: w.district_id is None)
         return rows[0] if rows else None
 
@@ -62,8 +66,13 @@ class CampaignWindow(models.Model):
     campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="windows", verbose_name=_("campaign"))
     stage = models.CharField(_("stage"), max_length=32, choices=Stage.choices)
     district = models.ForeignKey(
-        "bj_enrollment.District", models.CASCADE, null=True, blank=True, related_name="campaign_windows",
-        verbose_name=_("district"), help_text=_("Empty: the city-wide window."),
+        "bj_enrollment.District",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="campaign_windows",
+        verbose_name=_("district"),
+        help_text=_("Empty: the city-wide window."),
     )
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
@@ -77,8 +86,12 @@ class CampaignWindow(models.Model):
         verbose_name_plural = _("windows")
         ordering = ["campaign", "opens_at"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "stage", "district_key"], name="window_one_per_stage_and_district"),
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_opening"),
+            models.UniqueConstraint(
+                fields=["campaign", "stage", "district_key"], name="window_one_per_stage_and_district"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_opening"
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from apps.bj_enrollment.choices import Gender, IdType
 from apps.bj_enrollment.rules.identity import check_resident_id
+from apps.bj_enrollment.rules.names import pinyin_key
 
 
 class Child(models.Model):
@@ -20,8 +21,13 @@ class Child(models.Model):
     ethnicity = models.CharField(_("ethnicity"), max_length=16, blank=True)
     hukou_province = models.CharField(_("hukou province"), max_length=32)
     hukou_district = models.ForeignKey(
-        "bj_enrollment.District", models.PROTECT, null=True, blank=True, related_name="+",
-        verbose_name=_("hukou district"), help_text=_("Only for Beijing hukou."),
+        "bj_enrollment.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hukou district"),
+        help_text=_("Only for Beijing hukou."),
     )
     hukou_address = models.CharField(_("hukou address"), max_length=200, blank=True)
     household_number = models.CharField(_("household number"), max_length=32, blank=True)
@@ -39,15 +45,13 @@ class Child(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.name_pinyin = pinyin_key(self.name)
+        super().save(*args, **kwargs)
+
     def clean(self):
         if self.id_type == IdType.RESIDENT_ID and self.id_number:
             try:
                 self.id_number = check_resident_id(self.id_number, self.birth_date, self.gender or None)
             except ValidationError as exc:
                 raise ValidationError({"id_number": exc}) from None
-
-    def save(self, *args, **kwargs):
-        from apps.bj_enrollment.rules.names import pinyin_key
-
-        self.name_pinyin = pinyin_key(self.name)
-        super().save(*args, **kwargs)

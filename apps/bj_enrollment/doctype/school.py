@@ -9,7 +9,11 @@ class School(models.Model):
         "bj_enrollment.District", models.PROTECT, related_name="schools", verbose_name=_("district")
     )
     street = models.ForeignKey(
-        "bj_enrollment.Street", models.PROTECT, null=True, blank=True, related_name="schools",
+        "bj_enrollment.Street",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="schools",
         verbose_name=_("town or subdistrict"),
     )
     code = models.CharField(_("school code"), max_length=10, unique=True, help_text=_("10-digit school identifier"))

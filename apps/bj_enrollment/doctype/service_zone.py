@@ -16,7 +16,9 @@ class ServiceZone(models.Model):
     )
     multi_school = models.BooleanField(_("multi-school zone"), default=False)
     property_cutoff = models.DateField(
-        _("property certificate cutoff"), null=True, blank=True,
+        _("property certificate cutoff"),
+        null=True,
+        blank=True,
         help_text=_("Certificates dated after this day are placed in the multi-school zone (R35)."),
     )
     note = models.TextField(_("note"), blank=True)

@@ -26,7 +26,9 @@ def check_resident_id(number: str, birth_date: dt.date | None = None, gender: st
     except stdnum_errors.ValidationError:
         raise ValidationError(_("This is not a valid resident ID number."), code="id_invalid") from None
     if birth_date is not None and ric.get_birth_date(compact) != birth_date:
-        raise ValidationError(_("The birth date in the ID number differs from the birth date entered."), code="id_birth_date")
+        raise ValidationError(
+            _("The birth date in the ID number differs from the birth date entered."), code="id_birth_date"
+        )
     if gender is not None and id_gender(compact) != gender:
         raise ValidationError(_("The gender in the ID number differs from the gender entered."), code="id_gender")
     return compact

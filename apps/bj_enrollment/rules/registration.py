@@ -21,8 +21,10 @@ def check_one_live_application(application) -> None:
     )
     if other:
         raise ValidationError(
-            _("This child already has a live application in this campaign (form number %(number)s, %(district)s)."
-              " A child registers in one district only."),
+            _(
+                "This child already has a live application in this campaign (form number %(number)s, %(district)s)."
+                " A child registers in one district only."
+            ),
             code="one_live_application",
             params={"number": other.form_number, "district": other.district.name},
         )

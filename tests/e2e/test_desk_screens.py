@@ -1,0 +1,52 @@
+"""The desk as a reviewer sees it, in Debian's Chromium: Chinese pages, masked numbers, saved screenshots."""
+
+import pytest
+
+from apps.bj_enrollment.rules.identity import mask_id_number
+from tests.e2e.conftest import ARTIFACTS
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def _login(page, base, username):
+    page.goto(f"{base}/desk/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/desk/")
+
+
+def test_desk_home_and_application_list(new_page, live_server, live_city):
+    page = new_page(viewport={"width": 1440, "height": 900})
+    _login(page, live_server.url, "city")
+    assert "入学服务平台" in page.title()
+    # styled, not bare HTML: the theme's stylesheet arrived and applies
+    assert page.evaluate("[...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)") > 200
+    assert page.get_by_role("link", name="报名申请").first.is_visible()
+    home = ARTIFACTS / "desk-home.png"
+    page.screenshot(path=home, full_page=True)
+
+    page.goto(f"{live_server.url}/desk/bj_enrollment/application/")
+    table = page.locator("#result_list")
+    for app in (live_city.east_app, live_city.west_app):
+        row = table.locator("tr", has_text=app.form_number)
+        assert row.count() == 1
+        assert mask_id_number(app.child.id_number) in row.inner_text()
+        assert app.child.id_number not in row.inner_text()
+    listing = ARTIFACTS / "desk-application-list.png"
+    page.screenshot(path=listing, full_page=True)
+    for shot in (home, listing):
+        assert shot.stat().st_size > 20_000, f"{shot.name} looks empty"
+
+
+def test_school_reviewer_list_holds_only_the_school(new_page, live_server, live_city):
+    page = new_page(viewport={"width": 1280, "height": 800})
+    _login(page, live_server.url, "east-school")
+    page.goto(f"{live_server.url}/desk/bj_enrollment/application/")
+    text = page.locator("#result_list").inner_text()
+    assert live_city.east_app.form_number in text
+    assert live_city.west_app.form_number not in text
+    sidebar = page.locator("#nav-sidebar-inner, nav").first.inner_text()
+    assert "报名申请" in sidebar and "用户" not in sidebar and "特殊类别" not in sidebar
+    page.screenshot(path=ARTIFACTS / "desk-school-reviewer-list.png", full_page=True)
