@@ -12,7 +12,15 @@ from django.utils import timezone
 from apps.bj_enrollment import roles
 from apps.bj_enrollment.choices import ApplicationState, Gender, HukouCategory, Stage
 from apps.bj_enrollment.models import (
-    Application, Campaign, CampaignWindow, Child, District, Guardian, Property, School, StaffScope,
+    Application,
+    Campaign,
+    CampaignWindow,
+    Child,
+    District,
+    Guardian,
+    Property,
+    School,
+    StaffScope,
 )
 from apps.bj_enrollment.rules.form_numbers import save_with_form_number
 from apps.bj_enrollment.rules.identity import make_resident_id
@@ -24,14 +32,20 @@ _seq = itertools.count(1)
 def campaign(year: int | None = None) -> Campaign:
     year = year or timezone.localdate().year
     obj, _ = Campaign.objects.get_or_create(
-        year=year, level="primary",
-        defaults={"name": f"{year}年义务教育入学（小学）", "age_cutoff": dt.date(year - 6, 8, 31),
-                  "cohort_start": dt.date(year - 7, 9, 1)},
+        year=year,
+        level="primary",
+        defaults={
+            "name": f"{year}年义务教育入学（小学）",
+            "age_cutoff": dt.date(year - 6, 8, 31),
+            "cohort_start": dt.date(year - 7, 9, 1),
+        },
     )
     now = timezone.now()
     for stage in Stage.values:
         CampaignWindow.objects.get_or_create(
-            campaign=obj, stage=stage, district=None,
+            campaign=obj,
+            stage=stage,
+            district=None,
             defaults={"opens_at": now - dt.timedelta(days=3), "closes_at": now + dt.timedelta(days=20)},
         )
     return obj
@@ -45,29 +59,60 @@ def school(district_: District, name: str) -> School:
     return School.objects.create(district=district_, name=name, code=f"11{next(_seq):08d}")
 
 
-def child(name: str = "王小明", birth: dt.date | None = None, region: str = "110101",
-          gender: str = Gender.MALE) -> Child:
+def child(
+    name: str = "王小明", birth: dt.date | None = None, region: str = "110101", gender: str = Gender.MALE
+) -> Child:
     birth = birth or dt.date(timezone.localdate().year - 6, 3, 15)
     number = make_resident_id(region, birth, next(_seq) % 500, gender)
-    return Child.objects.create(name=name, gender=gender, birth_date=birth, id_number=number,
-                                hukou_province="北京市")
+    return Child.objects.create(name=name, gender=gender, birth_date=birth, id_number=number, hukou_province="北京市")
 
 
-def application(campaign_: Campaign, child_: Child, district_: District, school_: School | None = None,
-                state: str = ApplicationState.READY_TO_PRINT, mobile: str = "13912345678") -> Application:
-    app = Application(campaign=campaign_, child=child_, district=district_, school=school_, state=state,
-                      mobile=mobile, hukou_category=HukouCategory.LOCAL)
+def application(
+    campaign_: Campaign,
+    child_: Child,
+    district_: District,
+    school_: School | None = None,
+    state: str = ApplicationState.READY_TO_PRINT,
+    mobile: str = "13912345678",
+) -> Application:
+    app = Application(
+        campaign=campaign_,
+        child=child_,
+        district=district_,
+        school=school_,
+        state=state,
+        mobile=mobile,
+        hukou_category=HukouCategory.LOCAL,
+    )
     save_with_form_number(app)
-    Guardian.objects.create(application=app, position=1, name="王大明", phone=mobile,
-                            id_number=make_resident_id("110101", dt.date(1988, 5, 4), 7, Gender.MALE))
-    Property.objects.create(application=app, certificate_number=f"京(2019)不动产权第{next(_seq):07d}号",
-                            owners="王大明", owner_relationship="父亲", family_owned=True, address="东四十条1号",
-                            district=district_, certificate_date=dt.date(2019, 6, 1))
+    Guardian.objects.create(
+        application=app,
+        position=1,
+        name="王大明",
+        phone=mobile,
+        id_number=make_resident_id("110101", dt.date(1988, 5, 4), 7, Gender.MALE),
+    )
+    Property.objects.create(
+        application=app,
+        certificate_number=f"京(2019)不动产权第{next(_seq):07d}号",
+        owners="王大明",
+        owner_relationship="父亲",
+        family_owned=True,
+        address="东四十条1号",
+        district=district_,
+        certificate_date=dt.date(2019, 6, 1),
+    )
     return app
 
 
-def staff(username: str, role: str, *, district_: District | None = None, school_: School | None = None,
-          superuser: bool = False) -> User:
+def staff(
+    username: str,
+    role: str,
+    *,
+    district_: District | None = None,
+    school_: School | None = None,
+    superuser: bool = False,
+) -> User:
     user = User.objects.create_user(username, password=PASSWORD, is_staff=True, is_superuser=superuser)
     if role:
         user.groups.add(Group.objects.get(name=role))
@@ -98,11 +143,17 @@ class City:
         east, west = district("110101", "东城区"), district("110102", "西城区")
         east_school, west_school = school(east, "史家胡同小学"), school(west, "育民小学")
         east_app = application(camp, child("李东东", region="110101"), east, east_school)
-        west_app = application(camp, child("赵西西", region="110102", gender=Gender.FEMALE), west, west_school,
-                               mobile="13800001111")
+        west_app = application(
+            camp, child("赵西西", region="110102", gender=Gender.FEMALE), west, west_school, mobile="13800001111"
+        )
         return cls(
-            campaign=camp, east=east, west=west, east_school=east_school, west_school=west_school,
-            east_app=east_app, west_app=west_app,
+            campaign=camp,
+            east=east,
+            west=west,
+            east_school=east_school,
+            west_school=west_school,
+            east_app=east_app,
+            west_app=west_app,
             city_admin=staff("city", roles.CITY_ADMIN),
             east_reviewer=staff("east", roles.DISTRICT_REVIEWER, district_=east),
             east_school_reviewer=staff("east-school", roles.SCHOOL_REVIEWER, school_=east_school),
