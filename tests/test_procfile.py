@@ -1,0 +1,71 @@
+"""The Procfile's processes start for real against MariaDB and Redis."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _procfile():
+    lines = (ROOT / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line.strip())
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _shell(command, env):
+    return subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+@pytest.fixture
+def env():
+    return {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
+
+
+def test_procfile_has_web_worker_and_scheduler():
+    assert set(_procfile()) == {"web", "worker", "scheduler"}
+
+
+def test_web_process_serves_the_desk_login(env):
+    port = _free_port()
+    proc = _shell(_procfile()["web"], {**env, "BJ_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"})
+    try:
+        body, deadline = None, time.monotonic() + 60
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/desk/login/", timeout=5) as response:  # noqa: S310
+                    assert response.status == 200
+                    body = response.read().decode()
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read()
+                time.sleep(0.5)
+        assert body and "入学服务平台" in body
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("name", ["worker", "scheduler"])
+def test_worker_and_scheduler_start_and_stay_up(env, name):
+    proc = _shell(_procfile()[name], env)
+    try:
+        time.sleep(6)
+        assert proc.poll() is None, proc.stdout.read()
+    finally:
+        os.killpg(proc.pid, 15)
+        output = proc.communicate(timeout=30)[0]
+    expected = {"worker": "Listening on", "scheduler": "Starting cron scheduler with 1 jobs"}[name]
+    assert expected in output, output
