@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "simple_history",
     "django_rq",
     "apps.lowcode",
+    "apps.lowcode.workflow",
+    "apps.lowcode.customfields",
+    "apps.lowcode.printing",
+    "apps.lowcode.messaging",
     "apps.bj_enrollment",
 ]
 
@@ -115,6 +119,11 @@ else:
 JOBS_IN_PROCESS = not REDIS_URL
 
 # --- auth ------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # object-level permissions: a model permission applies to an object only within the user's scope
+    "apps.bj_enrollment.auth_backends.ScopeBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

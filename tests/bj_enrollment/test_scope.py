@@ -208,3 +208,12 @@ def test_scoped_list_query_count_is_flat(client, city, django_assert_max_num_que
     _login(client, city, "east_reviewer")
     with django_assert_max_num_queries(14):
         assert client.get(_url("application", "changelist")).status_code == 200
+
+
+def test_object_permissions_follow_scope(city):
+    perm = "bj_enrollment.change_application"
+    assert city.east_reviewer.has_perm(perm, city.east_app)
+    assert not city.east_reviewer.has_perm(perm, city.west_app)
+    assert city.east_school_reviewer.has_perm(perm, city.east_app)
+    assert not city.east_school_reviewer.has_perm("bj_enrollment.delete_application", city.east_app)
+    assert city.city_admin.has_perm(perm, city.west_app)

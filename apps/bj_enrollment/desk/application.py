@@ -110,7 +110,16 @@ class ApplicationAdmin(SimpleHistoryAdmin, LargeTableAdmin):
                 )
             },
         ),
-        (_("Residence"), {"fields": (("residence_street", "housing_type"), "residence_address", "single_guardian")}),
+        (
+            _("Residence"),
+            {
+                "fields": (
+                    ("residence_district", "residence_street", "housing_type"),
+                    "residence_address",
+                    "single_guardian",
+                )
+            },
+        ),
         (_("Review"), {"fields": ("material_number", "rejection_reason", "remarks")}),
         (_("Times"), {"fields": (("registered_at", "details_confirmed_at", "updated_at"),)}),
     )

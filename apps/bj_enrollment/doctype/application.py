@@ -48,6 +48,10 @@ class Application(models.Model):
     categories = models.ManyToManyField(
         "bj_enrollment.Category", blank=True, related_name="applications", verbose_name=_("special categories")
     )
+    residence_district = models.ForeignKey(
+        "bj_enrollment.District", models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("residence district"),
+    )
     residence_street = models.ForeignKey(
         "bj_enrollment.Street",
         models.PROTECT,
@@ -67,6 +71,7 @@ class Application(models.Model):
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     details_confirmed_at = models.DateTimeField(_("details confirmed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

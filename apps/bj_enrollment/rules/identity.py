@@ -19,13 +19,17 @@ def check_resident_id(number: str, birth_date: dt.date | None = None, gender: st
     compact = normalise_resident_id(number)
     if len(compact) != 18:
         raise ValidationError(_("A resident ID number has 18 characters."), code="id_length")
+    if not compact[:17].isdigit() or compact[17] not in "0123456789X":
+        raise ValidationError(_("This is not a valid resident ID number."), code="id_invalid")
     try:
-        ric.validate(compact)
-    except stdnum_errors.InvalidChecksum:
-        raise ValidationError(_("The check digit of this ID number is wrong."), code="id_checksum") from None
+        # Not ric.validate(): it also requires the region code to have existed at the birth date,
+        # which turns away genuine numbers issued under later or renamed codes.
+        encoded_birth = ric.get_birth_date(compact)
     except stdnum_errors.ValidationError:
         raise ValidationError(_("This is not a valid resident ID number."), code="id_invalid") from None
-    if birth_date is not None and ric.get_birth_date(compact) != birth_date:
+    if ric.calc_check_digit(compact) != compact[17]:
+        raise ValidationError(_("The check digit of this ID number is wrong."), code="id_checksum")
+    if birth_date is not None and encoded_birth != birth_date:
         raise ValidationError(
             _("The birth date in the ID number differs from the birth date entered."), code="id_birth_date"
         )

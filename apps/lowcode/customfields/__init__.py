@@ -1,0 +1,1 @@
+"""Fields administrators add to a DocType without code, stored in its JSON column."""

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomfieldsConfig(AppConfig):
+    name = "apps.lowcode.customfields"
+    label = "lowcode_customfields"
+    verbose_name = _("Custom fields")
+    default_auto_field = "django.db.models.BigAutoField"

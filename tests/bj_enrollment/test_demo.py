@@ -1,0 +1,72 @@
+"""The demo command builds a believable site from nothing, and a second run adds nothing."""
+
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.utils import timezone
+
+from apps.bj_enrollment import roles
+from apps.bj_enrollment.choices import ApplicationState, Ownership, Stage
+from apps.bj_enrollment.models import Application, Campaign, District, School, ServiceZone, StaffScope, Street
+from apps.bj_enrollment.rules.identity import check_resident_id
+
+pytestmark = pytest.mark.django_db
+
+
+def _build(n=400):
+    out = io.StringIO()
+    call_command("build_demo_site", applications=n, seed=7, stdout=out)
+    return out.getvalue()
+
+
+def _passwords(output):
+    return dict(re.findall(r"/desk/\s+(\S+)\s+.*?\s(\S+)\s*$", output, flags=re.M))
+
+
+def test_demo_builds_a_city_from_nothing():
+    assert not District.objects.exists()
+    output = _build()
+
+    assert District.objects.count() == 16
+    assert District.objects.filter(code="110108", name="海淀区").exists()
+    assert Street.objects.values("district").distinct().count() >= 3
+    assert School.objects.count() >= 60
+    public = School.objects.filter(ownership=Ownership.PUBLIC)
+    assert not public.exclude(service_zones__isnull=False).exists(), "every public school has a zone"
+    assert ServiceZone.objects.filter(multi_school=True, property_cutoff__isnull=False).exists()
+
+    campaign = Campaign.objects.get()
+    now = timezone.now()
+    for stage in Stage.values:
+        assert campaign.is_open(stage, at=now), f"{stage} window should be open in the demo"
+
+    apps = Application.objects.select_related("child")
+    assert apps.count() == 400
+    assert set(apps.values_list("state", flat=True)) == set(ApplicationState.values)
+    for app in apps:
+        assert check_resident_id(app.child.id_number, app.child.birth_date, app.child.gender)
+        assert re.fullmatch(rf"{campaign.form_number_prefix}\d{{6}}", app.form_number)
+    assert max(Counter(apps.values_list("mobile", flat=True)).values()) <= 3
+    assert apps.filter(state__in=[ApplicationState.PRE_ADMITTED, ApplicationState.CONFIRMED], school=None).count() == 0
+
+    passwords = _passwords(output)
+    for username, group in [("city_admin", roles.CITY_ADMIN), ("district_reviewer", roles.DISTRICT_REVIEWER),
+                            ("school_reviewer", roles.SCHOOL_REVIEWER)]:
+        user = authenticate(username=username, password=passwords[username])
+        assert user is not None and user.is_staff and user.groups.filter(name=group).exists()
+    assert StaffScope.objects.get(user__username="district_reviewer").district.name == "东城区"
+    assert StaffScope.objects.get(user__username="school_reviewer").school.district.name == "东城区"
+
+
+def test_second_run_adds_nothing_and_renews_passwords():
+    first = _passwords(_build(200))
+    counts = {m: m.objects.count() for m in (District, Street, School, ServiceZone, Application)}
+    second = _passwords(_build(200))
+    assert counts == {m: m.objects.count() for m in counts}
+    assert first.keys() == second.keys()
+    assert all(first[u] != second[u] for u in first)
+    assert authenticate(username="city_admin", password=second["city_admin"]) is not None
