@@ -181,6 +181,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# --- external adapters -----------------------------------------------------------------------
+# "console" logs messages for development; deployment names a real provider and its credentials
+# under "sms" in the site config (never in the repo).
+SMS_ADAPTER = SITE.get("sms_adapter", "console")
+SMS_SETTINGS = SITE.get("sms", {})
+REGISTRY_ADAPTER = SITE.get("registry_adapter", "simulator")
+
 # --- desk (Django admin with the Unfold theme) -------------------------------------------------
 UNFOLD = {
     "SITE_TITLE": _("Enrollment platform"),

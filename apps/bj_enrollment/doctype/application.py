@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
+from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory, Stage
 
 
 class Application(models.Model):
@@ -109,6 +109,11 @@ class Application(models.Model):
 
     def __str__(self):
         return self.form_number
+
+    @property
+    def registration_open(self) -> bool:
+        """R1/R17: whether the parent may still enter or change data (the district's window applies)."""
+        return self.campaign.is_open(Stage.REGISTRATION, self.district)
 
     def clean(self):
         from apps.bj_enrollment.rules.registration import check_one_live_application
