@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -195,6 +196,7 @@ UNFOLD = {
     "SITE_SYMBOL": "school",
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
+    "STYLES": [lambda request: static("bj_enrollment/desk.css")],
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": False,

@@ -114,7 +114,7 @@ class ApplicationAdmin(SimpleHistoryAdmin, LargeTableAdmin):
             _("Residence"),
             {
                 "fields": (
-                    ("residence_district", "residence_street", "housing_type"),
+                    ("residence_district", "residence_street"), "housing_type",
                     "residence_address",
                     "single_guardian",
                 )
