@@ -1,0 +1,74 @@
+"""Who may register where and when (R1, R2, R3, R6, R10): one function per rule, shared by the
+portal, the API and the district desk. Each raises ValidationError with a specific code and message."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.bj_enrollment.choices import ApplicationState, Stage
+
+
+def check_registration_window(campaign, district, at: dt.datetime | None = None) -> None:
+    """R1: registering, entering and changing data only while the district's registration window is open."""
+    window = campaign.window(Stage.REGISTRATION, district)
+    at = at or timezone.now()
+    if window is None:
+        raise ValidationError(_("Registration has not been scheduled for this district yet."), code="window_missing")
+    if at < window.opens_at:
+        raise ValidationError(
+            _("Registration opens on %(date)s."),
+            code="window_not_open",
+            params={"date": timezone.localtime(window.opens_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    if at >= window.closes_at:
+        raise ValidationError(
+            _("Registration closed on %(date)s; data can no longer be entered or changed."),
+            code="window_closed",
+            params={"date": timezone.localtime(window.closes_at).strftime("%Y-%m-%d %H:%M")},
+        )
+
+
+def check_age(campaign, birth_date: dt.date) -> None:
+    """R2: born on or before the cutoff; children born before the normal cohort are over-age (R6)."""
+    if birth_date > campaign.age_cutoff:
+        raise ValidationError(
+            _("Only children born on or before %(date)s can register this year."),
+            code="too_young",
+            params={"date": campaign.age_cutoff.isoformat()},
+        )
+    if birth_date < campaign.cohort_start:
+        raise ValidationError(
+            _(
+                "Children born before %(date)s are over-age: please contact the district education committee, "
+                "which registers them on your behalf."
+            ),
+            code="over_age",
+            params={"date": campaign.cohort_start.isoformat()},
+        )
+
+
+def check_district(district, hukou_district, residence_district) -> None:
+    """R3: the chosen district is the child's hukou district or residence district."""
+    allowed = {d.pk for d in (hukou_district, residence_district) if d is not None}
+    if district.pk not in allowed:
+        raise ValidationError(
+            _("Register in the district of the child's hukou or of the family's residence."),
+            code="wrong_district",
+        )
+
+
+def check_mobile_limit(campaign, mobile: str) -> None:
+    """R10: one guardian mobile number holds at most the configured number of live accounts."""
+    from apps.bj_enrollment.models import Application
+
+    used = (
+        Application.objects.filter(campaign=campaign, mobile=mobile).exclude(state__in=ApplicationState.ended()).count()
+    )
+    if used >= campaign.max_accounts_per_mobile:
+        raise ValidationError(
+            _("This mobile number already holds %(count)d accounts, the most allowed."),
+            code="mobile_limit",
+            params={"count": campaign.max_accounts_per_mobile},
+        )
