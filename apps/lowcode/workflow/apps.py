@@ -7,3 +7,15 @@ class WorkflowConfig(AppConfig):
     label = "lowcode_workflow"
     verbose_name = _("Workflows")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete
+
+        from apps.lowcode.workflow import checks  # noqa: F401  (registers the system checks)
+        from apps.lowcode.workflow.models import State, Transition, touch_parent
+
+        # Any change to a workflow's rows gives it a new revision, so engines reload it.
+        for model in (State, Transition):
+            post_delete.connect(touch_parent, sender=model, dispatch_uid=f"workflow-touch-{model.__name__}")
+        m2m_changed.connect(touch_parent, sender=State.edit_roles.through, dispatch_uid="workflow-touch-edit-roles")
+        m2m_changed.connect(touch_parent, sender=Transition.roles.through, dispatch_uid="workflow-touch-roles")
