@@ -7,3 +7,10 @@ class MessagingConfig(AppConfig):
     label = "lowcode_messaging"
     verbose_name = _("Messages")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.lowcode.messaging import checks  # noqa: F401  (registers the system checks)
+        from apps.lowcode.messaging.receivers import on_transition_applied
+        from apps.lowcode.workflow.signals import transition_applied
+
+        transition_applied.connect(on_transition_applied, dispatch_uid="lowcode-messaging-transition")

@@ -1,0 +1,70 @@
+"""Messages about applications: who receives them and what templates may say.
+
+Only the application's registered mobile (R11) hears about it; the context is the parent's own
+data, unmasked. The default templates ship as files in `message_templates/` and are loaded at
+migrate without overwriting an administrator's edits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.apps import apps
+from django.db import connections
+from django.db.models.signals import post_migrate
+from django.utils import timezone
+
+from apps.bj_enrollment.models import Application
+from apps.lowcode.messaging import loader, registry
+from apps.lowcode.messaging.models import MessageTemplate
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "message_templates"
+
+SAMPLE = {
+    "child_name": "王小明",
+    "form_number": "20260001",
+    "campaign": "2026年义务教育入学（小学）",
+    "district": "东城区",
+    "school": "史家胡同小学",
+    "state": "已预录取",
+    "reason": "",
+    "material_number": "",
+    "registered_date": "2026-05-06",
+    "today": "2026-05-20",
+}
+
+
+def application_audience(app: Application) -> registry.Audience:
+    return registry.Audience(
+        recipients={"sms": [app.mobile]},
+        context={
+            "child_name": app.child.name,
+            "form_number": app.form_number,
+            "campaign": app.campaign.name,
+            "district": app.district.name,
+            "school": app.school.name if app.school_id else "",
+            "state": str(app.get_state_display()),
+            "reason": app.rejection_reason,
+            "material_number": app.material_number,
+            "registered_date": timezone.localdate(app.registered_at).isoformat() if app.registered_at else "",
+            "today": timezone.localdate().isoformat(),
+        },
+    )
+
+
+def load_default_templates():
+    return loader.load_directory(TEMPLATES_DIR)
+
+
+def load_templates_after_migrate(sender, using="default", **kwargs) -> None:
+    if using != "default" or MessageTemplate._meta.db_table not in connections[using].introspection.table_names():
+        return
+    load_default_templates()
+
+
+registry.register(Application, audience=application_audience, sample=SAMPLE)
+post_migrate.connect(
+    load_templates_after_migrate,
+    sender=apps.get_app_config("bj_enrollment"),
+    dispatch_uid="bj-enrollment-message-templates",
+)

@@ -1,0 +1,57 @@
+"""Tencent Cloud SMS (2021-01-11) through the official SDK.
+
+Tencent's templates take positional parameters: our rendered text as the only one by default, or
+the message template's placeholders in the order it lists them.
+
+SMS_SETTINGS: secret_id, secret_key, sdk_app_id, sign_name, template_id; optional region,
+endpoint, timeout (seconds).
+"""
+
+from __future__ import annotations
+
+from tencentcloud.common import credential
+from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.sms.v20210111 import models as tencent_models
+from tencentcloud.sms.v20210111.sms_client import SmsClient
+
+from apps.lowcode.messaging.backends import BaseBackend, Sms, SmsError
+from apps.lowcode.messaging.masking import mask_recipient
+
+
+def e164(mobile: str) -> str:
+    return mobile if mobile.startswith("+") else f"+86{mobile}"
+
+
+class TencentBackend(BaseBackend):
+    def build_request(self, sms: Sms) -> tencent_models.SendSmsRequest:
+        request = tencent_models.SendSmsRequest()
+        request.PhoneNumberSet = [e164(sms.to)]
+        request.SmsSdkAppId = self.option("sdk_app_id")
+        request.SignName = self.option("sign_name")
+        request.TemplateId = sms.template_code or self.option("template_id")
+        request.TemplateParamSet = [str(value) for value in sms.params.values()] if sms.params else [sms.text]
+        return request
+
+    def client(self) -> SmsClient:
+        http = HttpProfile(
+            endpoint=self.options.get("endpoint", "sms.tencentcloudapi.com"),
+            reqTimeout=int(self.options.get("timeout", 10)),
+            protocol=self.options.get("protocol", "https"),
+        )
+        cred = credential.Credential(self.option("secret_id"), self.option("secret_key"))
+        return SmsClient(cred, self.options.get("region", "ap-beijing"), ClientProfile(httpProfile=http))
+
+    def send(self, sms: Sms) -> str:
+        request = self.build_request(sms)
+        try:
+            response = self.client().SendSms(request)
+        except TencentCloudSDKException as exc:
+            message = f"tencent: {exc.code}: {exc.message}".replace(sms.to, mask_recipient(sms.to))
+            raise SmsError(message) from exc
+        statuses = response.SendStatusSet or []
+        if not statuses or statuses[0].Code != "Ok":
+            code, message = (statuses[0].Code, statuses[0].Message) if statuses else ("", "empty response")
+            raise SmsError(f"tencent: {code}: {message}")
+        return statuses[0].SerialNo or response.RequestId or ""
