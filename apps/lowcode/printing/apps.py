@@ -1,3 +1,4 @@
+"""Print formats stored as data, rendered in a sandbox to PDF with embedded CJK fonts."""
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,3 +8,6 @@ class PrintingConfig(AppConfig):
     label = "lowcode_printing"
     verbose_name = _("Print formats")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.lowcode.printing import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,132 @@
+"""What an application's print formats may show: the parent's own data, in full, as plain values.
+
+The collection form (R22) is a Chinese government form, so choice values are given in the site's
+language whatever the desk user's language is. Templates receive dicts and strings only.
+
+The QR code carries the desk path of the application list filtered by form number *and*
+verification code (``/desk/bj_enrollment/application/?q=<form number>&verification_code=<code>``):
+a school that scans it (or types it after the desk address) sees the application only when the paper
+form matches the system, and only within its own scope.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from apps.bj_enrollment.choices import HukouCategory
+from apps.bj_enrollment.models import Application, Guardian
+from apps.lowcode.printing.qr import qr_data_uri
+
+GUARDIAN_KEYS = ("name", "relationship", "nationality", "id_type", "id_number", "education", "phone", "employer",
+                 "hukou_place")
+
+
+def verification_path(form_number: str, verification_code: str) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        base = reverse("admin:bj_enrollment_application_changelist")
+    return f"{base}?{urlencode({'q': form_number, 'verification_code': verification_code})}"
+
+
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _guardian(guardian: Guardian | None) -> dict:
+    if guardian is None:
+        return dict.fromkeys(GUARDIAN_KEYS, "")
+    return {
+        "name": guardian.name,
+        "relationship": str(guardian.get_relationship_display()) if guardian.relationship else "",
+        "nationality": guardian.nationality,
+        "id_type": str(guardian.get_id_type_display()),
+        "id_number": guardian.id_number,
+        "education": guardian.education,
+        "phone": guardian.phone,
+        "employer": guardian.employer,
+        "hukou_place": guardian.hukou_place,
+    }
+
+
+def application_print_context(app: Application) -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        child = app.child
+        guardians = {g.position: g for g in app.guardians.all()}
+        payload = verification_path(app.form_number, app.verification_code)
+        hukou_place = " ".join(part for part in (child.hukou_province,
+                                                 child.hukou_district.name if child.hukou_district_id else "") if part)
+        return {
+            "campaign": app.campaign.name,
+            "district": app.district.name,
+            "form_number": app.form_number,
+            "verification_code": app.verification_code,
+            "hukou_category": str(app.get_hukou_category_display()),
+            "nonlocal": app.hukou_category == HukouCategory.NONLOCAL,
+            "material_number": app.material_number,
+            "remarks": app.remarks,
+            "child": {
+                "name": child.name,
+                "gender": str(child.get_gender_display()),
+                "nationality": child.nationality,
+                "ethnicity": child.ethnicity,
+                "birth_date": _date(child.birth_date),
+                "id_type": str(child.get_id_type_display()),
+                "id_number": child.id_number,
+                "hukou_place": hukou_place,
+                "hukou_address": child.hukou_address,
+                "household_number": child.household_number,
+            },
+            "residence": {
+                "district": app.residence_district.name if app.residence_district_id else "",
+                "street": app.residence_street.name if app.residence_street_id else "",
+                "address": app.residence_address,
+            },
+            "guardian1": _guardian(guardians.get(1)),
+            "guardian2": _guardian(guardians.get(2)),
+            "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+            "qr_payload": payload,
+            "qr_code": qr_data_uri(payload),
+        }
+
+
+SAMPLE_FORM_NUMBER, SAMPLE_CODE = "20260001", "K7M2QX"
+
+SAMPLE = {
+    "campaign": "2026年义务教育入学（小学）",
+    "district": "东城区",
+    "form_number": SAMPLE_FORM_NUMBER,
+    "verification_code": SAMPLE_CODE,
+    "hukou_category": "非本市户籍",
+    "nonlocal": True,
+    "material_number": "DC2026000123",
+    "remarks": "",
+    "child": {
+        "name": "王小明",
+        "gender": "男",
+        "nationality": "中国",
+        "ethnicity": "汉族",
+        "birth_date": "2020-03-15",
+        "id_type": "居民身份证",
+        "id_number": "130102202003150019",
+        "hukou_place": "河北省",
+        "hukou_address": "河北省石家庄市长安区建设北大街1号",
+        "household_number": "130102001234",
+    },
+    "residence": {"district": "东城区", "street": "东四街道", "address": "东四十条1号院2号楼301"},
+    "guardian1": {
+        "name": "王大明", "relationship": "父亲", "nationality": "中国", "id_type": "居民身份证",
+        "id_number": "130102198805040017", "education": "本科", "phone": "13912345678",
+        "employer": "北京某某科技有限公司", "hukou_place": "河北省石家庄市",
+    },
+    "guardian2": {
+        "name": "李丽", "relationship": "母亲", "nationality": "中国", "id_type": "居民身份证",
+        "id_number": "130102199001020028", "education": "硕士", "phone": "13800001111",
+        "employer": "北京某某医院", "hukou_place": "河北省石家庄市",
+    },
+    "generated_at": "2026-05-20 09:30",
+    "qr_payload": "/desk/bj_enrollment/application/?q=20260001&verification_code=K7M2QX",
+}
+SAMPLE["qr_code"] = qr_data_uri(SAMPLE["qr_payload"])

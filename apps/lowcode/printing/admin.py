@@ -1,0 +1,119 @@
+"""Print formats in the desk: edited like any DocType, refused at save when the template fails, and
+previewed as HTML or PDF for a sample or for a document the user may see."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from unfold.admin import ModelAdmin
+from unfold.decorators import action
+
+from apps.lowcode.printing import service
+from apps.lowcode.printing.errors import PrintError
+from apps.lowcode.printing.models import PrintFormat
+from apps.lowcode.printing.registry import registered_labels
+
+
+@admin.register(PrintFormat)
+class PrintFormatAdmin(ModelAdmin):
+    list_display = ["name", "key", "document_type", "page_size", "orientation", "is_default", "active", "updated_at"]
+    list_filter = ["document_type", "is_default", "active"]
+    search_fields = ["name", "key"]
+    actions_detail = ["open_preview"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "key", "document_type", ("is_default", "active")]}),
+        (gettext_lazy("Layout"), {"fields": ["template", "css"]}),
+        (gettext_lazy("Page"), {"fields": [("page_size", "orientation"), ("created_at", "updated_at")]}),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "document_type":
+            ids = [ContentType.objects.get_by_natural_key(*label.split(".")).pk for label in registered_labels()]
+            kwargs["queryset"] = ContentType.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("template", "css") and field is not None:
+            field.widget.attrs.update({"rows": 24 if db_field.name == "template" else 10, "spellcheck": "false"})
+            field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} font-mono text-xs"
+        return field
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_preview"
+        return [path("<path:object_id>/preview/", self.admin_site.admin_view(self.preview_view), name=name),
+                *super().get_urls()]
+
+    @action(description=gettext_lazy("Preview"), url_path="open-preview", icon="print")
+    def open_preview(self, request, object_id):
+        return HttpResponseRedirect(self._preview_url(object_id))
+
+    def _preview_url(self, object_id):
+        return reverse(f"{self.admin_site.name}:lowcode_printing_printformat_preview", args=[object_id])
+
+    def preview_view(self, request, object_id):
+        """HTML (in a script-less frame) or PDF (`?as=pdf`) for the sample context, or for a document
+        found through that DocType's own desk queryset, so the user's scope applies."""
+        print_format = self.get_object(request, unquote(object_id))
+        if print_format is None:
+            raise Http404
+        if not self.has_view_permission(request, print_format):
+            raise PermissionDenied
+        model = print_format.document_type.model_class()
+        term = request.GET.get("document", "").strip()
+        document, problem, html, status = None, None, "", 200
+        try:
+            if term:
+                document = self.find_document(request, model, term)
+                if document is None:
+                    status = 404
+                    raise PrintError(_("No document matching “%(term)s” that you may see.") % {"term": term})
+                context = service.context_for(document)
+            else:
+                context = service.sample_context(model)
+            html = service.html_document(print_format, context)
+            if request.GET.get("as") == "pdf":
+                pdf = service.html_to_pdf(html)
+                response = HttpResponse(pdf, content_type="application/pdf")
+                name = f"{print_format.key}-{document.pk if document else 'sample'}.pdf"
+                response["Content-Disposition"] = f'inline; filename="{name}"'
+                return response
+        except PrintError as exc:
+            problem, html = exc.message, ""
+        pdf_query = urlencode({"document": term, "as": "pdf"} if term else {"as": "pdf"})
+        return TemplateResponse(request, "lowcode_printing/preview.html", {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": print_format,
+            "title": _("Preview of %(format)s") % {"format": print_format},
+            "term": term,
+            "document": document,
+            "problem": problem,
+            "html": html,
+            "pdf_url": f"{self._preview_url(print_format.pk)}?{pdf_query}",
+            "change_url": reverse(f"{self.admin_site.name}:lowcode_printing_printformat_change",
+                                  args=[print_format.pk]),
+        }, status=status)
+
+    def find_document(self, request, model, term):
+        model_admin = self.admin_site._registry.get(model)
+        if model_admin is None:
+            queryset = model._default_manager.all() if request.user.is_superuser else model._default_manager.none()
+            return queryset.filter(pk=term).first() if term.isdigit() else None
+        if not model_admin.has_view_permission(request):
+            return None
+        queryset = model_admin.get_queryset(request)
+        found = queryset.filter(pk=term).first() if term.isdigit() else None
+        if found is None:
+            found = model_admin.get_search_results(request, queryset, term)[0].first()
+        return found
