@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from apps.lowcode.customfields.export import custom_export_columns
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -26,6 +28,7 @@ def _value(obj, getter):
 @admin.action(description=_("Export selected to Excel"), permissions=["view"])
 def export_xlsx(modeladmin, request, queryset):
     columns = modeladmin.export_columns or [(str(f.verbose_name), f.name) for f in modeladmin.model._meta.fields]
+    columns = [*columns, *custom_export_columns(modeladmin.model)]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(modeladmin.model._meta.verbose_name_plural))
     sheet.append([str(header) for header, _getter in columns])

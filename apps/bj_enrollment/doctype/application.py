@@ -89,6 +89,7 @@ class Application(models.Model):
     history = HistoricalRecords(excluded_fields=["live_child", "updated_at"])
 
     scope_paths = {"district": "district_id", "school": "school_id"}
+    custom_fields_attr = "custom"
 
     class Meta:
         verbose_name = _("application")

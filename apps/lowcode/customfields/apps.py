@@ -7,3 +7,6 @@ class CustomfieldsConfig(AppConfig):
     label = "lowcode_customfields"
     verbose_name = _("Custom fields")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from apps.lowcode.customfields import checks  # noqa: F401  (registers the system check)
