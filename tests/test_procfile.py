@@ -67,5 +67,5 @@ def test_worker_and_scheduler_start_and_stay_up(env, name):
     finally:
         os.killpg(proc.pid, 15)
         output = proc.communicate(timeout=30)[0]
-    expected = {"worker": "Listening on", "scheduler": "Starting cron scheduler with 1 jobs"}[name]
+    expected = {"worker": "Listening on", "scheduler": "Starting cron scheduler with 2 jobs"}[name]
     assert expected in output, output

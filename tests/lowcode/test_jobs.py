@@ -45,8 +45,12 @@ def test_scheduler_config_registers_the_housekeeping_job():
     from django_rq.cron import DjangoCronScheduler
 
     from apps.bj_enrollment import housekeeping
+    from apps.bj_enrollment.registries import checks
 
     scheduler = DjangoCronScheduler()
     scheduler.load_config_from_file("apps.bj_enrollment.cron")
     jobs = scheduler.get_jobs()
-    assert [(job.func, job.cron) for job in jobs] == [(housekeeping.clear_expired_sessions, "17 3 * * *")]
+    assert [(job.func, job.cron) for job in jobs] == [
+        (housekeeping.clear_expired_sessions, "17 3 * * *"),
+        (checks.requeue_stale_identity_checks, "*/30 * * * *"),
+    ]

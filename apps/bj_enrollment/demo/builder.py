@@ -43,6 +43,7 @@ from apps.bj_enrollment.choices import (
     StreetKind,
 )
 from apps.bj_enrollment.demo import data
+from apps.bj_enrollment.demo.registry_data import feed_registry_simulator
 from apps.bj_enrollment.models import (
     Application,
     Campaign,
@@ -1185,6 +1186,7 @@ def build_demo_site(
             created = len(factory.build(applications))
         users = build_staff_users(campaign, districts, log)
         parent_password, parent_count, example = build_parent_accounts(campaign, rng, log)
+        log(f"registry simulator: {feed_registry_simulator(campaign)}")
     states = dict(
         Application.objects.filter(campaign=campaign).values_list("state").annotate(n=Count("pk")).order_by("state")
     )

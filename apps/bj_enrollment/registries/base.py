@@ -1,0 +1,127 @@
+"""The three registries the checks consult (R16, R18, R19), as small interfaces with value results.
+
+A lookup either returns a record, raises RecordNotFound (a definite answer: the registry does not know
+it), or raises RegistryUnavailable (no answer at all: timeout, connection error, 5xx, unreadable reply),
+which callers must treat as "try again later", never as a failed check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class RegistryError(Exception):
+    """Base of every registry failure."""
+
+
+class RegistryUnavailable(RegistryError):
+    """No answer from the registry now; the same question may succeed later."""
+
+
+class RecordNotFound(RegistryError):
+    """The registry answered and has no such record."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as the population registry (公安部人口信息) knows them."""
+
+    id_type: str
+    id_number: str
+    name: str
+    birth_date: dt.date
+    gender: str  # Gender value: "male" | "female"
+    hukou_province: str
+    hukou_district: str = ""  # GB/T 2260 code, Beijing hukou only
+    hukou_address: str = ""
+    household_number: str = ""
+
+    @property
+    def beijing_hukou(self) -> bool:
+        return self.hukou_province.startswith("北京")
+
+
+@dataclass(frozen=True)
+class PropertyRecord:
+    """A real-estate certificate as the real-estate registry knows it."""
+
+    certificate_number: str
+    owners: tuple[str, ...]
+    address: str
+    district: str  # GB/T 2260 code
+    certificate_date: dt.date
+    property_type: str = ""
+
+
+@dataclass(frozen=True)
+class ResidencePermit:
+    """A guardian's Beijing residence permit and the start of its continuous validity."""
+
+    id_number: str
+    permit_number: str
+    held_since: dt.date
+
+
+class PopulationRegistry(Protocol):
+    def person(self, id_type: str, id_number: str) -> Person: ...
+
+
+class RealEstateRegistry(Protocol):
+    def certificate(self, certificate_number: str) -> PropertyRecord: ...
+
+
+class ResidencePermitRegistry(Protocol):
+    def permit(self, id_number: str) -> ResidencePermit: ...
+
+
+def parse_date(value) -> dt.date:
+    """Registries answer ISO dates; anything else is an unreadable reply."""
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise RegistryUnavailable(f"unreadable date {value!r}") from exc
+
+
+def person_from_json(data: dict, id_type: str, id_number: str) -> Person:
+    try:
+        return Person(
+            id_type=id_type,
+            id_number=id_number,
+            name=str(data["name"]),
+            birth_date=parse_date(data["birth_date"]),
+            gender=str(data["gender"]),
+            hukou_province=str(data["hukou_province"]),
+            hukou_district=str(data.get("hukou_district") or ""),
+            hukou_address=str(data.get("hukou_address") or ""),
+            household_number=str(data.get("household_number") or ""),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RegistryUnavailable(f"unreadable person record: {exc!r}") from exc
+
+
+def property_from_json(data: dict, certificate_number: str) -> PropertyRecord:
+    try:
+        owners = data["owners"]
+        if isinstance(owners, str) or not isinstance(owners, list):
+            raise TypeError("owners must be a list")
+        return PropertyRecord(
+            certificate_number=certificate_number,
+            owners=tuple(str(o) for o in owners),
+            address=str(data["address"]),
+            district=str(data["district"]),
+            certificate_date=parse_date(data["certificate_date"]),
+            property_type=str(data.get("type") or ""),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RegistryUnavailable(f"unreadable certificate record: {exc!r}") from exc
+
+
+def permit_from_json(data: dict, id_number: str) -> ResidencePermit:
+    try:
+        return ResidencePermit(
+            id_number=id_number, permit_number=str(data["permit_number"]), held_since=parse_date(data["held_since"])
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RegistryUnavailable(f"unreadable residence permit record: {exc!r}") from exc

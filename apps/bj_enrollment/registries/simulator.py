@@ -1,0 +1,143 @@
+"""A local stand-in for the three registries, for the demo, development and tests.
+
+Records live as JSON files in the site folder (settings.SITE_DIR / "registry_simulator", or
+REGISTRY_SETTINGS["simulator_dir"]), one file per registry, in the same shape the HTTP contract
+answers (see http.py). Files rather than the cache because the embedded demo has no Redis and the
+web process and the RQ worker must see the same records: writes take an flock and replace the file
+atomically, reads re-parse only when the file changed.
+
+An outage is simulated by listing registry names in outage.json (set_outage / end_outage): every
+lookup on a listed registry raises RegistryUnavailable, so the pending-and-retry path can be tried.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+
+from apps.bj_enrollment.registries.base import (
+    Person,
+    PropertyRecord,
+    RecordNotFound,
+    RegistryUnavailable,
+    ResidencePermit,
+    permit_from_json,
+    person_from_json,
+    property_from_json,
+)
+
+POPULATION = "population"
+REAL_ESTATE = "real_estate"
+RESIDENCE_PERMITS = "residence_permits"
+NAMES = (POPULATION, REAL_ESTATE, RESIDENCE_PERMITS)
+_OUTAGE = "outage"
+
+_parsed: dict[Path, tuple[tuple[int, int, int], object]] = {}
+
+
+def directory() -> Path:
+    configured = settings.REGISTRY_SETTINGS.get("simulator_dir")
+    return Path(configured) if configured else Path(settings.SITE_DIR) / "registry_simulator"
+
+
+def person_key(id_type: str, id_number: str) -> str:
+    return f"{id_type}:{id_number}"
+
+
+def _path(name: str) -> Path:
+    return directory() / f"{name}.json"
+
+
+def _read(name: str, default):
+    path = _path(name)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return default
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # every write replaces the file: a new inode
+    cached = _parsed.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    _parsed[path] = (stamp, data)
+    return data
+
+
+@contextmanager
+def _locked():
+    folder = directory()
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _write(name: str, data) -> None:
+    folder = directory()
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False)
+    os.replace(tmp, _path(name))
+
+
+def store(name: str, records: dict[str, dict]) -> None:
+    """Add or replace records of one registry (keys: person_key(), certificate number, guardian ID number)."""
+    if name not in NAMES:
+        raise ValueError(f"unknown registry {name!r}")
+    with _locked():
+        data = dict(_read(name, {}))
+        data.update(records)
+        _write(name, data)
+
+
+def clear() -> None:
+    """Forget every record and end any outage."""
+    with _locked():
+        for name in (*NAMES, _OUTAGE):
+            _path(name).unlink(missing_ok=True)
+
+
+def set_outage(*names: str) -> None:
+    """Make the named registries (all three if none named) answer nothing until end_outage()."""
+    with _locked():
+        _write(_OUTAGE, sorted(set(_read(_OUTAGE, [])) | set(names or NAMES)))
+
+
+def end_outage() -> None:
+    with _locked():
+        _path(_OUTAGE).unlink(missing_ok=True)
+
+
+def _lookup(name: str, key: str) -> dict:
+    if name in _read(_OUTAGE, []):
+        raise RegistryUnavailable(f"simulated outage of the {name} registry")
+    record = _read(name, {}).get(key)
+    if record is None:
+        raise RecordNotFound(key)
+    return record
+
+
+class SimulatedPopulationRegistry:
+    def person(self, id_type: str, id_number: str) -> Person:
+        record = _lookup(POPULATION, person_key(id_type, id_number))
+        return person_from_json(record, id_type, id_number)
+
+
+class SimulatedRealEstateRegistry:
+    def certificate(self, certificate_number: str) -> PropertyRecord:
+        return property_from_json(_lookup(REAL_ESTATE, certificate_number), certificate_number)
+
+
+class SimulatedResidencePermitRegistry:
+    def permit(self, id_number: str) -> ResidencePermit:
+        return permit_from_json(_lookup(RESIDENCE_PERMITS, id_number), id_number)
