@@ -1,0 +1,34 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from apps.bj_enrollment.rules.identity import check_resident_id
+
+
+class ZoneLookupForm(forms.Form):
+    """What a parent enters on the public page; the JSON API validates its body with the same form."""
+
+    id_number = forms.CharField(
+        label=_("Child's resident ID number"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 18}),
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        help_text=_("As written on the property certificate, e.g. 东城区东四十条甲22号院3号楼2单元401"),
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    property_certificate_date = forms.DateField(
+        label=_("Property certificate registration date"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Needed only where the district sets a cutoff date; the page asks for it."),
+    )
+
+    def clean_id_number(self):
+        try:
+            return check_resident_id(self.cleaned_data["id_number"])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from None
