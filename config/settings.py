@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_rq",
+    "captcha",
     "apps.lowcode",
     "apps.lowcode.workflow",
     "apps.lowcode.customfields",
@@ -186,8 +187,16 @@ LOGGING = {
 # "console" logs messages for development; deployment names a real provider and its credentials
 # under "sms" in the site config (never in the repo).
 SMS_ADAPTER = SITE.get("sms_adapter", "console")
+# Parent portal: rate limits (django-ratelimit on the cache; see apps/bj_enrollment/portal/limits.py)
+PORTAL_RATE_LIMITS = SITE.get("portal_rate_limits", {})
+RATELIMIT_USE_CACHE = "default"
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 5  # minutes
+CAPTCHA_IMAGE_SIZE = (110, 44)
+CAPTCHA_FONT_SIZE = 30
 SMS_SETTINGS = SITE.get("sms", {})
 REGISTRY_ADAPTER = SITE.get("registry_adapter", "simulator")
+REGISTRY_SETTINGS = SITE.get("registry", {})
 
 # --- desk (Django admin with the Unfold theme) -------------------------------------------------
 UNFOLD = {

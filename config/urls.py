@@ -3,7 +3,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from apps.bj_enrollment.api import v1
+from apps.bj_enrollment.desk.statistics import statistics_view
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
-] + i18n_patterns(path("desk/", admin.site.urls), prefix_default_language=False)
+    path("", RedirectView.as_view(pattern_name="portal:start", permanent=False)),
+    path("portal/", include("apps.bj_enrollment.portal.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("", include("apps.bj_enrollment.zones.urls")),
+    path("api/v1/", v1.api.urls),
+] + i18n_patterns(
+    path("desk/statistics/", admin.site.admin_view(statistics_view), name="desk-statistics"),
+    path("desk/", admin.site.urls),
+    prefix_default_language=False,
+)

@@ -10,6 +10,11 @@ class BjEnrollmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from apps.bj_enrollment import roles
+        from apps.bj_enrollment import roles, workflow_setup
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        post_migrate.connect(workflow_setup.load_workflows_after_migrate, sender=self)
+        from apps.bj_enrollment import (
+            messaging_setup,  # noqa: F401  (message audience, default templates)
+            printing_setup,  # noqa: F401  (print context, default print formats)
+        )

@@ -11,6 +11,8 @@ from apps.bj_enrollment.doctype.school import School
 from apps.bj_enrollment.doctype.service_zone import ServiceZone
 from apps.bj_enrollment.doctype.staff_scope import StaffScope
 from apps.bj_enrollment.doctype.street import Street
+from apps.bj_enrollment.doctype.zone_area import ZoneArea
+from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
 
 __all__ = [
     "Application",
@@ -25,4 +27,6 @@ __all__ = [
     "ServiceZone",
     "StaffScope",
     "Street",
+    "ZoneArea",
+    "ZoneLookup",
 ]

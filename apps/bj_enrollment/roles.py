@@ -6,18 +6,20 @@ CITY_ADMIN = "市教委管理员"
 DISTRICT_REVIEWER = "区教委审核员"
 SCHOOL_REVIEWER = "学校审核员"
 
-_ALL = ("add", "change", "delete", "view")
+# The city administrator configures everything of the enrollment app and the low-code layer
+# (append-only records refuse changes in their own desk pages, whatever the permission says).
+CITY_APPS = ("bj_enrollment", "lowcode_workflow", "lowcode_customfields", "lowcode_printing", "lowcode_messaging")
 _REFERENCE = ("district", "street", "school", "servicezone", "campaign", "campaignwindow", "category")
 _CASE = ("application", "child", "guardian", "property")
 
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     CITY_ADMIN: {
-        *{("bj_enrollment", f"{a}_{m}") for m in (*_REFERENCE, *_CASE, "staffscope") for a in _ALL},
         *{("auth", f"{a}_user") for a in ("add", "change", "view")},
         ("auth", "view_group"),
     },
     DISTRICT_REVIEWER: {
-        *{("bj_enrollment", f"view_{m}") for m in (*_REFERENCE, *_CASE)},
+        *{("bj_enrollment", f"view_{m}") for m in (*_REFERENCE, *_CASE, "zonelookup")},
+        *{("bj_enrollment", f"{a}_zonearea") for a in ("add", "change", "delete", "view")},
         ("bj_enrollment", "change_application"),
     },
     SCHOOL_REVIEWER: {
@@ -35,6 +37,8 @@ def sync_roles(using: str = "default") -> None:
             Permission.objects.using(using).get(content_type__app_label=app, codename=codename)
             for app, codename in sorted(wanted)
         ]
+        if role == CITY_ADMIN:
+            perms += Permission.objects.using(using).filter(content_type__app_label__in=CITY_APPS)
         group.permissions.set(perms)
 
 

@@ -12,6 +12,8 @@ from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.bj_enrollment.rules.form_numbers import save_with_form_number
 from apps.bj_enrollment.rules.identity import mask_id_number, mask_phone
+from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
+from apps.lowcode.workflow.desk import WorkflowAdminMixin
 
 STATE_COLOURS = {
     S.REGISTERED: "info",
@@ -59,7 +61,7 @@ class PropertyInline(TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class ApplicationAdmin(WorkflowAdminMixin, CustomFieldsAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
     list_display = (
         "form_number",
         "child_name",

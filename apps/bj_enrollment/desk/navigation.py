@@ -1,6 +1,6 @@
 """The desk sidebar grouped by the work people do, showing only what the user may open."""
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 GROUPS = [
@@ -11,6 +11,7 @@ GROUPS = [
             ("bj_enrollment", "child", "child_care"),
             ("bj_enrollment", "guardian", "family_restroom"),
             ("bj_enrollment", "property", "home"),
+            ("desk-statistics", "bj_enrollment.view_application", "bar_chart"),
         ],
     ),
     (
@@ -20,6 +21,10 @@ GROUPS = [
             ("bj_enrollment", "street", "signpost"),
             ("bj_enrollment", "school", "school"),
             ("bj_enrollment", "servicezone", "map"),
+            ("bj_enrollment", "zonearea", "format_list_bulleted"),
+            ("bj_enrollment", "zonelookup", "manage_search"),
+            ("bj_enrollment", "schoolplan", "event_seat"),
+            ("bj_enrollment", "lotteryrun", "casino"),
         ],
     ),
     (
@@ -30,27 +35,44 @@ GROUPS = [
             ("bj_enrollment", "category", "label"),
         ],
     ),
+    (
+        _("Configuration"),
+        [
+            ("lowcode_workflow", "workflow", "account_tree"),
+            ("lowcode_workflow", "transitionrecord", "history"),
+            ("lowcode_customfields", "customfield", "dynamic_form"),
+            ("lowcode_printing", "printformat", "print"),
+            ("lowcode_messaging", "messagetemplate", "sms"),
+            ("lowcode_messaging", "messagelog", "outbox"),
+        ],
+    ),
     (_("Staff"), [("auth", "user", "person"), ("auth", "group", "group")]),
 ]
 
+PAGE_TITLES = {"desk-statistics": _("Statistics")}
 
-def sidebar(request):
+
+def _item(request, first: str, second: str, icon: str) -> dict | None:
     from django.apps import apps
 
+    if first in PAGE_TITLES:  # a desk page of its own: (url name, permission, icon)
+        if not request.user.has_perm(second):
+            return None
+        return {"title": PAGE_TITLES[first], "icon": icon, "link": reverse(first)}
+    if not request.user.has_perm(f"{first}.view_{second}"):
+        return None
+    try:
+        model = apps.get_model(first, second)
+        link = reverse(f"admin:{first}_{second}_changelist")
+    except (LookupError, NoReverseMatch):  # a model this site does not register
+        return None
+    return {"title": model._meta.verbose_name_plural, "icon": icon, "link": link}
+
+
+def sidebar(request):
     groups = []
     for title, entries in GROUPS:
-        items = []
-        for app_label, model_name, icon in entries:
-            if not request.user.has_perm(f"{app_label}.view_{model_name}"):
-                continue
-            model = apps.get_model(app_label, model_name)
-            items.append(
-                {
-                    "title": model._meta.verbose_name_plural,
-                    "icon": icon,
-                    "link": reverse(f"admin:{app_label}_{model_name}_changelist"),
-                }
-            )
+        items = [item for entry in entries if (item := _item(request, *entry))]
         if items:
             groups.append({"title": title, "separator": True, "items": items})
     return groups

@@ -1,0 +1,49 @@
+"""Bearer tokens for the mobile app: signed, expiring, and void once the password changes or the
+account is cancelled (the token carries a hash of the password hash, as Django's reset tokens do)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from ninja.security import HttpBearer, django_auth
+
+SALT = "bj_enrollment.api.token"
+MAX_AGE = 12 * 3600
+
+
+def _fingerprint(user) -> str:
+    return hashlib.sha256(f"{user.pk}:{user.password}:{user.is_active}".encode()).hexdigest()[:16]
+
+
+def issue(user) -> str:
+    return signing.dumps({"u": user.pk, "f": _fingerprint(user)}, salt=SALT, compress=True)
+
+
+def user_for(token: str):
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True, is_staff=False).first()
+    if user is None or _fingerprint(user) != data.get("f"):
+        return None
+    return user
+
+
+class ParentToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+def parent_session(request):
+    """Session authentication (the portal's cookie, with CSRF) for parents only."""
+    user = django_auth(request)
+    return user if user and not user.is_staff else None
+
+
+PARENT_AUTH = [ParentToken(), parent_session]

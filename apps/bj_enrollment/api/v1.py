@@ -1,0 +1,284 @@
+"""API v1: the parent's journey for the city's mobile app. Input is checked by the portal's own forms
+and services, so the rules and the (Chinese) messages are the same; OpenAPI at /api/v1/openapi.json,
+browsable at /api/v1/docs."""
+
+from __future__ import annotations
+
+from captcha.helpers import captcha_image_url
+from captcha.models import CaptchaStore
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from apps.bj_enrollment.api import auth, errors
+from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
+from apps.bj_enrollment.portal.forms import (
+    CancelForm,
+    LoginForm,
+    NewPasswordForm,
+    RegistrationForm,
+    ResetRequestForm,
+    SmsRequestForm,
+    captcha_field,
+)
+from apps.bj_enrollment.portal.views import current_campaign
+from apps.lowcode.workflow.errors import WorkflowError
+
+api = NinjaAPI(
+    title="bj_enrollment parent API",
+    version="1",
+    urls_namespace="api-v1",
+    throttle=[AnonRateThrottle(limits.rate("api_per_ip")), AuthRateThrottle(limits.rate("api_per_ip"))],
+    description="The parent's journey: captcha, SMS codes, registration, tokens, status, password, cancellation. "
+    'Errors: {"errors": {"<field>": [{"code", "message"}]}} with HTTP 400, 401, 404, 409 or 429.',
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    status = 429 if isinstance(exc, limits.RateLimited) else 400
+    return api.create_response(request, errors.body(exc), status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_error(request, exc):
+    fields = {}
+    for item in exc.errors:
+        name = str(item.get("loc", ["", "__all__"])[-1])
+        fields.setdefault(name, []).append({"code": "invalid", "message": item.get("msg", "")})
+    return api.create_response(request, {"errors": fields}, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request, exc):
+    return api.create_response(request, errors.body("Log in first.", code="unauthorised"), status=401)
+
+
+@api.exception_handler(WorkflowError)
+def _workflow_error(request, exc):
+    return api.create_response(request, errors.body(str(exc), code="workflow"), status=409)
+
+
+def _bound(form_class, payload: dict):
+    """The portal's form over the JSON body; its errors become the API's 400."""
+    form = form_class(data=payload)
+    if not form.is_valid():
+        raise ValidationError({name: list(errs.as_data()) for name, errs in form.errors.items()})
+    return form.cleaned_data
+
+
+def _with_captcha(payload) -> dict:
+    data = payload.dict()
+    data["captcha_0"], data["captcha_1"] = data.pop("captcha_key", ""), data.pop("captcha", "")
+    return data
+
+
+def _campaign():
+    campaign = current_campaign()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _application(request) -> Application:
+    application = (
+        Application.objects.select_related("campaign", "district", "school", "child").filter(account=request.auth)
+    ).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+class CaptchaOut(Schema):
+    captcha_key: str
+    image_url: str
+
+
+class CodeRequest(Schema):
+    mobile: str
+    captcha_key: str
+    captcha: str
+
+
+class ResetCodeRequest(CodeRequest):
+    identifier: str
+
+
+class RegistrationIn(Schema):
+    district: int
+    nationality: str = "中国"
+    hukou_province: str
+    hukou_district: int | None = None
+    residence_district: int
+    child_name: str
+    gender: str
+    birth_date: str
+    id_type: str = "resident_id"
+    id_number: str
+    guardian_name: str
+    mobile: str
+    sms_code: str
+    password: str
+    password2: str
+    notice_read: bool
+    privacy_accepted: bool
+
+
+class RegisteredOut(Schema):
+    form_number: str
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    captcha_key: str = ""
+    captcha: str = ""
+
+
+class TokenOut(Schema):
+    token: str
+    expires_in: int
+
+
+class StepOut(Schema):
+    key: str
+    title: str
+    status: str
+    reason: str
+
+
+class WindowOut(Schema):
+    stage: str
+    opens_at: str
+    closes_at: str
+    open_now: bool
+
+
+class StatusOut(Schema):
+    form_number: str
+    child_name: str
+    district: str
+    state: str
+    state_label: str
+    school: str | None
+    next_step: str
+    steps: list[StepOut]
+    windows: list[WindowOut]
+
+
+class NewPasswordIn(Schema):
+    sms_code: str
+    password: str
+    password2: str
+
+
+class ResetIn(NewPasswordIn):
+    identifier: str
+    mobile: str
+
+
+class CancelIn(Schema):
+    sms_code: str
+
+
+class Done(Schema):
+    ok: bool = True
+
+
+@api.get("/captcha", response=CaptchaOut, tags=["account"])
+def new_captcha(request):
+    key = CaptchaStore.generate_key()
+    return {"captcha_key": key, "image_url": request.build_absolute_uri(captcha_image_url(key))}
+
+
+@api.post("/sms-codes/registration", response={202: Done}, tags=["registration"])
+def registration_code(request, payload: CodeRequest):
+    data = _bound(SmsRequestForm, _with_captcha(payload))
+    flows.send_code(request, sms_codes.REGISTER, data["mobile"], _campaign())
+    return Status(202, {"ok": True})
+
+
+@api.post("/registrations", response={201: RegisteredOut}, tags=["registration"])
+def create_registration(request, payload: RegistrationIn):
+    """R8-R14. The app shows the registration notice for 10 s before `notice_read` can be set."""
+    data = _bound(RegistrationForm, payload.dict())
+    application = flows.submit_registration(request, _campaign(), data)
+    return Status(201, {"form_number": application.form_number})
+
+
+@api.post("/tokens", response={201: TokenOut}, tags=["account"])
+def create_token(request, payload: TokenIn):
+    """Log in with the account number and password; a captcha is required after repeated failures."""
+    form_data = _with_captcha(payload)
+    if flows.login_failures(request, payload.username) >= limits.LOGIN_CAPTCHA_AFTER:
+        try:
+            captcha_field().clean([form_data["captcha_0"], form_data["captcha_1"]])
+        except ValidationError as exc:
+            raise ValidationError({"captcha": exc.error_list}) from None
+    data = _bound(LoginForm, form_data)
+    user = flows.authenticate_parent(request, data["username"], data["password"])
+    return Status(201, {"token": auth.issue(user), "expires_in": auth.MAX_AGE})
+
+
+@api.get("/application", response=StatusOut, auth=auth.PARENT_AUTH, tags=["application"])
+def application_status(request):
+    application = _application(request)
+    return {
+        "form_number": application.form_number,
+        "child_name": application.child.name,
+        "district": application.district.name,
+        "state": application.state,
+        "state_label": str(application.get_state_display()),
+        "school": application.school.name if application.school else None,
+        "next_step": progress.next_step(application),
+        "steps": [s.__dict__ for s in progress.steps(application)],
+        "windows": [
+            {"stage": str(label), "opens_at": opens.isoformat(), "closes_at": closes.isoformat(), "open_now": now}
+            for label, opens, closes, now in progress.upcoming_windows(application)
+        ],
+    }
+
+
+@api.post("/sms-codes/password-reset", response={202: Done}, tags=["account"])
+def password_reset_code(request, payload: ResetCodeRequest):
+    data = _bound(ResetRequestForm, _with_captcha(payload))
+    flows.request_reset_code(request, data["identifier"], data["mobile"])
+    return Status(202, {"ok": True})
+
+
+@api.post("/password-resets", response=Done, tags=["account"])
+def reset_password(request, payload: ResetIn):
+    data = _bound(NewPasswordForm, payload.dict())
+    flows.reset_password(
+        request, payload.identifier, payload.mobile, data["sms_code"], data["password"], data["password2"]
+    )
+    return {"ok": True}
+
+
+@api.post("/sms-codes/{purpose}", response={202: Done}, auth=auth.PARENT_AUTH, tags=["account"])
+def own_code(request, purpose: str):
+    """A code to the registered mobile, for `password-change` or `cancellation`."""
+    kinds = {"password-change": sms_codes.CHANGE_PASSWORD, "cancellation": sms_codes.CANCEL}
+    if purpose not in kinds:
+        raise Http404
+    application = _application(request)
+    flows.send_code(request, kinds[purpose], application.mobile, application.campaign)
+    return Status(202, {"ok": True})
+
+
+@api.post("/password", response=Done, auth=auth.PARENT_AUTH, tags=["account"])
+def change_password(request, payload: NewPasswordIn):
+    data = _bound(NewPasswordForm, payload.dict())
+    flows.change_password(_application(request), data["sms_code"], data["password"], data["password2"])
+    return {"ok": True}
+
+
+@api.post("/application/cancellation", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
+def cancel(request, payload: CancelIn):
+    data = _bound(CancelForm, {**payload.dict(), "confirm": True})
+    flows.cancel_account(_application(request), request.auth, data["sms_code"])
+    return {"ok": True}

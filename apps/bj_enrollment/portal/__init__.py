@@ -1,0 +1,1 @@
+"""The parent portal (Frappe's Web Form, server-rendered, mobile-first, Chinese)."""

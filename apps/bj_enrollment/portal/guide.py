@@ -1,0 +1,38 @@
+"""R2-R6: the short eligibility guide on the start page, with the campaign's dates filled in."""
+
+from django.utils.translation import gettext as _
+
+
+def eligibility_guide(campaign) -> list[tuple[str, str]]:
+    """(heading, text) pairs; dates come from the campaign, never from the code."""
+    return [
+        (
+            _("Age"),
+            _(
+                "Children born from %(start)s to %(cutoff)s register this year. Older children are registered "
+                "by the district on the family's behalf."
+            )
+            % {"start": campaign.cohort_start.isoformat(), "cutoff": campaign.age_cutoff.isoformat()},
+        ),
+        (
+            _("Beijing hukou"),
+            _(
+                "Register in the district of the child's hukou or of the family's residence; when they differ, "
+                "choose one of the two. One child registers in one district only."
+            ),
+        ),
+        (
+            _("Non-Beijing hukou"),
+            _(
+                "Register in the district that reviews the family's five certificates. The form can be printed "
+                "only after the district approves them."
+            ),
+        ),
+        (
+            _("Special cases"),
+            _(
+                "Foreign nationals, children from Hong Kong, Macao and Taiwan, over-age children and special "
+                "categories: contact the district education committee, which registers them."
+            ),
+        ),
+    ]

@@ -1,0 +1,25 @@
+"""Who the parent is: the one application tied to the logged-in account, never an id from the URL."""
+
+from functools import wraps
+
+from django.http import Http404
+from django.shortcuts import redirect
+
+from apps.bj_enrollment.models import Application
+
+
+def parent_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated or request.user.is_staff:
+            return redirect("portal:login")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def parent_application(request) -> Application:
+    try:
+        return Application.objects.select_related("campaign", "district", "school", "child").get(account=request.user)
+    except Application.DoesNotExist:
+        raise Http404 from None

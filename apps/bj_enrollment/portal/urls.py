@@ -1,0 +1,19 @@
+from django.urls import path
+
+from apps.bj_enrollment.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("register/", views.registration, name="register"),
+    path("registered/", views.registered, name="registered"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("home/", views.home, name="home"),
+    path("details/", views.details_view, name="details"),
+    path("details/withdraw/", views.withdraw_details, name="withdraw"),
+    path("form.pdf", views.print_form, name="print"),
+    path("password/forgot/", views.forgot_password, name="forgot_password"),
+    path("password/change/", views.change_password, name="change_password"),
+    path("cancel/", views.cancel_account, name="cancel"),
+]

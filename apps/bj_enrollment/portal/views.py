@@ -1,0 +1,352 @@
+"""Parent portal pages: thin views over portal/flows.py and services/; every refusal is a message on
+the page, never an error page. A refused form keeps everything the parent typed."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.bj_enrollment.choices import HukouCategory
+from apps.bj_enrollment.models import Campaign, District
+from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
+from apps.bj_enrollment.portal.details_forms import ChildDetailsForm, GuardianForm, PropertyForm, ResidenceForm
+from apps.bj_enrollment.portal.forms import (
+    CancelForm,
+    LoginForm,
+    NewPasswordForm,
+    RegistrationForm,
+    ResetRequestForm,
+    SmsRequestForm,
+    captcha_field,
+)
+from apps.bj_enrollment.portal.guide import eligibility_guide
+from apps.bj_enrollment.portal.session import parent_application, parent_required
+from apps.bj_enrollment.rules.identity import mask_phone
+from apps.bj_enrollment.rules.printing import PRINTABLE, check_can_print
+from apps.bj_enrollment.services import details
+from apps.bj_enrollment.services.printing import printed_form
+from apps.lowcode.workflow import engine
+from apps.lowcode.workflow.errors import WorkflowError
+
+NOTICE_SECONDS = 10
+SESSION_NOTICE = "portal_notice_shown_at"
+SESSION_REGISTERED = "portal_registered"
+
+
+def current_campaign() -> Campaign | None:
+    return Campaign.objects.filter(active=True).order_by("-year").first()
+
+
+def _add_errors(form, exc: ValidationError, field: str | None = None) -> None:
+    """Put a service's errors next to the fields they name (the rest on top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(field, exc)
+
+
+def _code_sent(request, mobile: str) -> None:
+    messages.success(request, _("The SMS code was sent to %(mobile)s.") % {"mobile": mask_phone(mobile)})
+
+
+def start(request):
+    campaign = current_campaign()
+    districts = District.objects.order_by("sort_order", "code")
+    guide = eligibility_guide(campaign) if campaign else []
+    return render(request, "portal/start.html", {"campaign": campaign, "districts": districts, "guide": guide})
+
+
+def registration(request):
+    campaign = current_campaign()
+    if campaign is None:
+        return render(request, "portal/closed.html", {"message": _("No enrollment campaign is open.")})
+    sending = "send_code" in request.POST
+    form = RegistrationForm(request.POST or None, initial={"district": request.GET.get("district")})
+    sms_form = SmsRequestForm(request.POST if sending else None)
+    if request.method == "GET":
+        request.session[SESSION_NOTICE] = time.time()
+    elif sending:
+        form.errors.clear()  # asking for a code is not submitting: only the code's own fields are checked
+        if sms_form.is_valid():
+            try:
+                flows.send_code(request, sms_codes.REGISTER, sms_form.cleaned_data["mobile"], campaign)
+            except ValidationError as exc:
+                sms_form.add_error("mobile", exc)
+            else:
+                _code_sent(request, sms_form.cleaned_data["mobile"])
+        sms_form = SmsRequestForm(initial=request.POST) if sms_form.is_valid() else sms_form
+    elif form.is_valid():
+        shown_at = request.session.get(SESSION_NOTICE)
+        if shown_at is None or time.time() - shown_at < NOTICE_SECONDS:
+            form.add_error(
+                "notice_read", _("Please read the notice for at least %(s)d seconds.") % {"s": NOTICE_SECONDS}
+            )
+        else:
+            try:
+                application = flows.submit_registration(request, campaign, form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                request.session[SESSION_REGISTERED] = application.form_number
+                return redirect("portal:registered")
+    context = {"campaign": campaign, "form": form, "sms_form": sms_form, "notice_seconds": NOTICE_SECONDS}
+    return render(request, "portal/register.html", context)
+
+
+def registered(request):
+    number = request.session.get(SESSION_REGISTERED)
+    if not number:
+        return redirect("portal:login")
+    return render(request, "portal/registered.html", {"form_number": number})
+
+
+def login_view(request):
+    username = request.POST.get("username", "").strip()
+    form = LoginForm(request.POST or None)
+    if flows.login_failures(request, username) >= limits.LOGIN_CAPTCHA_AFTER:
+        form.fields["captcha"] = captcha_field()
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = flows.authenticate_parent(request, username, form.cleaned_data["password"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            if "captcha" not in form.fields and flows.login_failures(request, username) >= limits.LOGIN_CAPTCHA_AFTER:
+                form.fields["captcha"] = captcha_field()  # for the next attempt
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("portal:home")
+    return render(request, "portal/login.html", {"form": form})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("portal:login")
+
+
+@parent_required
+def home(request):
+    application = parent_application(request)
+    context = {
+        "application": application,
+        "steps": progress.steps(application),
+        "next_step": progress.next_step(application),
+        "windows": progress.upcoming_windows(application),
+        "can_print": application.state in PRINTABLE,
+        "result": progress.result(application),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def forgot_password(request):
+    """R31: number or ID + registered mobile + image code → SMS code → new password."""
+    sending = "send_code" in request.POST
+    lookup = ResetRequestForm(request.POST if sending else None)
+    form = NewPasswordForm(request.POST if request.method == "POST" and not sending else None)
+    if sending and lookup.is_valid():
+        try:
+            application = flows.request_reset_code(
+                request, lookup.cleaned_data["identifier"], lookup.cleaned_data["mobile"]
+            )
+        except ValidationError as exc:
+            lookup.add_error(None, exc)
+        else:
+            _code_sent(request, application.mobile)
+    elif form.is_bound and form.is_valid():
+        try:
+            flows.reset_password(
+                request,
+                request.POST.get("identifier", ""),
+                request.POST.get("mobile", ""),
+                form.cleaned_data["sms_code"],
+                form.cleaned_data["password"],
+                form.cleaned_data["password2"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The password was changed; log in with the new one."))
+            return redirect("portal:login")
+    if not sending:
+        lookup = ResetRequestForm(initial=request.POST)
+    return render(request, "portal/forgot_password.html", {"lookup": lookup, "form": form})
+
+
+def _send_own_code(request, application, purpose: str) -> None:
+    try:
+        flows.send_code(request, purpose, application.mobile, application.campaign)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        _code_sent(request, application.mobile)
+
+
+@parent_required
+def change_password(request):
+    """R32: SMS code to the registered mobile and the new password twice."""
+    application = parent_application(request)
+    sending = "send_code" in request.POST
+    form = NewPasswordForm(request.POST if request.method == "POST" and not sending else None)
+    if sending:
+        _send_own_code(request, application, sms_codes.CHANGE_PASSWORD)
+    elif form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            flows.change_password(application, data["sms_code"], data["password"], data["password2"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            update_session_auth_hash(request, application.account)
+            messages.success(request, _("The password was changed."))
+            return redirect("portal:home")
+    return render(request, "portal/change_password.html", {"form": form, "application": application})
+
+
+@parent_required
+def cancel_account(request):
+    """R33: SMS code, then the form is void and the account closed; the child may register again."""
+    application = parent_application(request)
+    sending = "send_code" in request.POST
+    form = CancelForm(request.POST if request.method == "POST" and not sending else None)
+    if sending:
+        _send_own_code(request, application, sms_codes.CANCEL)
+    elif form.is_bound and form.is_valid():
+        try:
+            flows.cancel_account(application, request.user, form.cleaned_data["sms_code"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            logout(request)
+            messages.success(
+                request,
+                _("Account %(number)s is cancelled. You may register the child again while registration is open.")
+                % {"number": application.form_number},
+            )
+            return redirect("portal:start")
+    return render(request, "portal/cancel.html", {"form": form, "application": application})
+
+
+def _details_forms(request, application) -> dict:
+    data = request.POST if request.method == "POST" else None
+    guardians = {g.position: g for g in application.guardians.all()}
+    forms_ = {
+        "child": ChildDetailsForm(data, instance=application.child, prefix="child"),
+        "residence": ResidenceForm(data, instance=application, prefix="residence"),
+        "g1": GuardianForm(data, instance=guardians.get(1), prefix="g1"),
+        "g2": GuardianForm(data, instance=guardians.get(2), prefix="g2"),
+        "property": PropertyForm(data, instance=application.properties.first(), prefix="property"),
+    }
+    if application.hukou_category != HukouCategory.NONLOCAL:  # R18 concerns non-local families only
+        for key in ("g1", "g2"):
+            for name in ("residence_permit_number", "residence_permit_since"):
+                del forms_[key].fields[name]
+    return forms_
+
+
+def _save_draft(application, forms_: dict) -> None:
+    with transaction.atomic():
+        forms_["child"].save()
+        forms_["residence"].save()
+        for position in (1, 2):
+            form = forms_[f"g{position}"]
+            if position == 2 and application.single_guardian:
+                application.guardians.filter(position=2).delete()
+            elif form.has_data():
+                guardian = form.save(commit=False)
+                guardian.application, guardian.position = application, position
+                guardian.save()
+        if forms_["property"].has_data():
+            prop = forms_["property"].save(commit=False)
+            prop.application = application
+            prop.save()
+
+
+def _spread_errors(forms_: dict, exc: ValidationError) -> None:
+    """Service errors are keyed "<form prefix>-<field>"; show each next to its field."""
+    for key, errors in exc.error_dict.items():
+        prefix, _sep, field = key.partition("-")
+        form = forms_.get(prefix)
+        if form is not None and field in form.fields:
+            form.add_error(field, errors)
+        else:
+            forms_["residence"].add_error(None, errors)
+
+
+@parent_required
+def details_view(request):
+    """R15-R18 while editable; afterwards the same data read-only with the checks' results (R17)."""
+    application = parent_application(request)
+    try:
+        details.check_editable(application)
+        editable, why_not = True, ""
+    except ValidationError as exc:
+        editable, why_not = False, exc.messages[0]
+    forms_ = _details_forms(request, application)
+    if request.method == "POST" and editable and all(f.is_valid() for f in forms_.values()):
+        _save_draft(application, forms_)
+        if "submit" not in request.POST:
+            messages.success(request, _("The draft was saved. You can come back and finish it later."))
+            return redirect("portal:details")
+        try:
+            details.submit(application, request.user)
+        except ValidationError as exc:
+            _spread_errors(forms_, exc)
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The details were submitted; the identity check has started."))
+            return redirect("portal:home")
+    elif request.method == "POST" and not editable:
+        messages.error(request, why_not)
+    context = {
+        "application": application,
+        "forms": forms_,
+        "editable": editable,
+        "why_not": why_not,
+        "can_withdraw": any(
+            t.action == details.WITHDRAW_ACTION for t in engine.available_actions(request.user, application)
+        ),
+    }
+    return render(request, "portal/details.html", context)
+
+
+@parent_required
+@require_POST
+def withdraw_details(request):
+    application = parent_application(request)
+    try:
+        details.withdraw(application, request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The details are open for editing again; submit them when done."))
+    return redirect("portal:details")
+
+
+@parent_required
+def print_form(request):
+    """R21/R22: the parent's own form as a PDF, reprintable at any time once allowed."""
+    application = parent_application(request)
+    try:
+        check_can_print(application)
+        pdf = printed_form(application)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("portal:home")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,115 @@
+"""R14-R18: the details a parent enters after registering, kept as a draft until submitted.
+
+A draft is saved as typed (only formats are checked), so a parent can leave and come back; what
+R15-R18 require is checked on submission, then the workflow's "Submit details" starts the checks.
+The data fixed at registration (R14) is never editable here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
+from apps.bj_enrollment.registries import checks
+from apps.bj_enrollment.rules import eligibility
+from apps.lowcode.workflow import engine
+
+SUBMIT_ACTION = "Submit details"
+WITHDRAW_ACTION = "Withdraw to edit"
+
+
+def check_editable(application) -> None:
+    """R1/R17: details change only while registered (or withdrawn to edit) and the window is open."""
+    eligibility.check_registration_window(application.campaign, application.district)
+    if application.state != ApplicationState.REGISTERED:
+        raise ValidationError(
+            _(
+                "The details were submitted and can no longer be changed; withdraw them to edit while the "
+                "identity check has not finished."
+            ),
+            code="not_editable",
+        )
+
+
+def _required(errors: dict, field: str, value) -> None:
+    if value in (None, ""):
+        errors.setdefault(field, []).append(ValidationError(_("This field is required."), code="required"))
+
+
+def missing(application) -> dict[str, list[ValidationError]]:
+    """What R15, R16 and R18 require and the draft does not have yet, by form field (prefixed by form)."""
+    errors: dict[str, list[ValidationError]] = {}
+    residence = {
+        "residence_district": application.residence_district_id,
+        "residence_street": application.residence_street_id,
+        "residence_address": application.residence_address,
+        "housing_type": application.housing_type,
+    }
+    for field, value in residence.items():
+        _required(errors, f"residence-{field}", value)
+    guardians = {g.position: g for g in application.guardians.all()}
+    positions = (1,) if application.single_guardian else (1, 2)
+    for position in positions:
+        guardian = guardians.get(position)
+        for field in ("name", "relationship", "id_number", "phone"):
+            _required(errors, f"g{position}-{field}", getattr(guardian, field, ""))
+        if application.hukou_category == HukouCategory.NONLOCAL and position == 1:
+            for field in ("residence_permit_number", "residence_permit_since"):
+                _required(errors, f"g1-{field}", getattr(guardian, field, None))
+    if application.housing_type == HousingType.OWNED and not application.properties.exists():
+        errors.setdefault("property-certificate_number", []).append(
+            ValidationError(_("Enter the property certificate for an owned home."), code="required")
+        )
+    return errors
+
+
+def check_residence_permit(application, since: dt.date | None) -> None:
+    """R18: the guardian's permit held continuously for at least the campaign's minimum."""
+    if application.hukou_category != HukouCategory.NONLOCAL or since is None:
+        return
+    months = application.campaign.residence_permit_min_months
+    held = checks.months_between(since, timezone.localdate())
+    if held < months:
+        raise ValidationError(
+            _("The residence permit has been held for %(held)d months; at least %(months)d are required."),
+            code="permit_too_short",
+            params={"held": max(0, held), "months": months},
+        )
+
+
+def submit(application, user) -> None:
+    """R17: everything required is there and checked; the workflow then moves to the identity check."""
+    check_editable(application)
+    errors = missing(application)
+    guardian = application.guardians.filter(position=1).first()
+    try:
+        check_residence_permit(application, getattr(guardian, "residence_permit_since", None))
+    except ValidationError as exc:
+        errors.setdefault("g1-residence_permit_since", []).extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        checks.check_details(application)  # R16/R18 against the registries; a silent registry is no error
+    except ValidationError as exc:
+        raise ValidationError(
+            {
+                f"{'g1' if field.startswith('residence_permit') else 'property'}-{field}": errors
+                for field, errors in exc.error_dict.items()
+            }
+        ) from None
+    with transaction.atomic():
+        engine.apply_action(user, application, SUBMIT_ACTION)
+        application.details_confirmed_at = timezone.now()
+        application.save(update_fields=["details_confirmed_at"])
+        checks.start_identity_check(application)  # a job, sent when this commits
+
+
+def withdraw(application, user) -> None:
+    """R17: back to editing while the window is open and the identity check has not finished."""
+    eligibility.check_registration_window(application.campaign, application.district)
+    engine.apply_action(user, application, WITHDRAW_ACTION)

@@ -1,0 +1,127 @@
+"""API v1: the same journey and the same messages as the pages, as JSON; token and session auth."""
+
+import datetime as dt
+
+import pytest
+from captcha.models import CaptchaStore
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from apps.bj_enrollment.choices import ApplicationState, Gender
+from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.rules.identity import make_resident_id
+from tests.bj_enrollment.portal import sms
+
+pytestmark = pytest.mark.django_db
+
+BIRTH = dt.date(timezone.localdate().year - 6, 7, 1)
+MOBILE = "13911113333"
+PASSWORD = "ApiParent2026"
+
+
+def _captcha(client) -> dict:
+    key = client.get("/api/v1/captcha").json()["captcha_key"]
+    return {"captcha_key": key, "captcha": CaptchaStore.objects.get(hashkey=key).response}
+
+
+def _registration(city, **changes) -> dict:
+    return {
+        "district": city.east.pk,
+        "hukou_province": "北京市",
+        "hukou_district": city.east.pk,
+        "residence_district": city.east.pk,
+        "child_name": "周小舟",
+        "gender": Gender.MALE,
+        "birth_date": BIRTH.isoformat(),
+        "id_number": make_resident_id("110105", BIRTH, 12, Gender.MALE),
+        "guardian_name": "周大海",
+        "mobile": MOBILE,
+        "password": PASSWORD,
+        "password2": PASSWORD,
+        "notice_read": True,
+        "privacy_accepted": True,
+        **changes,
+    }
+
+
+def _post(client, url, data, **extra):
+    return client.post(url, data, content_type="application/json", **extra)
+
+
+def _register(client, city, run_jobs) -> str:
+    assert _post(client, "/api/v1/sms-codes/registration", {"mobile": MOBILE, **_captcha(client)}).status_code == 202
+    run_jobs()
+    response = _post(client, "/api/v1/registrations", {**_registration(city), "sms_code": sms.last_code(MOBILE)})
+    assert response.status_code == 201, response.json()
+    return response.json()["form_number"]
+
+
+def _token(client, number) -> dict:
+    response = _post(client, "/api/v1/tokens", {"username": number, "password": PASSWORD})
+    assert response.status_code == 201, response.json()
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+
+def test_api_register_token_and_status(client, city, run_jobs):
+    number = _register(client, city, run_jobs)
+    status = client.get("/api/v1/application", **_token(client, number)).json()
+    assert status["form_number"] == number and status["child_name"] == "周小舟"
+    assert status["state"] == ApplicationState.REGISTERED
+    assert [s["status"] for s in status["steps"]][0] == "current"
+
+
+def test_api_rule_violation_is_structured_and_stores_nothing(client, city, run_jobs):
+    _post(client, "/api/v1/sms-codes/registration", {"mobile": MOBILE, **_captcha(client)})
+    run_jobs()
+    late = city.campaign.age_cutoff + dt.timedelta(days=3)
+    body = _registration(city, birth_date=late.isoformat(), id_number=make_resident_id("110105", late, 3, Gender.MALE))
+    response = _post(client, "/api/v1/registrations", {**body, "sms_code": sms.last_code(MOBILE)})
+    assert response.status_code == 400
+    assert response.json()["errors"]["birth_date"][0]["code"] == "too_young"
+    assert not Application.objects.filter(mobile=MOBILE).exists()
+
+
+def test_api_wrong_captcha_is_a_field_error(client, city):
+    response = _post(
+        client, "/api/v1/sms-codes/registration", {"mobile": MOBILE, "captcha_key": "0" * 40, "captcha": "x"}
+    )
+    assert response.status_code == 400 and "captcha" in response.json()["errors"]
+
+
+def test_api_sms_rate_limit_is_429(client, city, settings):
+    settings.PORTAL_RATE_LIMITS = {"sms_per_ip": "1/h"}
+    assert _post(client, "/api/v1/sms-codes/registration", {"mobile": MOBILE, **_captcha(client)}).status_code == 202
+    response = _post(client, "/api/v1/sms-codes/registration", {"mobile": "13911114444", **_captcha(client)})
+    assert response.status_code == 429 and response.json()["errors"]["__all__"][0]["code"] == "rate_limited"
+
+
+def test_api_status_requires_auth_and_shows_only_own(client, city):
+    assert client.get("/api/v1/application").status_code == 401
+    assert client.get("/api/v1/application", HTTP_AUTHORIZATION="Bearer forged").status_code == 401
+    user = User.objects.create_user(city.east_app.form_number, password=PASSWORD)
+    Application.objects.filter(pk=city.east_app.pk).update(account=user)
+    status = client.get("/api/v1/application", **_token(client, city.east_app.form_number)).json()
+    assert status["form_number"] == city.east_app.form_number
+
+
+def test_api_token_void_after_password_change(client, city, run_jobs):
+    number = _register(client, city, run_jobs)
+    auth = _token(client, number)
+    assert _post(client, "/api/v1/sms-codes/password-change", {}, **auth).status_code == 202
+    run_jobs()
+    new = "Another2026ok"
+    body = {"sms_code": sms.last_code(MOBILE), "password": new, "password2": new}
+    assert _post(client, "/api/v1/password", body, **auth).status_code == 200
+    assert client.get("/api/v1/application", **auth).status_code == 401
+
+
+def test_api_staff_token_refused(client, city):
+    response = _post(
+        client, "/api/v1/tokens", {"username": city.east_reviewer.username, "password": "Desk-Passw0rd-2026"}
+    )
+    assert response.status_code == 400
+
+
+def test_api_openapi_document_served(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert {"/api/v1/registrations", "/api/v1/tokens", "/api/v1/application"} <= set(doc["paths"])

@@ -1,0 +1,174 @@
+"""R15-R18 through the details page: drafts, required data on submission, property and permit rules,
+confirm/withdraw (R17), and the window (R1)."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.bj_enrollment.choices import ApplicationState, HukouCategory, Stage
+from apps.bj_enrollment.models import Application, CampaignWindow, Guardian, Street
+from apps.bj_enrollment.registries import simulator
+from tests.bj_enrollment.registries import records
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Parent2026ok"
+
+
+@pytest.fixture
+def parent(client, city):
+    app = city.east_app
+    Application.objects.filter(pk=app.pk).update(state=ApplicationState.REGISTERED)
+    user = User.objects.create_user(app.form_number, password=PASSWORD)
+    Application.objects.filter(pk=app.pk).update(account=user)
+    app.properties.all().delete()
+    client.post(reverse("portal:login"), {"username": app.form_number, "password": PASSWORD})
+    return Application.objects.get(pk=app.pk)
+
+
+def _store_certificate(prop, **changes) -> None:
+    simulator.store(simulator.REAL_ESTATE, {prop.certificate_number: records.certificate(prop, **changes)})
+
+
+def _complete(city, **changes) -> dict:
+    street = Street.objects.get_or_create(district=city.east, name="东四街道", defaults={"code": "110101003"})[0]
+    data = {
+        "child-ethnicity": "汉族",
+        "child-hukou_address": "东城区东四十条1号",
+        "residence-residence_district": city.east.pk,
+        "residence-residence_street": street.pk,
+        "residence-residence_address": "东四十条1号院2号楼301",
+        "residence-housing_type": "rented",
+        "residence-single_guardian": "on",
+        "g1-name": "王大明",
+        "g1-relationship": "father",
+        "g1-nationality": "中国",
+        "g1-id_type": "resident_id",
+        "g1-id_number": "110101198805040075",
+        "g1-phone": "13912345678",
+        "g2-id_type": "resident_id",
+        "g2-nationality": "中国",
+        "property-certificate_number": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_details_draft_saves_partial_data_and_stays_registered(client, city, parent):
+    response = client.post(reverse("portal:details"), {"residence-residence_address": "东四十条1号", "draft": "1"})
+    assert response.status_code == 302
+    parent.refresh_from_db()
+    assert parent.residence_address == "东四十条1号" and parent.state == ApplicationState.REGISTERED
+
+
+def test_details_submit_incomplete_names_the_missing_fields(client, city, parent):
+    response = client.post(reverse("portal:details"), {"submit": "1"})
+    assert response.status_code == 200
+    errors = {key for form in response.context["forms"].values() for key in form.errors}
+    assert {"residence_address", "housing_type", "name", "phone"} <= errors
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+
+
+def test_details_submit_complete_starts_identity_check(client, city, parent):
+    response = client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    assert response.status_code == 302, response.context and [f.errors for f in response.context["forms"].values()]
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.IDENTITY_CHECK and parent.details_confirmed_at is not None
+
+
+def test_details_nonlocal_permit_too_short_refused(client, city, parent):
+    Application.objects.filter(pk=parent.pk).update(hukou_category=HukouCategory.NONLOCAL)
+    recent = timezone.localdate() - dt.timedelta(days=60)
+    data = _complete(city, **{"g1-residence_permit_number": "110101202400001", "g1-residence_permit_since": recent})
+    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    assert "residence_permit_since" in response.context["forms"]["g1"].errors
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+
+
+def test_details_property_not_family_owned_needs_confirmation(client, city, parent):
+    data = _complete(
+        city,
+        **{
+            "residence-housing_type": "owned",
+            "property-certificate_number": "京(2020)东城区不动产权第0000001号",
+            "property-owners": "王爷爷",
+            "property-owner_relationship": "祖父",
+            "property-address": "东四十条1号院",
+            "property-district": city.east.pk,
+            "property-certificate_date": "2020-01-02",
+        },
+    )
+    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    assert "no_family_property" in response.context["forms"]["property"].errors
+    assert not parent.properties.exists()
+    response = client.post(reverse("portal:details"), {**data, "property-no_family_property": "on", "submit": "1"})
+    assert "certificate_number" in response.context["forms"]["property"].errors  # R16: not on the registry
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+
+    _store_certificate(parent.properties.get())
+    response = client.post(reverse("portal:details"), {**data, "property-no_family_property": "on", "submit": "1"})
+    assert response.status_code == 302
+    assert parent.properties.get().owners == "王爷爷"
+    assert parent.properties.get().registry_status == "verified"
+
+
+def test_details_property_owners_differ_from_registry_refused(client, city, parent):
+    data = _complete(
+        city,
+        **{
+            "residence-housing_type": "owned",
+            "property-certificate_number": "京(2021)东城区不动产权第0000002号",
+            "property-owners": "王大明",
+            "property-owner_relationship": "父亲",
+            "property-family_owned": "on",
+            "property-address": "东四十条1号院",
+            "property-district": city.east.pk,
+            "property-certificate_date": "2021-01-02",
+        },
+    )
+    client.post(reverse("portal:details"), {**data, "draft": "1"})
+    _store_certificate(parent.properties.get(), owners=["张三"])
+    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    assert "owners" in response.context["forms"]["property"].errors
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+
+
+def test_details_single_guardian_drops_guardian_two(client, city, parent):
+    Guardian.objects.create(application=parent, position=2, name="李母", phone="13900000002")
+    client.post(reverse("portal:details"), {**_complete(city), "draft": "1"})
+    assert list(parent.guardians.values_list("position", flat=True)) == [1]
+
+
+def test_details_withdraw_then_edit_again(client, city, parent):
+    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    client.post(reverse("portal:withdraw"))
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+    client.post(
+        reverse("portal:details"), {**_complete(city, **{"residence-residence_address": "新地址8号"}), "draft": "1"}
+    )
+    parent.refresh_from_db()
+    assert parent.residence_address == "新地址8号"
+
+
+def test_details_after_submission_not_editable(client, city, parent):
+    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    client.post(reverse("portal:details"), {**_complete(city, **{"residence-residence_address": "改了"}), "draft": "1"})
+    parent.refresh_from_db()
+    assert parent.residence_address != "改了"
+
+
+def test_details_window_closed_refuses_changes(client, city, parent):
+    CampaignWindow.objects.filter(campaign=city.campaign, stage=Stage.REGISTRATION).update(
+        closes_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    response = client.post(reverse("portal:details"), {**_complete(city), "draft": "1"})
+    assert response.status_code == 200
+    parent.refresh_from_db()
+    assert parent.residence_address == ""
