@@ -7,8 +7,8 @@ from __future__ import annotations
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from ninja import NinjaAPI, Schema, Status
+from django.http import Http404, HttpResponse
+from ninja import Body, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
@@ -16,6 +16,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from apps.bj_enrollment.api import auth, errors
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
+from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
 from apps.bj_enrollment.portal.forms import (
     CancelForm,
     LoginForm,
@@ -26,6 +27,9 @@ from apps.bj_enrollment.portal.forms import (
     captcha_field,
 )
 from apps.bj_enrollment.portal.views import current_campaign
+from apps.bj_enrollment.rules.printing import check_can_print
+from apps.bj_enrollment.services import details
+from apps.bj_enrollment.services.printing import printed_form
 from apps.lowcode.workflow.errors import WorkflowError
 
 api = NinjaAPI(
@@ -282,3 +286,68 @@ def cancel(request, payload: CancelIn):
     data = _bound(CancelForm, {**payload.dict(), "confirm": True})
     flows.cancel_account(_application(request), request.auth, data["sms_code"])
     return {"ok": True}
+
+
+class DetailsOut(Schema):
+    editable: bool
+    values: dict
+
+
+def _details_values(forms_: dict) -> dict:
+    values = {}
+    for form in forms_.values():
+        for name in form.fields:
+            value = form.initial.get(name, form.fields[name].initial)
+            values[form.add_prefix(name) if form.prefix else name] = (
+                value.isoformat() if hasattr(value, "isoformat") else getattr(value, "pk", value)
+            )
+    return values
+
+
+@api.get("/application/details", response=DetailsOut, auth=auth.PARENT_AUTH, tags=["application"])
+def get_details(request):
+    """The details (R15-R18) with the portal form's field names: `residence-…`, `g1-…`, `g2-…`,
+    `property-…`, `child-…` and the administrators' extra fields `cf_…`."""
+    application = _application(request)
+    try:
+        details.check_editable(application)
+        editable = True
+    except ValidationError:
+        editable = False
+    return {"editable": editable, "values": _details_values(build_forms(application))}
+
+
+@api.put("/application/details", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
+def put_details(request, payload: dict = Body(...)):  # noqa: B008  (ninja declares the body this way)
+    """Save a draft (formats checked, completeness not); fields left out are emptied, as in the form."""
+    application = _application(request)
+    details.check_editable(application)
+    forms_ = build_forms(application, {k: "on" if v is True else v for k, v in payload.items() if v is not False})
+    invalid = {f.add_prefix(n) if f.prefix else n: e for f in forms_.values() for n, e in f.errors.items()}
+    if any(not f.is_valid() for key, f in forms_.items() if key != "custom") or invalid:
+        raise ValidationError({name: list(errs.as_data()) for name, errs in invalid.items()})
+    save_draft(application, forms_)
+    return {"ok": True}
+
+
+@api.post("/application/submission", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
+def submit(request):
+    """R17: submit the saved details; the identity check starts (the state becomes identity_check)."""
+    details.submit(_application(request), request.auth)
+    return {"ok": True}
+
+
+@api.post("/application/withdrawal", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
+def withdraw(request):
+    details.withdraw(_application(request), request.auth)
+    return {"ok": True}
+
+
+@api.get("/application/form.pdf", auth=auth.PARENT_AUTH, tags=["application"])
+def form_pdf(request):
+    """R21/R22: the information-collection form, once printing is allowed."""
+    application = _application(request)
+    check_can_print(application)
+    response = HttpResponse(printed_form(application), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
+    return response

@@ -4,10 +4,15 @@ service's (services/details.py), so a draft saves whatever was typed."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from apps.bj_enrollment.choices import HukouCategory
 from apps.bj_enrollment.models import Application, Child, Guardian, Property, Street
 from apps.bj_enrollment.portal.forms import MOBILE
+from apps.lowcode.customfields.forms import CustomFieldsFormMixin, form_fields_for
+from apps.lowcode.customfields.values import store_custom_values
 
 
 class DraftForm(forms.ModelForm):
@@ -100,3 +105,62 @@ class PropertyForm(DraftForm):
 
     def has_data(self) -> bool:
         return bool(self.cleaned_data.get("certificate_number"))
+
+
+class CustomDetailsForm(CustomFieldsFormMixin, forms.Form):
+    """The administrators' extra fields for this application (low-code custom fields, "portal")."""
+
+    def __init__(self, data=None, *, application):
+        self.instance = application
+        super().__init__(data)
+        self.fields.update(form_fields_for(application, "portal", prefix=self.custom_prefix))
+        self.init_custom_values()
+
+
+def build_forms(application, data=None) -> dict:
+    """The details forms of an application, keyed by the prefix their fields carry ("g1-name")."""
+    guardians = {g.position: g for g in application.guardians.all()}
+    forms_ = {
+        "child": ChildDetailsForm(data, instance=application.child, prefix="child"),
+        "residence": ResidenceForm(data, instance=application, prefix="residence"),
+        "g1": GuardianForm(data, instance=guardians.get(1), prefix="g1"),
+        "g2": GuardianForm(data, instance=guardians.get(2), prefix="g2"),
+        "property": PropertyForm(data, instance=application.properties.first(), prefix="property"),
+        "custom": CustomDetailsForm(data, application=application),
+    }
+    if application.hukou_category != HukouCategory.NONLOCAL:  # R18 concerns non-local families only
+        for key in ("g1", "g2"):
+            for name in ("residence_permit_number", "residence_permit_since"):
+                del forms_[key].fields[name]
+    return forms_
+
+
+def save_draft(application, forms_: dict) -> None:
+    with transaction.atomic():
+        if forms_["custom"].is_valid():  # a draft keeps what is valid; the submission needs it all
+            store_custom_values(application, forms_["custom"].custom_values)
+        forms_["child"].save()
+        forms_["residence"].save()
+        for position in (1, 2):
+            form = forms_[f"g{position}"]
+            if position == 2 and application.single_guardian:
+                application.guardians.filter(position=2).delete()
+            elif form.has_data():
+                guardian = form.save(commit=False)
+                guardian.application, guardian.position = application, position
+                guardian.save()
+        if forms_["property"].has_data():
+            prop = forms_["property"].save(commit=False)
+            prop.application = application
+            prop.save()
+
+
+def spread_errors(forms_: dict, exc: ValidationError) -> None:
+    """Service errors are keyed "<form prefix>-<field>"; show each next to its field."""
+    for key, errors in exc.error_dict.items():
+        prefix, _sep, field = key.partition("-")
+        form = forms_.get(prefix)
+        if form is not None and field in form.fields:
+            form.add_error(field, errors)
+        else:
+            forms_["residence"].add_error(None, errors)

@@ -8,16 +8,14 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.bj_enrollment.choices import HukouCategory
 from apps.bj_enrollment.models import Campaign, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
-from apps.bj_enrollment.portal.details_forms import ChildDetailsForm, GuardianForm, PropertyForm, ResidenceForm
+from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
 from apps.bj_enrollment.portal.forms import (
     CancelForm,
     LoginForm,
@@ -237,52 +235,6 @@ def cancel_account(request):
     return render(request, "portal/cancel.html", {"form": form, "application": application})
 
 
-def _details_forms(request, application) -> dict:
-    data = request.POST if request.method == "POST" else None
-    guardians = {g.position: g for g in application.guardians.all()}
-    forms_ = {
-        "child": ChildDetailsForm(data, instance=application.child, prefix="child"),
-        "residence": ResidenceForm(data, instance=application, prefix="residence"),
-        "g1": GuardianForm(data, instance=guardians.get(1), prefix="g1"),
-        "g2": GuardianForm(data, instance=guardians.get(2), prefix="g2"),
-        "property": PropertyForm(data, instance=application.properties.first(), prefix="property"),
-    }
-    if application.hukou_category != HukouCategory.NONLOCAL:  # R18 concerns non-local families only
-        for key in ("g1", "g2"):
-            for name in ("residence_permit_number", "residence_permit_since"):
-                del forms_[key].fields[name]
-    return forms_
-
-
-def _save_draft(application, forms_: dict) -> None:
-    with transaction.atomic():
-        forms_["child"].save()
-        forms_["residence"].save()
-        for position in (1, 2):
-            form = forms_[f"g{position}"]
-            if position == 2 and application.single_guardian:
-                application.guardians.filter(position=2).delete()
-            elif form.has_data():
-                guardian = form.save(commit=False)
-                guardian.application, guardian.position = application, position
-                guardian.save()
-        if forms_["property"].has_data():
-            prop = forms_["property"].save(commit=False)
-            prop.application = application
-            prop.save()
-
-
-def _spread_errors(forms_: dict, exc: ValidationError) -> None:
-    """Service errors are keyed "<form prefix>-<field>"; show each next to its field."""
-    for key, errors in exc.error_dict.items():
-        prefix, _sep, field = key.partition("-")
-        form = forms_.get(prefix)
-        if form is not None and field in form.fields:
-            form.add_error(field, errors)
-        else:
-            forms_["residence"].add_error(None, errors)
-
-
 @parent_required
 def details_view(request):
     """R15-R18 while editable; afterwards the same data read-only with the checks' results (R17)."""
@@ -292,21 +244,23 @@ def details_view(request):
         editable, why_not = True, ""
     except ValidationError as exc:
         editable, why_not = False, exc.messages[0]
-    forms_ = _details_forms(request, application)
-    if request.method == "POST" and editable and all(f.is_valid() for f in forms_.values()):
-        _save_draft(application, forms_)
+    forms_ = build_forms(application, request.POST if request.method == "POST" else None)
+    model_forms = [f for key, f in forms_.items() if key != "custom"]
+    if request.method == "POST" and editable and all(f.is_valid() for f in model_forms):
+        save_draft(application, forms_)
         if "submit" not in request.POST:
             messages.success(request, _("The draft was saved. You can come back and finish it later."))
             return redirect("portal:details")
-        try:
-            details.submit(application, request.user)
-        except ValidationError as exc:
-            _spread_errors(forms_, exc)
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The details were submitted; the identity check has started."))
-            return redirect("portal:home")
+        if forms_["custom"].is_valid():  # otherwise its messages stand next to the extra fields
+            try:
+                details.submit(application, request.user)
+            except ValidationError as exc:
+                spread_errors(forms_, exc)
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The details were submitted; the identity check has started."))
+                return redirect("portal:home")
     elif request.method == "POST" and not editable:
         messages.error(request, why_not)
     context = {

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
 from apps.bj_enrollment.registries import checks
 from apps.bj_enrollment.rules import eligibility
+from apps.lowcode.customfields.values import clean_custom_values, custom_fields_for
 from apps.lowcode.workflow import engine
 
 SUBMIT_ACTION = "Submit details"
@@ -61,6 +62,16 @@ def missing(application) -> dict[str, list[ValidationError]]:
         if application.hukou_category == HukouCategory.NONLOCAL and position == 1:
             for field in ("residence_permit_number", "residence_permit_since"):
                 _required(errors, f"g1-{field}", getattr(guardian, field, None))
+    stored = application.custom or {}
+    try:  # the administrators' extra fields, by the same validation as everywhere (required, formats)
+        clean_custom_values(
+            application,
+            {f.fieldname: stored.get(f.fieldname) for f in custom_fields_for(application, "portal")},
+            where="portal",
+        )
+    except ValidationError as exc:
+        for name, field_errors in exc.error_dict.items():
+            errors.setdefault(f"custom-cf_{name}", []).extend(field_errors)
     if application.housing_type == HousingType.OWNED and not application.properties.exists():
         errors.setdefault("property-certificate_number", []).append(
             ValidationError(_("Enter the property certificate for an owned home."), code="required")

@@ -125,3 +125,41 @@ def test_api_staff_token_refused(client, city):
 def test_api_openapi_document_served(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/registrations", "/api/v1/tokens", "/api/v1/application"} <= set(doc["paths"])
+
+
+def test_api_whole_journey_details_submit_check_print(client, city, run_jobs):
+    from apps.bj_enrollment.models import Street
+    from tests.bj_enrollment.registries import records
+
+    number = _register(client, city, run_jobs)
+    auth = _token(client, number)
+    street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
+    draft = {
+        "residence-residence_district": city.east.pk,
+        "residence-residence_street": street.pk,
+        "residence-residence_address": "东华门大街1号",
+        "residence-housing_type": "rented",
+        "residence-single_guardian": True,
+        "g1-name": "周大海",
+        "g1-relationship": "father",
+        "g1-id_number": "110105198001010016",
+        "g1-phone": MOBILE,
+    }
+    response = client.put("/api/v1/application/details", draft, content_type="application/json", **auth)
+    assert response.status_code == 200, response.json()
+    assert client.get("/api/v1/application/details", **auth).json()["values"]["g1-name"] == "周大海"
+    assert client.get("/api/v1/application/form.pdf", **auth).status_code == 400  # R21: not yet
+    assert _post(client, "/api/v1/application/submission", {}, **auth).status_code == 200
+    application = Application.objects.get(form_number=number)
+    records.store_person(application.child)
+    run_jobs()
+    assert client.get("/api/v1/application", **auth).json()["state"] == ApplicationState.READY_TO_PRINT
+    pdf = client.get("/api/v1/application/form.pdf", **auth)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_api_submit_incomplete_lists_missing_fields(client, city, run_jobs):
+    number = _register(client, city, run_jobs)
+    response = _post(client, "/api/v1/application/submission", {}, **_token(client, number))
+    assert response.status_code == 400
+    assert {"residence-residence_address", "g1-relationship"} <= set(response.json()["errors"])

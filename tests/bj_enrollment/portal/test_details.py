@@ -172,3 +172,21 @@ def test_details_window_closed_refuses_changes(client, city, parent):
     assert response.status_code == 200
     parent.refresh_from_db()
     assert parent.residence_address == ""
+
+
+def test_details_custom_field_appears_is_enforced_and_kept_in_drafts(client, city, parent):
+    from tests.lowcode.customfields.helpers import define
+
+    define("school_bus", "select", label_zh="是否需要校车", options="需要\n不需要", required=True, show_in_portal=True)
+    page = client.get(reverse("portal:details"))
+    assert "是否需要校车" in page.content.decode() and "cf_school_bus" in page.context["forms"]["custom"].fields
+    response = client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    assert "cf_school_bus" in response.context["forms"]["custom"].errors
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+    response = client.post(reverse("portal:details"), {**_complete(city), "cf_school_bus": "坐飞机", "submit": "1"})
+    assert "cf_school_bus" in response.context["forms"]["custom"].errors  # not one of the options
+    response = client.post(reverse("portal:details"), {**_complete(city), "cf_school_bus": "需要", "submit": "1"})
+    assert response.status_code == 302
+    parent.refresh_from_db()
+    assert parent.custom["school_bus"] == "需要" and parent.state == ApplicationState.IDENTITY_CHECK
