@@ -50,3 +50,22 @@ def test_school_reviewer_list_holds_only_the_school(new_page, live_server, live_
     sidebar = page.locator("#nav-sidebar-inner, nav").first.inner_text()
     assert "报名申请" in sidebar and "用户" not in sidebar and "特殊类别" not in sidebar
     page.screenshot(path=ARTIFACTS / "desk-school-reviewer-list.png", full_page=True)
+
+
+def test_statistics_page_for_a_district_reviewer(new_page, live_server, live_city):
+    page = new_page(viewport={"width": 1440, "height": 900})
+    _login(page, live_server.url, "east")
+    page.goto(f"{live_server.url}/desk/statistics/")
+    table = page.locator("#district-by-state").inner_text()
+    assert "东城区" in table and "西城区" not in table
+    page.screenshot(path=ARTIFACTS / "desk-statistics.png", full_page=True)
+
+
+def test_application_change_page_with_workflow_buttons(new_page, live_server, live_city):
+    page = new_page(viewport={"width": 1440, "height": 900})
+    _login(page, live_server.url, "east-school")
+    page.goto(f"{live_server.url}/desk/bj_enrollment/application/{live_city.east_app.pk}/change/")
+    page.get_by_role("button", name="预录取").click()
+    page.wait_for_load_state()
+    assert "预录取" in page.locator(".workflow-actions").inner_text()
+    page.screenshot(path=ARTIFACTS / "desk-application-workflow.png", full_page=True)
