@@ -9,6 +9,7 @@ from unfold.decorators import display
 
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.desk.scan import ScanMixin
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.bj_enrollment.rules.form_numbers import save_with_form_number
 from apps.bj_enrollment.rules.identity import mask_id_number, mask_phone
@@ -61,7 +62,7 @@ class PropertyInline(TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(WorkflowAdminMixin, CustomFieldsAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
+class ApplicationAdmin(ScanMixin, WorkflowAdminMixin, CustomFieldsAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
     list_display = (
         "form_number",
         "child_name",

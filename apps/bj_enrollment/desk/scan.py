@@ -1,0 +1,60 @@
+"""R22/R23: a school checks a paper form against the system by scanning its QR code (or typing the
+number and verification code). The QR holds the desk list URL with `q=<form number>` and
+`verification_code=<code>`; a scanner may also type that text into the search box."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.bj_enrollment.scope import restrict
+
+
+def scanned(text: str) -> tuple[str, str] | None:
+    """(form number, code) from a scanned payload or from "<number> <code>" typed by hand."""
+    text = (text or "").strip()
+    if "verification_code=" in text:
+        query = parse_qs(urlsplit(text).query)
+        number, code = query.get("q", [""])[0], query.get("verification_code", [""])[0]
+    else:
+        parts = text.split()
+        if len(parts) != 2 or not (parts[0].isdigit() and len(parts[0]) == 8):
+            return None
+        number, code = parts
+    return (number, code.upper()) if number and code else None
+
+
+class ScanMixin:
+    """Opens the scanned application's page when number and code agree, and says so when they do not.
+    Only applications in the user's scope are found."""
+
+    def changelist_view(self, request, extra_context=None):
+        query = request.GET
+        if "verification_code" in query:  # the QR's URL, opened directly
+            found = (query.get("q", "").strip(), query["verification_code"].strip().upper())
+        else:  # the QR's text typed by a scanner into the search box, or "number code" by hand
+            found = scanned(query.get("q", ""))
+        if found is None:
+            return super().changelist_view(request, extra_context)
+        number, code = found
+        application = restrict(self.model.objects.all(), request.user).filter(form_number=number).first()
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        if application is None:
+            messages.error(request, _("No application %(number)s in your scope.") % {"number": number})
+            return redirect(changelist)
+        if application.verification_code.upper() != code:
+            messages.error(
+                request,
+                _(
+                    "The verification code on this form does not match application %(number)s: the paper form "
+                    "is not the current one."
+                )
+                % {"number": number},
+            )
+            return redirect(changelist)
+        messages.success(request, _("Form %(number)s verified.") % {"number": number})
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[application.pk]))

@@ -1,0 +1,46 @@
+"""R22/R23: the school scans the form's QR code (or types number and code) and lands on the
+application, or is told the paper form does not match; out-of-scope numbers are not found."""
+
+import pytest
+from django.urls import reverse
+
+from apps.bj_enrollment.print_context import verification_path
+
+pytestmark = pytest.mark.django_db
+LIST = "admin:bj_enrollment_application_changelist"
+
+
+def test_scan_qr_url_opens_the_application(client, city):
+    client.force_login(city.east_school_reviewer)
+    response = client.get(verification_path(city.east_app.form_number, city.east_app.verification_code))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:bj_enrollment_application_change", args=[city.east_app.pk])
+
+
+def test_scan_typed_into_search_box_opens_the_application(client, city):
+    client.force_login(city.east_school_reviewer)
+    payload = verification_path(city.east_app.form_number, city.east_app.verification_code)
+    response = client.get(reverse(LIST), {"q": payload})
+    assert response["Location"].endswith(f"/{city.east_app.pk}/change/")
+    typed = client.get(reverse(LIST), {"q": f"{city.east_app.form_number} {city.east_app.verification_code.lower()}"})
+    assert typed["Location"].endswith(f"/{city.east_app.pk}/change/")
+
+
+def test_scan_wrong_code_says_so(client, city):
+    client.force_login(city.east_school_reviewer)
+    response = client.get(verification_path(city.east_app.form_number, "ZZZZZZ"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(LIST)
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_scan_out_of_scope_form_not_found(client, city):
+    client.force_login(city.east_school_reviewer)
+    response = client.get(verification_path(city.west_app.form_number, city.west_app.verification_code), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(LIST)
+    assert city.west_app.child.name not in response.content.decode()
+
+
+def test_plain_search_still_searches(client, city):
+    client.force_login(city.east_school_reviewer)
+    response = client.get(reverse(LIST), {"q": city.east_app.form_number})
+    assert response.status_code == 200 and city.east_app.form_number in response.content.decode()
