@@ -21,6 +21,7 @@ from unfold.decorators import action
 from apps.lowcode.messaging import rendering, sending
 from apps.lowcode.messaging.models import MessageLog, MessageTemplate
 from apps.lowcode.messaging.registry import provider_for, registered_labels
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 
 
 @admin.register(MessageTemplate)
@@ -115,7 +116,7 @@ class MessageTemplateAdmin(ModelAdmin):
 
 
 @admin.register(MessageLog)
-class MessageLogAdmin(ModelAdmin):
+class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = [
         "created_at",
         "document_label",
@@ -174,15 +175,6 @@ class MessageLogAdmin(ModelAdmin):
     @admin.display(description=gettext_lazy("recipient"))
     def masked_recipient(self, obj):
         return obj.masked_recipient
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("lowcode_messaging.change_messagelog")

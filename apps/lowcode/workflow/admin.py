@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from unfold.admin import ModelAdmin, TabularInline
 
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 from apps.lowcode.workflow import validation
 from apps.lowcode.workflow.models import State, Transition, TransitionRecord, Workflow
 from apps.lowcode.workflow.spec import StateSpec, TransitionSpec, WorkflowSpec
@@ -120,7 +121,7 @@ class WorkflowAdmin(ModelAdmin):
 
 
 @admin.register(TransitionRecord)
-class TransitionRecordAdmin(ModelAdmin):
+class TransitionRecordAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Append-only: what happened to documents, for audits; nobody adds, edits or deletes here."""
 
     list_display = ("created_at", "content_type", "object_id", "action", "from_state", "to_state", "user", "reason")
@@ -129,15 +130,6 @@ class TransitionRecordAdmin(ModelAdmin):
     search_fields = ("=object_id", "action")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}
