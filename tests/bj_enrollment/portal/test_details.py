@@ -190,3 +190,23 @@ def test_details_custom_field_appears_is_enforced_and_kept_in_drafts(client, cit
     assert response.status_code == 302
     parent.refresh_from_db()
     assert parent.custom["school_bus"] == "需要" and parent.state == ApplicationState.IDENTITY_CHECK
+
+
+def test_details_cannot_change_data_fixed_at_registration(client, city, parent):
+    """R14: name, ID, birth date, gender and district are not fields of the details forms."""
+    child = parent.child
+    before = (child.name, child.id_number, child.birth_date, child.gender, parent.district_id)
+    client.post(
+        reverse("portal:details"),
+        {
+            **_complete(city),
+            "child-name": "改名",
+            "child-id_number": "110101201901010011",
+            "district": city.west.pk,
+            "child-gender": "female",
+            "draft": "1",
+        },
+    )
+    child.refresh_from_db()
+    parent.refresh_from_db()
+    assert (child.name, child.id_number, child.birth_date, child.gender, parent.district_id) == before
