@@ -8,6 +8,7 @@ from apps.bj_enrollment.doctype.district import District
 from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.property import Property
 from apps.bj_enrollment.doctype.school import School
+from apps.bj_enrollment.doctype.school_plan import SchoolPlan
 from apps.bj_enrollment.doctype.service_zone import ServiceZone
 from apps.bj_enrollment.doctype.staff_scope import StaffScope
 from apps.bj_enrollment.doctype.street import Street
@@ -24,6 +25,7 @@ __all__ = [
     "Guardian",
     "Property",
     "School",
+    "SchoolPlan",
     "ServiceZone",
     "StaffScope",
     "Street",

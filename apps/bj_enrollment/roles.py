@@ -19,11 +19,18 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     },
     DISTRICT_REVIEWER: {
         *{("bj_enrollment", f"view_{m}") for m in (*_REFERENCE, *_CASE, "zonelookup")},
-        *{("bj_enrollment", f"{a}_zonearea") for a in ("add", "change", "delete", "view")},
+        *{
+            ("bj_enrollment", f"{a}_{m}")
+            for m in ("zonearea", "schoolplan")
+            for a in ("add", "change", "delete", "view")
+        },
         ("bj_enrollment", "change_application"),
     },
     SCHOOL_REVIEWER: {
-        *{("bj_enrollment", f"view_{m}") for m in ("school", "servicezone", "campaign", "campaignwindow", *_CASE)},
+        *{
+            ("bj_enrollment", f"view_{m}")
+            for m in ("school", "servicezone", "campaign", "campaignwindow", "schoolplan", *_CASE)
+        },
         ("bj_enrollment", "change_application"),
     },
 }

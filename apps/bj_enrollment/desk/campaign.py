@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
-from apps.bj_enrollment.models import Campaign, CampaignWindow
+from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.models import Campaign, CampaignWindow, SchoolPlan
+from apps.bj_enrollment.rules.capacity import TAKING_A_SEAT, seats_taken
 
 
 class CampaignWindowInline(TabularInline):
@@ -44,3 +47,36 @@ class CampaignWindowAdmin(ModelAdmin):
     list_select_related = ("campaign", "district")
     date_hierarchy = "opens_at"
     autocomplete_fields = ("district",)
+
+
+@admin.register(SchoolPlan)
+class SchoolPlanAdmin(ScopedAdmin):
+    """Plans per school and campaign, with the seats taken so far (pre-admitted and confirmed), live."""
+
+    list_display = ("school", "campaign", "seats", "taken", "left")
+    list_filter = (("school__district", ScopedRelatedFilter), ("campaign", ScopedRelatedFilter))
+    list_select_related = ("school", "campaign")
+    search_fields = ("school__name", "school__code")
+    autocomplete_fields = ("school",)
+    export_columns = [
+        (_("school"), "school.name"),
+        (_("campaign"), "campaign.name"),
+        (_("seats"), "seats"),
+        (_("seats taken"), lambda p: seats_taken(p.campaign_id, p.school_id)),
+    ]
+
+    def get_queryset(self, request):
+        taken = Count(
+            "school__applications",
+            filter=Q(school__applications__state__in=TAKING_A_SEAT)
+            & Q(school__applications__campaign_id=F("campaign_id")),
+        )
+        return super().get_queryset(request).annotate(taken_count=taken)
+
+    @admin.display(description=_("seats taken"), ordering="taken_count")
+    def taken(self, obj):
+        return obj.taken_count
+
+    @admin.display(description=_("seats left"))
+    def left(self, obj):
+        return obj.seats - obj.taken_count

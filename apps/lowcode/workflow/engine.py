@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
@@ -68,30 +68,46 @@ def apply_action(
     if chosen.reason_required and not reason:
         raise errors.ReasonRequired(action=action_label(chosen.action))
 
-    with transaction.atomic():
-        locked = model._default_manager.select_for_update().get(pk=document.pk)
-        current = definition.state_of(locked)
-        if current != seen:
-            raise _already_changed(definition, locked, current)
-        refusal = _Checker(definition, user, locked, system).refusal(chosen)
-        if refusal is not None:
-            raise refusal
-        setattr(locked, definition.state_field, chosen.to_state)
-        locked.save()
-        record = TransitionRecord.objects.create(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=str(locked.pk),
-            workflow=definition.workflow,
-            action=chosen.action,
-            from_state=seen,
-            to_state=chosen.to_state,
-            user=None if system else user,
-            reason=reason,
-        )
-        signals.transition_applied.send(sender=model, document=locked, record=record)
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                locked = model._default_manager.select_for_update().get(pk=document.pk)
+                current = definition.state_of(locked)
+                if current != seen:
+                    raise _already_changed(definition, locked, current)
+                refusal = _Checker(definition, user, locked, system).refusal(chosen)
+                if refusal is not None:
+                    raise refusal
+                setattr(locked, definition.state_field, chosen.to_state)
+                locked.save()
+                record = TransitionRecord.objects.create(
+                    content_type=ContentType.objects.get_for_model(model),
+                    object_id=str(locked.pk),
+                    workflow=definition.workflow,
+                    action=chosen.action,
+                    from_state=seen,
+                    to_state=chosen.to_state,
+                    user=None if system else user,
+                    reason=reason,
+                )
+                signals.transition_applied.send(sender=model, document=locked, record=record)
+            break
+        except OperationalError as exc:
+            # Two transitions that lock rows in different orders (a host app's receiver locking a
+            # plan, say): the database undoes one; when this call owns the transaction, try again
+            # from the start, where the usual checks then give the usual answer.
+            if attempt == DEADLOCK_RETRIES or connection.in_atomic_block or not _is_deadlock(exc):
+                raise
     for model_field in model._meta.concrete_fields:
         setattr(document, model_field.attname, getattr(locked, model_field.attname))
     return record
+
+
+DEADLOCK_RETRIES = 2
+
+
+def _is_deadlock(exc: OperationalError) -> bool:
+    return bool(exc.args) and exc.args[0] in (1213, 1205)  # MySQL/MariaDB: deadlock, lock wait timeout
 
 
 def can_edit(user, document) -> bool:
@@ -174,9 +190,7 @@ class _Checker:
             if not holds_role or not self.may_change():
                 return errors.NotAllowed(**what)
             if self.is_document_user and not t.allow_self_approval:
-                return errors.SelfApprovalRefused(
-                    action=what["action"], type=self.definition.model._meta.verbose_name
-                )
+                return errors.SelfApprovalRefused(action=what["action"], type=self.definition.model._meta.verbose_name)
         if not conditions.holds(t.condition, self.document):
             return errors.ConditionNotMet(**what)
         return None

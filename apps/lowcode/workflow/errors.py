@@ -52,3 +52,10 @@ class AlreadyChanged(WorkflowError):
 
     template = _("%(document)s was already changed by %(user)s at %(time)s; it is now %(state)s.")
     outside_template = _("%(document)s was already changed; it is now %(state)s.")
+
+
+class Refused(WorkflowError):
+    """A rule of the host app refused the transition (raised by a `transition_applied` receiver, inside
+    the engine's transaction, so nothing of the transition is kept)."""
+
+    template = _("%(reason)s")
