@@ -4,9 +4,12 @@ from apps.bj_enrollment.doctype.application import Application
 from apps.bj_enrollment.doctype.campaign import Campaign, CampaignWindow
 from apps.bj_enrollment.doctype.category import Category
 from apps.bj_enrollment.doctype.child import Child
+from apps.bj_enrollment.doctype.disclosure_release import DisclosureRelease
 from apps.bj_enrollment.doctype.district import District
 from apps.bj_enrollment.doctype.guardian import Guardian
+from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
 from apps.bj_enrollment.doctype.property import Property
+from apps.bj_enrollment.doctype.registry_export import RegistryExport
 from apps.bj_enrollment.doctype.school import School
 from apps.bj_enrollment.doctype.school_plan import SchoolPlan
 from apps.bj_enrollment.doctype.service_zone import ServiceZone
@@ -21,9 +24,13 @@ __all__ = [
     "CampaignWindow",
     "Category",
     "Child",
+    "DisclosureRelease",
     "District",
     "Guardian",
+    "LotteryEntry",
+    "LotteryRun",
     "Property",
+    "RegistryExport",
     "School",
     "SchoolPlan",
     "ServiceZone",

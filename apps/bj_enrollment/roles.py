@@ -1,9 +1,10 @@
-"""The three staff roles as Django groups (R25), with their permissions kept in sync on every migrate."""
+"""The staff roles as Django groups (R25), with their permissions kept in sync on every migrate."""
 
 from django.contrib.auth.models import Group, Permission
 
 CITY_ADMIN = "市教委管理员"
 DISTRICT_REVIEWER = "区教委审核员"
+DISTRICT_ADMIN = "区教委管理员"
 SCHOOL_REVIEWER = "学校审核员"
 
 # The city administrator configures everything of the enrollment app and the low-code layer
@@ -12,24 +13,29 @@ CITY_APPS = ("bj_enrollment", "lowcode_workflow", "lowcode_customfields", "lowco
 _REFERENCE = ("district", "street", "school", "servicezone", "campaign", "campaignwindow", "category")
 _CASE = ("application", "child", "guardian", "property")
 
+_DISTRICT = {
+    *{("bj_enrollment", f"view_{m}") for m in (*_REFERENCE, *_CASE, "zonelookup", "lotteryentry", "registryexport")},
+    *{
+        ("bj_enrollment", f"{a}_{m}")
+        for m in ("zonearea", "schoolplan")
+        for a in ("add", "change", "delete", "view")
+    },
+    *{("bj_enrollment", f"{a}_{m}") for m in ("lotteryrun", "disclosurerelease") for a in ("add", "change", "view")},
+    ("bj_enrollment", "change_application"),
+}
+
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     CITY_ADMIN: {
         *{("auth", f"{a}_user") for a in ("add", "change", "view")},
         ("auth", "view_group"),
     },
-    DISTRICT_REVIEWER: {
-        *{("bj_enrollment", f"view_{m}") for m in (*_REFERENCE, *_CASE, "zonelookup")},
-        *{
-            ("bj_enrollment", f"{a}_{m}")
-            for m in ("zonearea", "schoolplan")
-            for a in ("add", "change", "delete", "view")
-        },
-        ("bj_enrollment", "change_application"),
-    },
+    DISTRICT_REVIEWER: _DISTRICT,
+    # A district reviewer who may also change final results (R24); scoped to the district like one.
+    DISTRICT_ADMIN: _DISTRICT,
     SCHOOL_REVIEWER: {
         *{
             ("bj_enrollment", f"view_{m}")
-            for m in ("school", "servicezone", "campaign", "campaignwindow", "schoolplan", *_CASE)
+            for m in ("school", "servicezone", "campaign", "campaignwindow", "schoolplan", "registryexport", *_CASE)
         },
         ("bj_enrollment", "change_application"),
     },

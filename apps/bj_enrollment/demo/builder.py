@@ -1060,22 +1060,22 @@ def build_staff_users(campaign: Campaign, districts: dict[str, District], log: L
         .first()
     )
     accounts = [
-        ("admin", None, None, None),
-        ("city_admin", roles.CITY_ADMIN, None, None),
-        ("district_reviewer", roles.DISTRICT_REVIEWER, dongcheng, None),
-        ("school_reviewer", roles.SCHOOL_REVIEWER, None, school),
+        ("admin", (), None, None),
+        ("city_admin", (roles.CITY_ADMIN,), None, None),
+        ("district_reviewer", (roles.DISTRICT_REVIEWER,), dongcheng, None),
+        ("district_admin", (roles.DISTRICT_REVIEWER, roles.DISTRICT_ADMIN), dongcheng, None),
+        ("school_reviewer", (roles.SCHOOL_REVIEWER,), None, school),
     ]
     users = []
-    for username, role, district, scope_school in accounts:
+    for username, role_names, district, scope_school in accounts:
         user, _new = User.objects.get_or_create(username=username, defaults={"first_name": "演示账号"})
         password = readable_password()
         user.set_password(password)
         user.is_staff = True
         user.is_active = True
-        user.is_superuser = role is None
+        user.is_superuser = not role_names
         user.save()
-        if role:
-            user.groups.add(Group.objects.get(name=role))
+        user.groups.add(*Group.objects.filter(name__in=role_names))
         if district or scope_school:
             scope, _new = StaffScope.objects.get_or_create(
                 user=user, defaults={"district": district, "school": scope_school}
@@ -1083,7 +1083,7 @@ def build_staff_users(campaign: Campaign, districts: dict[str, District], log: L
             where = str(scope)
         else:
             where = "全市"
-        users.append(DemoUser(username, str(role or "超级管理员"), where, password))
+        users.append(DemoUser(username, "、".join(role_names) or "超级管理员", where, password))
     log(f"staff users: {', '.join(u.username for u in users)} (passwords reset)")
     return users
 
