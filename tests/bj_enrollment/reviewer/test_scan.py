@@ -44,3 +44,23 @@ def test_plain_search_still_searches(client, city):
     client.force_login(city.east_school_reviewer)
     response = client.get(reverse(LIST), {"q": city.east_app.form_number})
     assert response.status_code == 200 and city.east_app.form_number in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        lambda a: a.form_number,
+        lambda a: a.mobile,
+        lambda a: a.child.id_number,
+        lambda a: a.child.id_number.lower(),
+        lambda a: a.child.name[:2],
+    ],
+    ids=["form number", "mobile", "ID number", "ID number lower-case x", "name prefix"],
+)
+def test_search_by_what_reviewers_type_finds_only_in_scope(client, city, term):
+    """Each shape searches its own indexed column; none reaches past the reviewer's scope."""
+    client.force_login(city.east_reviewer)
+    found = client.get(reverse(LIST), {"q": term(city.east_app)}).content.decode()
+    assert f"/{city.east_app.pk}/change/" in found
+    other = client.get(reverse(LIST), {"q": term(city.west_app)}).content.decode()
+    assert f"/{city.west_app.pk}/change/" not in other and city.west_app.child.name not in other

