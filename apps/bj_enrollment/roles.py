@@ -20,7 +20,12 @@ _DISTRICT = {
         for m in ("zonearea", "schoolplan")
         for a in ("add", "change", "delete", "view")
     },
-    *{("bj_enrollment", f"{a}_{m}") for m in ("lotteryrun", "disclosurerelease") for a in ("add", "change", "view")},
+    # Districts draw their own zones (R34), run their lotteries and release their disclosure (R28).
+    *{
+        ("bj_enrollment", f"{a}_{m}")
+        for m in ("servicezone", "lotteryrun", "disclosurerelease")
+        for a in ("add", "change", "view")
+    },
     ("bj_enrollment", "change_application"),
 }
 

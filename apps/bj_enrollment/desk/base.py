@@ -1,10 +1,11 @@
 from django.contrib.admin import RelatedFieldListFilter
+from django.core.exceptions import PermissionDenied
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.paginator import InfinitePaginator
 
 from apps.bj_enrollment.desk.export import export_xlsx
-from apps.bj_enrollment.scope import in_scope, restrict
+from apps.bj_enrollment.scope import in_scope, restrict, scope_of
 
 
 class ScopedAdmin(ModelAdmin):
@@ -27,8 +28,18 @@ class ScopedAdmin(ModelAdmin):
         return super().has_delete_permission(request, obj) and (obj is None or in_scope(request.user, obj))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", restrict(db_field.related_model._default_manager.all(), request.user))
+        related = restrict(db_field.related_model._default_manager.all(), request.user)
+        scope = scope_of(request.user)
+        if db_field.related_model._meta.label == "bj_enrollment.District" and not scope.everything:
+            related = related.filter(pk=scope.district_id)  # a district's records name no other district
+        kwargs.setdefault("queryset", related)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        """The saved row must still be in the user's scope; the desk's transaction undoes it otherwise."""
+        super().save_model(request, obj, form, change)
+        if getattr(type(obj), "scope_paths", None) and not in_scope(request.user, obj):
+            raise PermissionDenied
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         kwargs.setdefault("queryset", restrict(db_field.related_model._default_manager.all(), request.user))

@@ -234,11 +234,11 @@ def look_up_zone(id_number: str, address: str, property_date: dt.date | None = N
         property_cutoff=resolution.cutoff,
         lookups_left={districts[pk]: n for pk, n in left.items()},
     )
-    if resolution.status == LookupStatus.NO_MATCH or not answers:
+    if resolution.status == LookupStatus.NEEDS_PROPERTY_DATE:  # no zone yet: the date decides which
+        result.contacts = list(districts.values())
+    elif resolution.status == LookupStatus.NO_MATCH or not answers:
         result.status = LookupStatus.NO_MATCH
         result.contacts = list(districts.values()) or list(District.objects.all())
-    elif resolution.status == LookupStatus.NEEDS_PROPERTY_DATE:
-        result.contacts = list(districts.values())
     result.message = _message(result)
     return result
 

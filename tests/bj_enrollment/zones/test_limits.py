@@ -1,0 +1,64 @@
+"""R34: each ID number may look up a limited number of distinct addresses per district; the log keeps
+a keyed hash of the number, never the number."""
+
+import pytest
+from django.db import connection
+
+from apps.bj_enrollment.models import Campaign, ZoneLookup
+from apps.bj_enrollment.zones.limits import LookupLimitReached
+from apps.bj_enrollment.zones.service import look_up_zone
+from tests.bj_enrollment.zones.conftest import new_id
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def limited(zone_city):
+    Campaign.objects.filter(pk=zone_city.campaign.pk).update(zone_lookup_limit=2)
+    zone_city.campaign.refresh_from_db()
+    return zone_city
+
+
+def test_third_distinct_address_is_refused_with_its_message(limited):
+    person = new_id()
+    first = look_up_zone(person, "东城区东四十条1号", campaign=limited.campaign)
+    assert first.lookups_left == {limited.dongcheng: 1}
+    look_up_zone(person, "东城区府学胡同36号", campaign=limited.campaign)
+    with pytest.raises(LookupLimitReached) as exc:
+        look_up_zone(person, "东城区东四十条2号", campaign=limited.campaign)
+    assert "2" in exc.value.message and "东城区" in exc.value.message
+    assert ZoneLookup.objects.count() == 2
+
+
+def test_an_address_looked_up_before_can_be_looked_up_again(limited):
+    person = new_id()
+    look_up_zone(person, "东城区东四十条1号", campaign=limited.campaign)
+    look_up_zone(person, "东城区府学胡同36号", campaign=limited.campaign)
+    again = look_up_zone(person, "北京市东城区东四十条1号3号楼2单元", campaign=limited.campaign)  # same place
+    assert again.lookups_left == {limited.dongcheng: 0}
+    assert ZoneLookup.objects.get(address="东四十条1号").times == 2
+
+
+def test_another_id_and_another_district_count_separately(limited):
+    person = new_id()
+    look_up_zone(person, "东城区东四十条1号", campaign=limited.campaign)
+    look_up_zone(person, "东城区府学胡同36号", campaign=limited.campaign)
+    assert look_up_zone(person, "海淀区中关村南大街5号", campaign=limited.campaign).zones
+    assert look_up_zone(new_id(), "东城区东四十条2号", campaign=limited.campaign).zones
+
+
+def test_a_look_up_without_a_match_costs_nothing(limited):
+    person = new_id()
+    look_up_zone(person, "东城区东四十条61号", campaign=limited.campaign)
+    assert not ZoneLookup.objects.exists()
+
+
+def test_the_plain_id_number_never_reaches_the_database(limited):
+    person = new_id()
+    look_up_zone(person, "东城区东四十条1号", campaign=limited.campaign)
+    row = ZoneLookup.objects.get()
+    assert len(row.id_key) == 64 and person not in row.id_key
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {ZoneLookup._meta.db_table}")  # noqa: S608 - a fixed table name
+        stored = " ".join(str(value) for record in cursor.fetchall() for value in record)
+    assert person not in stored and person[:17] not in stored
