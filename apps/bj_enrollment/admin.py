@@ -1,3 +1,3 @@
 """Registers the desk; the pages live in desk/."""
 
-from apps.bj_enrollment.desk import application, campaign, reference, users, zones  # noqa: F401
+from apps.bj_enrollment.desk import application, campaign, lottery, reference, users, zones  # noqa: F401

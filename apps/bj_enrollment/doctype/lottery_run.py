@@ -7,8 +7,10 @@ class LotteryRun(models.Model):
     """One draw (电脑随机派位, R35/R36/R41) as a record: its frozen input, the commitments published
     before the draw, the seed revealed at the draw and who did what when.
 
-    A run is never repeated silently: a later run over the same campaign, district and zone must name
-    the run it `supersedes` and say why (`repeat_reason`); both stay.
+    Order of events, each timed: input frozen and its hash published (committed), the ceremony's seed
+    hash published (seed_committed), the seed typed in again and checked against it (draw), results
+    applied to the applications. A run is never repeated silently: a later run over the same campaign,
+    district and zone must name the run it `supersedes` and say why (`repeat_reason`); both stay.
     """
 
     class Mode(models.TextChoices):
@@ -77,6 +79,7 @@ class LotteryRun(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True, editable=False)
+    seed_committed_at = models.DateTimeField(_("seed commitment published at"), null=True, blank=True, editable=False)
     started_at = models.DateTimeField(_("draw started at"), null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(_("draw finished at"), null=True, blank=True, editable=False)
     applied_at = models.DateTimeField(_("results applied at"), null=True, blank=True, editable=False)

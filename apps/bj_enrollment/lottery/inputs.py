@@ -1,0 +1,89 @@
+"""The lottery input (docs/lottery.md §3) built from the campaign's applications, plans and categories.
+
+- Participants: the district's applications of the campaign that are ready to print and have no school
+  yet; in a zone run, those whose residence address the zone look-up places in the run's zone. A
+  participant's id is the 8-digit form number: it says nothing about the child, and the family can find
+  itself in the published files.
+- Preferences: zone mode has none (equal preference). Preference mode takes the school codes the
+  family ranked (`Application.custom["preferences"]`), else the zone's schools in name order.
+- Schools: the zone's schools (or, without a zone, the district's schools with a plan), identified by
+  their 10-digit code, with the seats their plan still has free.
+- Priorities (R5): one tier holding every active priority category; a child in one of them goes first
+  at every school. Categories are configuration, so the tier is part of the frozen input.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from apps.bj_enrollment.choices import ApplicationState, CategoryKind
+from apps.bj_enrollment.lottery import engine
+
+
+def build_input(run) -> tuple[dict, dict[str, int]]:
+    """(input document, form number → application id). Raises engine.LotteryInputError with a reason."""
+    from apps.bj_enrollment.models import Application, Category, School, SchoolPlan
+
+    if run.zone_id:
+        schools = list(run.zone.schools.filter(active=True).order_by("name"))
+    else:
+        planned = SchoolPlan.objects.filter(campaign=run.campaign, school__district=run.district)
+        schools = list(School.objects.filter(pk__in=planned.values("school"), active=True).order_by("name"))
+    if not schools:
+        raise engine.LotteryInputError(_("The lottery has no schools: give the zone schools or the schools plans."))
+    plans = dict(SchoolPlan.objects.filter(campaign=run.campaign, school__in=schools).values_list("school", "seats"))
+    unplanned = [s.name for s in schools if s.pk not in plans]
+    if unplanned:
+        raise engine.LotteryInputError(_("No plan for: %(schools)s.") % {"schools": "、".join(unplanned)})
+    taken = dict(
+        Application.objects.filter(campaign=run.campaign, school__in=schools)
+        .values("school")
+        .annotate(n=Count("pk", filter=Q(state__in=[ApplicationState.PRE_ADMITTED, ApplicationState.CONFIRMED])))
+        .values_list("school", "n")
+    )
+    codes = {s.pk: s.code for s in schools}
+    known = set(codes.values())
+
+    candidates = Application.objects.filter(
+        campaign=run.campaign, district=run.district, state=ApplicationState.READY_TO_PRINT, school__isnull=True
+    ).prefetch_related("categories")
+    in_zone = _zone_filter(run)
+    priority = sorted(Category.objects.filter(kind=CategoryKind.PRIORITY, active=True).values_list("code", flat=True))
+    participants, ids = [], {}
+    for app in candidates.order_by("form_number").iterator(chunk_size=2000):
+        if in_zone is not None and not in_zone(app):
+            continue
+        preferences = []
+        if run.mode == run.Mode.PREFERENCE:
+            wanted = app.custom.get("preferences") if isinstance(app.custom, dict) else None
+            ranked = [str(code) for code in wanted] if isinstance(wanted, list) else [s.code for s in schools]
+            preferences = list(dict.fromkeys(code for code in ranked if code in known))
+        categories = sorted(c.code for c in app.categories.all() if c.code in priority)
+        participants.append({"id": app.form_number, "preferences": preferences, "categories": categories})
+        ids[app.form_number] = app.pk
+    document = {
+        "label": run.title[: engine.LABEL_MAX],
+        "mode": run.mode,
+        "schools": [{"id": codes[s.pk], "seats": max(plans[s.pk] - taken.get(s.pk, 0), 0)} for s in schools],
+        "participants": participants,
+        "priorities": {"default": [priority]} if priority else {},
+    }
+    return engine.normalise_input(document), ids
+
+
+def _zone_filter(run):
+    """Whether an application's residence address lies in the run's zone, by the public look-up's index."""
+    if not run.zone_id:
+        return None
+    from apps.bj_enrollment.zones import index as zone_index
+
+    index = zone_index.current()
+
+    def in_zone(app) -> bool:
+        if not app.residence_address:
+            return False
+        address = index.parse(app.residence_address)
+        return any(match.rule.zone_id == run.zone_id for match in index.match(address))
+
+    return in_zone
