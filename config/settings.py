@@ -190,6 +190,8 @@ SMS_ADAPTER = SITE.get("sms_adapter", "console")
 # Parent portal: rate limits (django-ratelimit on the cache; see apps/bj_enrollment/portal/limits.py)
 PORTAL_RATE_LIMITS = SITE.get("portal_rate_limits", {})
 RATELIMIT_USE_CACHE = "default"
+# R4/R20: the study-certificate material number issued when the five-certificate review passes
+MATERIAL_NUMBER_FORMAT = SITE.get("material_number_format", "CL{district_short}{year}{sequence:05d}")
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5  # minutes
 CAPTCHA_IMAGE_SIZE = (110, 44)

@@ -1,0 +1,34 @@
+"""R4/R20: approving the five-certificate review issues the study-certificate material number.
+
+The number is `settings.MATERIAL_NUMBER_FORMAT` (site config `material_number_format`), by default
+CL + the district code's last two digits + the campaign year + a 5-digit sequence per district and
+campaign, e.g. CL01202600042. It is issued inside the approval's transaction with the district row
+locked, so two reviewers approving at the same moment get consecutive numbers, never the same one.
+"""
+
+from django.conf import settings
+
+from apps.bj_enrollment.choices import ApplicationState as S
+
+
+def issue_material_number(sender, document, record, **kwargs) -> None:
+    from apps.bj_enrollment.models import Application, District
+
+    if sender is not Application or record.from_state != S.FIVE_CERTIFICATE_REVIEW:
+        return
+    if record.to_state != S.READY_TO_PRINT or document.material_number:
+        return
+    district = District.objects.select_for_update().get(pk=document.district_id)
+    fields = {"district": district.code, "district_short": district.code[-2:], "year": document.campaign.year}
+    prefix = settings.MATERIAL_NUMBER_FORMAT.split("{sequence")[0].format(**fields)
+    last = (
+        Application.objects.filter(campaign_id=document.campaign_id, district_id=district.pk)
+        .filter(material_number__startswith=prefix)
+        .order_by("-material_number")
+        .values_list("material_number", flat=True)
+        .first()
+    )
+    tail = last[len(prefix) :] if last else ""
+    sequence = int(tail) + 1 if tail.isdigit() else 1
+    document.material_number = settings.MATERIAL_NUMBER_FORMAT.format(**fields, sequence=sequence)
+    document.save(update_fields=["material_number", "updated_at"])  # a history row: the timeline shows it
