@@ -71,6 +71,7 @@ class TransitionFormSet(BaseInlineFormSet):
                 condition=form.cleaned_data.get("condition", ""),
                 reason_required=form.cleaned_data.get("reason_required", False),
                 allow_self_approval=form.cleaned_data.get("allow_self_approval", True),
+                reason_options=form.cleaned_data.get("reason_options", ""),
             )
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
@@ -104,7 +105,7 @@ class TransitionInline(TabularInline):
     extra = 0
     fields = (
         "from_state", "action", "to_state", "roles", "allow_document_user", "allow_system", "condition",
-        "reason_required", "allow_self_approval", "position",
+        "reason_required", "reason_options", "allow_self_approval", "position",
     )
     filter_horizontal = ("roles",)
     tab = True

@@ -40,6 +40,12 @@ class BulkActionForm(forms.Form):
     )
 
 
+def composed_reason(preset: str, words: str) -> str:
+    """A preset reason and the reviewer's own words, as the parent will read them."""
+    preset, words = preset.strip(), words.strip()
+    return f"{preset}：{words}" if preset and words else preset or words
+
+
 class WorkflowAdminMixin:
     change_form_outer_before_template = "lowcode_workflow/actions.html"
     change_form_outer_after_template = "lowcode_workflow/timeline.html"
@@ -75,14 +81,21 @@ class WorkflowAdminMixin:
             return None
         state = definition.state_of(obj)
         records = list(engine.history(obj))
+        actions = [
+            {
+                "action": t.action,
+                "label": action_label(t.action),
+                "reason_required": t.reason_required,
+                "reason_options": [line for line in t.reason_options.splitlines() if line.strip()],
+            }
+            for t in engine.available_actions(request.user, obj)
+        ]
         return {
             "state": state,
             "state_label": definition.state_label(state),
             "state_style": definition.state_style(state),
-            "actions": [
-                {"action": t.action, "label": action_label(t.action), "reason_required": t.reason_required}
-                for t in engine.available_actions(request.user, obj)
-            ],
+            "actions": actions,
+            "reason_presets": any(a["reason_options"] for a in actions),
             "url": reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_workflow_action",
                 args=[quote(obj.pk)],
@@ -113,7 +126,7 @@ class WorkflowAdminMixin:
                 request.user,
                 obj,
                 request.POST.get("action", ""),
-                request.POST.get("reason", ""),
+                composed_reason(request.POST.get("reason_preset", ""), request.POST.get("reason", "")),
                 expected_state=request.POST.get("state") or None,
             )
         except WorkflowError as exc:

@@ -110,6 +110,7 @@ def write(spec: specs.WorkflowSpec, workflow: Workflow, *, is_active: bool) -> W
             condition=t.condition,
             reason_required=t.reason_required,
             allow_self_approval=t.allow_self_approval,
+            reason_options=t.reason_options,
             position=position,
         )
         row.roles.set([groups[name] for name in t.roles])

@@ -165,6 +165,10 @@ class Transition(models.Model):
         help_text=_('An expression over the document\'s fields, e.g. hukou_category == "local". Empty: always.'),
     )
     reason_required = models.BooleanField(_("reason required"), default=False)
+    reason_options = models.TextField(
+        _("preset reasons"), blank=True,
+        help_text=_("One per line; reviewers pick one and may add their own words (the parent sees the reason)."),
+    )
     allow_self_approval = models.BooleanField(
         _("self-approval allowed"), default=True,
         help_text=_("Off: a staff member who is the document's own user may not take it through a role."),
@@ -188,6 +192,8 @@ class Transition(models.Model):
 
     def clean(self):
         from apps.lowcode.workflow import conditions
+
+        self.reason_options = "\n".join(line.strip() for line in self.reason_options.splitlines() if line.strip())
 
         try:
             model = self.workflow.document_model

@@ -34,6 +34,7 @@ class TransitionSpec:
     condition: str = ""
     reason_required: bool = False
     allow_self_approval: bool = True
+    reason_options: str = ""  # preset reasons, one per line (a list in the JSON file)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ def from_dict(data: dict) -> WorkflowSpec:
     transition_specs = []
     for i, raw in enumerate(transitions):
         sources = raw.get("from_state") if isinstance(raw, dict) else None
+        if isinstance(raw, dict) and isinstance(raw.get("reason_options"), list):
+            lines = (str(line).strip() for line in raw["reason_options"])
+            raw = {**raw, "reason_options": "\n".join(line for line in lines if line)}
         for source in sources if isinstance(sources, list) else [sources]:
             transition_specs.append(_build(TransitionSpec, {**raw, "from_state": source}, f"transition {i + 1}"))
     return WorkflowSpec(**{**asdict(header), "states": state_specs, "transitions": tuple(transition_specs)})
@@ -141,6 +145,7 @@ def from_workflow(workflow) -> WorkflowSpec:
                 condition=t.condition,
                 reason_required=t.reason_required,
                 allow_self_approval=t.allow_self_approval,
+                reason_options=t.reason_options,
             )
             for t in transitions
         ),
