@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.bj_enrollment.api import v1
+from apps.bj_enrollment.desk.registry_export import registry_export_view
 from apps.bj_enrollment.desk.statistics import statistics_view
 
 urlpatterns = [
@@ -11,10 +12,12 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="portal:start", permanent=False)),
     path("portal/", include("apps.bj_enrollment.portal.urls")),
     path("captcha/", include("captcha.urls")),
+    path("disclosure/", include("apps.bj_enrollment.disclosure.urls")),
     path("", include("apps.bj_enrollment.zones.urls")),
     path("api/v1/", v1.api.urls),
 ] + i18n_patterns(
     path("desk/statistics/", admin.site.admin_view(statistics_view), name="desk-statistics"),
+    path("desk/registry-export/", admin.site.admin_view(registry_export_view), name="desk-registry-export"),
     path("desk/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -1,3 +1,12 @@
 """Registers the desk; the pages live in desk/."""
 
-from apps.bj_enrollment.desk import application, campaign, lottery, reference, users, zones  # noqa: F401
+from apps.bj_enrollment.desk import (  # noqa: F401
+    application,
+    campaign,
+    disclosure,
+    lottery,
+    reference,
+    registry_export,
+    users,
+    zones,
+)

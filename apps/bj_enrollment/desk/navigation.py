@@ -12,6 +12,9 @@ GROUPS = [
             ("bj_enrollment", "guardian", "family_restroom"),
             ("bj_enrollment", "property", "home"),
             ("desk-statistics", "bj_enrollment.view_application", "bar_chart"),
+            ("desk-registry-export", "bj_enrollment.view_registryexport", "output"),
+            ("bj_enrollment", "registryexport", "receipt_long"),
+            ("bj_enrollment", "disclosurerelease", "campaign"),
         ],
     ),
     (
@@ -49,7 +52,7 @@ GROUPS = [
     (_("Staff"), [("auth", "user", "person"), ("auth", "group", "group")]),
 ]
 
-PAGE_TITLES = {"desk-statistics": _("Statistics")}
+PAGE_TITLES = {"desk-statistics": _("Statistics"), "desk-registry-export": _("Student registry export")}
 
 
 def _item(request, first: str, second: str, icon: str) -> dict | None:

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.bj_enrollment.rules.identity import check_resident_id
@@ -28,7 +27,5 @@ class ZoneLookupForm(forms.Form):
     )
 
     def clean_id_number(self):
-        try:
-            return check_resident_id(self.cleaned_data["id_number"])
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from None
+        """The compact number; its ValidationError keeps the rule's code (id_length, id_checksum, …) for the API."""
+        return check_resident_id(self.cleaned_data["id_number"])

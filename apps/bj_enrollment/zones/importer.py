@@ -202,25 +202,40 @@ def import_zone_areas(rows: list[dict[str, object]], *, user=None) -> ImportRepo
     with transaction.atomic():
         for key, plan in plans.items():
             zone = existing.get(key) or ServiceZone(district=plan.district, name=plan.name)
-            report.zones_updated += zone.pk is not None
-            report.zones_created += zone.pk is None
+            before = _zone_state(zone) if zone.pk else None
             if plan.multi_school is not None:
                 zone.multi_school = plan.multi_school
             if plan.property_cutoff is not None:
                 zone.property_cutoff = plan.property_cutoff
             zone.areas = "\n".join(area_line(a) for a in plan.areas)
+            for area in plan.areas:
+                area.zone = zone
+            report.rows += len(plan.areas)
+            if before is not None and before == _zone_state(zone, plan):
+                continue  # the same file again: no write, no new row ids, no index rebuild
+            report.zones_updated += zone.pk is not None
+            report.zones_created += zone.pk is None
             zone.full_clean(exclude=["schools"])
             zone.save()
             if plan.schools:
                 zone.schools.set(plan.schools)
             zone.area_rows.all().delete()
-            for area in plan.areas:
-                area.zone = zone
             ZoneArea.objects.bulk_create(plan.areas)
-            report.rows += len(plan.areas)
         zone_index.changed()  # bulk_create sends no signals
         transaction.on_commit(zone_index.changed)
     return report
+
+
+def _zone_state(zone, plan: _ZonePlan | None = None) -> tuple:
+    """What an import may change on a saved zone: from the database, or as `plan` would leave it."""
+    fields = ("road", "compound", "number_from", "number_to", "parity")
+    if plan is None:
+        rows = zone.area_rows.values_list(*fields)
+        schools = set(zone.schools.values_list("pk", flat=True))
+    else:
+        rows = [tuple(getattr(a, f) for f in fields) for a in plan.areas]
+        schools = {s.pk for s in plan.schools} if plan.schools else set(zone.schools.values_list("pk", flat=True))
+    return zone.multi_school, zone.property_cutoff, zone.areas, schools, sorted(rows, key=str)
 
 
 def _bad_parity(value):
@@ -322,5 +337,3 @@ def generate_from_descriptions(zones) -> tuple[int, int]:
 
 
 __all__ = ["COLUMNS", "ImportReport", "RowError", "generate_from_descriptions", "import_zone_areas", "read_table"]
-
-

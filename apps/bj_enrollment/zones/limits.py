@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
-from django.core.cache import cache
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django_ratelimit.core import get_usage
 
 _ID_SALT = "bj_enrollment.zones.id_number"
 
@@ -70,14 +69,24 @@ def _charge_one(campaign, district, key: str, address: str) -> int | None:
     raise LookupLimitReached(district, limit)
 
 
-def within_rate(scope: str, client: str, limit: int, window: int) -> bool:
-    """Fixed-window counter in the shared cache (Redis): at most `limit` hits per `window` seconds."""
-    bucket = int(time.time() // window)
-    key = f"rate:{scope}:{client}:{bucket}"
-    cache.add(key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
-    return count <= limit
+# Look-ups per network address; a site overrides it with "zone_lookup_per_ip" in portal_rate_limits.
+DEFAULT_RATE = "30/m"
+
+
+def lookup_rate() -> str:
+    return getattr(settings, "PORTAL_RATE_LIMITS", {}).get("zone_lookup_per_ip", DEFAULT_RATE)
+
+
+def within_rate(request) -> bool:
+    """Count one look-up from the request's network address (django-ratelimit on the shared cache, like the portal).
+
+    Behind a proxy, the deployer makes it set REMOTE_ADDR (e.g. nginx real_ip).
+    """
+    usage = get_usage(
+        request,
+        group="zones.lookup_per_ip",
+        key=lambda _group, req: req.META.get("REMOTE_ADDR", ""),
+        rate=lookup_rate(),
+        increment=True,
+    )
+    return not (usage and usage["should_limit"])

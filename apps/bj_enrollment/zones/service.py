@@ -147,8 +147,7 @@ class LookupResult:
         if not self.multi_school:
             return None
         return _(
-            "Places in a multi-school zone are assigned among its schools by computer random lottery "
-            "(电脑随机派位)."
+            "Places in a multi-school zone are assigned among its schools by computer random lottery (电脑随机派位)."
         )
 
     def as_dict(self) -> dict:

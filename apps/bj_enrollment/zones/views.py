@@ -1,10 +1,12 @@
-"""The public look-up page (/zones/) and the JSON API (/api/v1/zones/lookup): thin shells over the service."""
+"""The public look-up page (/zones/) and the JSON API (/api/v1/zones/lookup): thin shells over the service.
+
+The API answers errors in the shape of the rest of API v1 (apps/bj_enrollment/api/errors.py).
+"""
 
 from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -12,26 +14,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.bj_enrollment.api import errors as api_errors
 from apps.bj_enrollment.zones.forms import ZoneLookupForm
 from apps.bj_enrollment.zones.limits import within_rate
 from apps.bj_enrollment.zones.service import LookupClosed, LookupLimitReached, LookupResult, look_up_zone
 
-DEFAULT_RATE = (30, 60)  # look-ups per network address and window in seconds; settings.ZONE_LOOKUP_RATE overrides
 
-
-def _client(request) -> str:
-    """The network address. Behind a proxy, the deployer makes it set REMOTE_ADDR (e.g. nginx real_ip)."""
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _answer(request, data) -> tuple[int, ZoneLookupForm, LookupResult | None, dict[str, list[str]]]:
-    """Rate limit, form, service: (HTTP status, bound form, result, errors by field)."""
+def _answer(request, data) -> tuple[int, ZoneLookupForm, LookupResult | None, dict]:
+    """Rate limit, form, service: (HTTP status, bound form, result, API error body)."""
     form = ZoneLookupForm(data)
-    limit, window = getattr(settings, "ZONE_LOOKUP_RATE", DEFAULT_RATE)
-    if not within_rate("zones", _client(request), limit, window):
-        return 429, form, None, {"__all__": [_("Too many look-ups from this network. Please try again in a minute.")]}
+    if not within_rate(request):
+        message = _("Too many look-ups from this network. Please try again in a minute.")
+        form.add_error(None, message)
+        return 429, form, None, api_errors.body(message, code="rate_limited")
     if not form.is_valid():
-        return 400, form, None, {name: list(messages) for name, messages in form.errors.items()}
+        return 400, form, None, api_errors.from_form(form)
     try:
         result = look_up_zone(
             form.cleaned_data["id_number"],
@@ -41,13 +38,13 @@ def _answer(request, data) -> tuple[int, ZoneLookupForm, LookupResult | None, di
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, messages)
-        return 400, form, None, exc.message_dict
+        return 400, form, None, api_errors.body(exc)
     except LookupLimitReached as exc:
         form.add_error("id_number", exc.message)
-        return 429, form, None, {"id_number": [exc.message]}
+        return 429, form, None, api_errors.body(exc.message, code="lookup_limit", field="id_number")
     except LookupClosed as exc:
         form.add_error(None, exc.message)
-        return 400, form, None, {"__all__": [exc.message]}
+        return 400, form, None, api_errors.body(exc.message, code="closed")
     return 200, form, result, {}
 
 
@@ -55,10 +52,8 @@ def _answer(request, data) -> tuple[int, ZoneLookupForm, LookupResult | None, di
 def lookup_page(request):
     if request.method == "GET":
         return render(request, "zones/lookup.html", {"form": ZoneLookupForm()})
-    status, form, result, errors = _answer(request, request.POST)
-    rate_error = errors.get("__all__") if status == 429 else None
-    context = {"form": form, "result": result, "rate_error": rate_error}
-    return render(request, "zones/lookup.html", context, status=status)
+    status, form, result, _errors = _answer(request, request.POST)
+    return render(request, "zones/lookup.html", {"form": form, "result": result}, status=status)
 
 
 @csrf_exempt  # no session or cookie is involved: nothing for a forged request to ride on
@@ -70,16 +65,13 @@ def lookup_api(request):
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            return _errors(400, {"__all__": [_("The request body is not a JSON object.")]})
+            return _json(api_errors.body(_("The request body is not a JSON object.")), 400)
         data = {key: "" if value is None else str(value) for key, value in data.items()}
     else:
         data = request.POST
     status, _form, result, errors = _answer(request, data)
-    if result is None:
-        return _errors(status, errors)
-    return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
+    return _json(errors, status) if result is None else _json(result.as_dict(), 200)
 
 
-def _errors(status: int, errors: dict) -> JsonResponse:
-    body = {"errors": {name: [str(m) for m in messages] for name, messages in errors.items()}}
+def _json(body: dict, status: int) -> JsonResponse:
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})

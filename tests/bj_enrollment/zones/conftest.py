@@ -46,6 +46,12 @@ def _zone(district, name, schools, rows, *, multi=False, cutoff=None) -> Service
 
 @pytest.fixture
 def zone_city(db) -> ZoneCity:
+    return build_zone_city()
+
+
+def build_zone_city() -> ZoneCity:
+    """Three districts, ten schools, fourteen zones: odd/even ranges, a compound inside a range, a
+    multi-school zone, a cutoff zone with its multi-school fallback, overlapping compound ranges."""
     campaign = factories.campaign()
     Campaign.objects.filter(pk=campaign.pk).update(zone_lookup_limit=0, active=True)
     campaign.refresh_from_db()

@@ -33,9 +33,15 @@ def test_good_file_imports_and_again_changes_nothing(zone_city):
     fields = ("zone__name", "road", "compound", "number_from", "number_to", "parity")
     snapshot = sorted(ZoneArea.objects.values_list(*fields))
     assert len(snapshot) == before + 3 - 1  # the southern Zhongguancun zone's one row was replaced
+    ids = sorted(ZoneArea.objects.values_list("pk", flat=True))
     again = import_zone_areas(rows(GOOD))
-    assert again.ok and (again.zones_created, again.rows) == (0, 3)
+    assert again.ok and (again.zones_created, again.zones_updated, again.rows) == (0, 0, 3)
     assert sorted(ZoneArea.objects.values_list(*fields)) == snapshot
+    assert sorted(ZoneArea.objects.values_list("pk", flat=True)) == ids  # not even rewritten
+    changed = import_zone_areas(rows(GOOD.replace(",1,40,", ",1,42,")))
+    assert (changed.zones_created, changed.zones_updated) == (0, 1)
+    assert ZoneArea.objects.filter(road="北新桥三条", number_to=42).count() == 1
+    import_zone_areas(rows(GOOD))
     result = look_up_zone(new_id(), "东城区北新桥三条12号", campaign=zone_city.campaign)
     assert [s.name for a in result.zones for s in a.schools] == ["史家胡同小学"]
 

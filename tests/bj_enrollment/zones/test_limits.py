@@ -62,3 +62,52 @@ def test_the_plain_id_number_never_reaches_the_database(limited):
         cursor.execute(f"SELECT * FROM {ZoneLookup._meta.db_table}")  # noqa: S608 - a fixed table name
         stored = " ".join(str(value) for record in cursor.fetchall() for value in record)
     assert person not in stored and person[:17] not in stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_new_addresses_cannot_both_take_the_last_place():
+    """Two look-ups of new addresses for an ID with one place left: exactly one gets it, none fails otherwise.
+
+    Each runs on its own MariaDB connection; both are held until both reach the look-up log, so they meet there
+    every time (InnoDB's key locks then queue the second behind the first; the unique slot index is the last guard).
+    """
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.bj_enrollment.zones.conftest import build_zone_city
+
+    city = build_zone_city()
+    Campaign.objects.filter(pk=city.campaign.pk).update(zone_lookup_limit=2)
+    city.campaign.refresh_from_db()
+    person = new_id()
+    look_up_zone(person, "东城区东四十条1号", campaign=city.campaign)
+    both_there, outcomes = threading.Barrier(2, timeout=10), []
+
+    def race(address):
+        held = []
+
+        def hold_before_the_log(execute, sql, params, many, context):
+            if sql.startswith("UPDATE") and "zonelookup" in sql and not held:
+                held.append(True)
+                both_there.wait()
+            return execute(sql, params, many, context)
+
+        try:
+            with connection.execute_wrapper(hold_before_the_log):
+                look_up_zone(person, address, campaign=city.campaign)
+            outcomes.append("ok")
+        except LookupLimitReached:
+            outcomes.append("refused")
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=race, args=(a,)) for a in ("东城区府学胡同36号", "东城区东四十条2号")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "refused"]
+    assert ZoneLookup.objects.filter(campaign=city.campaign, district=city.dongcheng).count() == 2

@@ -15,7 +15,7 @@ API = "/api/v1/zones/lookup"
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_window():
-    cache.delete_pattern("*rate:zones:*")
+    cache.delete_pattern("rl:*")  # django-ratelimit's counters
     yield
 
 
@@ -84,7 +84,21 @@ def test_api_property_date_round_trip(client, zone_city):
 def test_api_bad_input_is_400_with_field_messages(client, zone_city, body, field):
     response = post_json(client, body)
     assert response.status_code == 400
-    assert response.json()["errors"][field]
+    [error] = response.json()["errors"][field]
+    assert error["code"] and error["message"]  # the error shape of the rest of API v1
+
+
+@pytest.mark.parametrize(
+    ("id_number", "code", "chinese"),
+    [
+        ("11010120190301", "id_length", "居民身份证号码应为 18 位。"),
+        ("110101201903011234", "id_checksum", "身份证号码的校验码不正确，请核对。"),
+    ],
+)
+def test_api_names_what_is_wrong_with_the_id_in_chinese(client, zone_city, id_number, code, chinese):
+    response = post_json(client, {"id_number": id_number, "address": "西城区金融街17号"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["id_number"] == [{"code": code, "message": chinese}]
 
 
 def test_api_refuses_a_body_that_is_not_an_object(client, zone_city):
@@ -97,12 +111,19 @@ def test_api_per_id_limit_is_429(client, zone_city):
     person = new_id()
     assert post_json(client, {"id_number": person, "address": "东城区东四十条1号"}).status_code == 200
     refused = post_json(client, {"id_number": person, "address": "东城区府学胡同36号"})
-    assert refused.status_code == 429 and refused.json()["errors"]["id_number"]
+    assert refused.status_code == 429
+    assert refused.json()["errors"]["id_number"][0]["code"] == "lookup_limit"
+    page = client.post("/zones/", {"id_number": person, "address": "东城区府学胡同36号"})
+    assert page.status_code == 429 and "东城区" in page.content.decode()
+    assert post_json(client, {"id_number": person, "address": "东城区东四十条1号"}).status_code == 200  # old address
 
 
-@override_settings(ZONE_LOOKUP_RATE=(3, 60))
-def test_per_network_rate_limit_is_429(client, zone_city):
+@override_settings(PORTAL_RATE_LIMITS={"zone_lookup_per_ip": "3/h"})
+def test_per_network_rate_limit_is_429_on_api_and_page(client, zone_city):
     statuses = [post_json(client, {"id_number": new_id(), "address": "西城区金融街17号"}).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+    assert post_json(client, {"id_number": new_id(), "address": "西城区金融街17号"}).json()["errors"]["__all__"]
     page = client.post("/zones/", {"id_number": new_id(), "address": "西城区金融街17号"})
-    assert page.status_code == 429
+    assert page.status_code == 429 and "北京实验二小" not in page.content.decode()
+    other = Client(REMOTE_ADDR="10.1.2.3")  # another network address has its own count
+    assert post_json(other, {"id_number": new_id(), "address": "西城区金融街17号"}).status_code == 200

@@ -1,0 +1,106 @@
+"""R29: the admitted list for the student e-registry in a fixed column layout (docs/registry_export.md).
+
+The rows are always the user's scope intersected with the chosen district or school, so a district's
+file can never hold another district's child. Every export is recorded (who, when, scope, format,
+rows, SHA-256 of the bytes handed out); the file itself is not kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+
+from django.db import transaction
+from openpyxl import Workbook
+
+from apps.bj_enrollment.choices import ApplicationState, Gender, HukouCategory, IdType
+from apps.bj_enrollment.scope import restrict
+
+LAYOUT_VERSION = "r29-1"
+# Fixed Chinese values, whatever the desk's language: the registry reads them.
+ID_TYPES = {
+    IdType.RESIDENT_ID: "居民身份证",
+    IdType.HK_MACAO_PERMIT: "港澳居民居住证",
+    IdType.TAIWAN_PERMIT: "台湾居民居住证",
+    IdType.FOREIGN_PERMANENT: "外国人永久居留身份证",
+    IdType.PASSPORT: "护照",
+}
+
+# (header, value from one .values() row). Order and headers are the documented layout: never reorder.
+COLUMNS = [
+    ("学校代码", lambda r: r["school__code"]),
+    ("学校名称", lambda r: r["school__name"]),
+    ("所在区", lambda r: r["district__name"]),
+    ("报名编号", lambda r: r["form_number"]),
+    ("儿童姓名", lambda r: r["child__name"]),
+    ("性别", lambda r: "男" if r["child__gender"] == Gender.MALE else "女"),
+    ("出生日期", lambda r: r["child__birth_date"].isoformat()),
+    ("证件类型", lambda r: ID_TYPES.get(r["child__id_type"], r["child__id_type"])),
+    ("证件号码", lambda r: r["child__id_number"]),
+    ("户籍类别", lambda r: "本市" if r["hukou_category"] == HukouCategory.LOCAL else "非本市"),
+    ("户籍所在区", lambda r: r["child__hukou_district__name"] or ""),
+    ("现住址", lambda r: r["residence_address"]),
+    ("联系手机", lambda r: r["mobile"]),
+    ("就读证明材料编号", lambda r: r["material_number"]),
+]
+FIELDS = sorted({
+    "school__code", "school__name", "district__name", "form_number", "child__name", "child__gender",
+    "child__birth_date", "child__id_type", "child__id_number", "hukou_category", "child__hukou_district__name",
+    "residence_address", "mobile", "material_number",
+})  # fmt: skip
+
+
+def admitted(user, campaign, *, district=None, school=None):
+    """The confirmed applications the user may export, in school and form-number order."""
+    from apps.bj_enrollment.models import Application
+
+    rows = restrict(Application.objects.all(), user).filter(campaign=campaign, state=ApplicationState.CONFIRMED)
+    if district is not None:
+        rows = rows.filter(district=district)
+    if school is not None:
+        rows = rows.filter(school=school)
+    return rows.order_by("school__code", "form_number").values(*FIELDS)
+
+
+def lines(rows):
+    yield [header for header, _value in COLUMNS]
+    for row in rows.iterator(chunk_size=5000):
+        yield [value(row) for _header, value in COLUMNS]
+
+
+def render(rows, file_format: str) -> tuple[bytes, int]:
+    """(file bytes, data rows). CSV is UTF-8 with a BOM so that Excel opens it in Chinese."""
+    count = -1
+    if file_format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        for count, line in enumerate(lines(rows)):  # noqa: B007 - the count is the result
+            writer.writerow(line)
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("学籍导出")
+    for count, line in enumerate(lines(rows)):  # noqa: B007
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), count
+
+
+def export(user, campaign, *, district=None, school=None, file_format="xlsx"):
+    """The file and its record; the record is written in the same transaction as the rows are read."""
+    from apps.bj_enrollment.models import RegistryExport
+
+    with transaction.atomic():
+        content, count = render(admitted(user, campaign, district=district, school=school), file_format)
+        record = RegistryExport.objects.create(
+            campaign=campaign,
+            district=district or (school.district if school else None),
+            school=school,
+            file_format=file_format,
+            layout_version=LAYOUT_VERSION,
+            rows=count,
+            sha256=hashlib.sha256(content).hexdigest(),
+            exported_by=user,
+        )
+    return content, record
