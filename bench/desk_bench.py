@@ -107,7 +107,33 @@ def bulk_confirm(user, district, size: int) -> None:
 
 
 def city_export(user) -> None:
-    out("city-wide export: not measured (no registry export in this version)")
+    """R29 for the whole city, both formats; the export records are rolled back."""
+    import resource
+    import tracemalloc
+
+    from django.db import transaction
+
+    from apps.bj_enrollment.models import Campaign
+    from apps.bj_enrollment.reports import registry_export
+
+    campaign = Campaign.objects.order_by("-year").first()
+    for file_format in ("xlsx", "csv"):
+        times = []
+        for _ in range(3):
+            tracemalloc.start()
+            started = time.perf_counter()
+            with transaction.atomic():
+                content, record = registry_export.export(user, campaign, file_format=file_format)
+                transaction.set_rollback(True)
+            times.append(time.perf_counter() - started)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        out(
+            f"city-wide registry export ({file_format}): {record.rows:,} rows, "
+            f"median {statistics.median(times):.1f} s, "
+            f"{len(content) / 2**20:.1f} MiB file, peak {peak / 2**20:.0f} MiB traced, "
+            f"process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@ must still be valid against the current models."""
 
 from django.core import checks
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 
 from apps.lowcode.customfields.registry import opted_in_models
 
@@ -31,10 +31,11 @@ def check_custom_field_rows(app_configs=None, databases=None, **kwargs):
     names. Runs with `manage.py check --database default` and commands that check databases;
     silent before `migrate` has created the table."""
     from apps.lowcode.customfields.models import CustomField
+    from apps.lowcode.schema import rows_checkable
 
     errors = []
     for alias in databases or ["default"]:
-        if CustomField._meta.db_table not in connections[alias].introspection.table_names():
+        if not rows_checkable(alias, CustomField):
             continue
         for field in CustomField.objects.using(alias).select_related("document_type"):
             try:

@@ -4,7 +4,6 @@ format that only fails when a parent downloads the form."""
 from __future__ import annotations
 
 from django.core import checks
-from django.db import connections
 
 
 @checks.register(checks.Tags.database)
@@ -15,8 +14,9 @@ def check_print_formats(app_configs=None, databases=None, **kwargs):
     from apps.lowcode.printing import service
     from apps.lowcode.printing.models import PrintFormat
     from apps.lowcode.printing.registry import provider_for
+    from apps.lowcode.schema import rows_checkable
 
-    if PrintFormat._meta.db_table not in connections["default"].introspection.table_names():
+    if not rows_checkable("default", PrintFormat):
         return []
     problems = []
     for print_format in PrintFormat.objects.filter(active=True).select_related("document_type"):

@@ -26,14 +26,13 @@ def check_condition_attributes(app_configs=None, **kwargs):
 def check_stored_workflows(app_configs=None, databases=None, **kwargs):
     if not databases:
         return []
-    from django.db import connections
-
+    from apps.lowcode.schema import rows_checkable
     from apps.lowcode.workflow import spec, validation
     from apps.lowcode.workflow.models import Workflow
 
     found = []
     for alias in databases:
-        if Workflow._meta.db_table not in connections[alias].introspection.table_names():
+        if not rows_checkable(alias, Workflow):
             continue
         for workflow in Workflow.objects.using(alias).select_related("document_type"):
             for problem in validation.problems(spec.from_workflow(workflow)):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 
 from django.apps import apps
 
@@ -109,6 +109,11 @@ def fingerprint(spec: WorkflowSpec) -> str:
     """Equal for two workflows that behave identically, whatever order their rows were saved in."""
     data = to_dict(spec)
     data.pop("is_active")  # switching a workflow off is not an edit of its content
+    # Keys at their default are left out, so a release that adds a setting (with a default) does not
+    # make every stored workflow look edited, which would stop its file from being applied.
+    for kind, key in ((StateSpec, "states"), (TransitionSpec, "transitions")):
+        defaults = {f.name: f.default for f in fields(kind) if f.default is not MISSING}
+        data[key] = [{k: v for k, v in row.items() if k not in defaults or v != defaults[k]} for row in data[key]]
     canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
