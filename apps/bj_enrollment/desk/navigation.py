@@ -43,6 +43,7 @@ GROUPS = [
         [
             ("lowcode_workflow", "workflow", "account_tree"),
             ("lowcode_workflow", "transitionrecord", "history"),
+            ("lowcode_workflow", "bulktransition", "playlist_add_check"),
             ("lowcode_customfields", "customfield", "dynamic_form"),
             ("lowcode_printing", "printformat", "print"),
             ("lowcode_messaging", "messagetemplate", "sms"),

@@ -17,7 +17,7 @@ from unfold.admin import ModelAdmin, TabularInline
 
 from apps.lowcode.readonly import ReadOnlyAdminMixin
 from apps.lowcode.workflow import validation
-from apps.lowcode.workflow.models import State, Transition, TransitionRecord, Workflow
+from apps.lowcode.workflow.models import BulkTransition, State, Transition, TransitionRecord, Workflow
 from apps.lowcode.workflow.spec import StateSpec, TransitionSpec, WorkflowSpec
 
 
@@ -134,3 +134,16 @@ class TransitionRecordAdmin(ReadOnlyAdminMixin, ModelAdmin):
 
     def get_actions(self, request):
         return {}
+
+
+@admin.register(BulkTransition)
+class BulkTransitionAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """Batches run by the worker; each user sees their own (a superuser all), as on the progress page."""
+
+    list_display = ("action", "content_type", "requested_by", "total", "applied", "done", "state", "created_at")
+    list_filter = ("state",)
+    exclude = ("object_ids",)
+
+    def get_queryset(self, request):
+        batches = super().get_queryset(request)
+        return batches if request.user.is_superuser else batches.filter(requested_by=request.user)

@@ -15,18 +15,20 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
-from apps.lowcode.workflow import engine
+from apps.lowcode.workflow import bulk, engine
 from apps.lowcode.workflow.definitions import action_label, definition_for
 from apps.lowcode.workflow.errors import WorkflowError
+from apps.lowcode.workflow.models import BulkTransition
 
-BULK_LIMIT = 1000
+IN_REQUEST_LIMIT = 50  # more documents than this go to the worker, with a progress page
+BULK_LIMIT = 50_000  # one batch at most: a district's whole confirmation list
 REFUSALS_SHOWN = 10
 
 
@@ -66,9 +68,48 @@ class WorkflowAdminMixin:
     # --- change page: buttons and timeline -------------------------------------------------------
 
     def get_urls(self):
-        name = f"{self.opts.app_label}_{self.opts.model_name}_workflow_action"
-        own = [path("<path:object_id>/workflow/", self.admin_site.admin_view(self.workflow_action_view), name=name)]
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}_workflow"
+        view = self.admin_site.admin_view
+        own = [
+            path("<path:object_id>/workflow/", view(self.workflow_action_view), name=f"{prefix}_action"),
+            path("workflow-bulk/<int:bulk_id>/", view(self.bulk_progress_view), name=f"{prefix}_bulk"),
+            path("workflow-bulk/<int:bulk_id>/status/", view(self.bulk_status_view), name=f"{prefix}_bulk_status"),
+        ]
         return own + super().get_urls()
+
+    def _bulk(self, request, bulk_id):
+        """A user follows their own batches only (a superuser any): the ids inside came from their scope."""
+        found = BulkTransition.objects.filter(pk=bulk_id, content_type__model=self.opts.model_name)
+        if not request.user.is_superuser:
+            found = found.filter(requested_by=request.user)
+        batch = found.first()
+        if batch is None:
+            raise Http404
+        return batch
+
+    def bulk_progress_view(self, request, bulk_id):
+        batch = self._bulk(request, bulk_id)
+        names = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}"
+        title = _("%(action)s: %(count)d documents") % {"action": action_label(batch.action), "count": batch.total}
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.opts,
+            "batch": batch,
+            "refusals": [
+                {"label": label, "message": message, "url": reverse(f"{names}_change", args=[quote(pk)])}
+                for pk, label, message in batch.refusals[:200]
+            ],
+            "changelist": reverse(f"{names}_changelist"),
+        }
+        return TemplateResponse(request, "lowcode_workflow/bulk_progress.html", context)
+
+    def bulk_status_view(self, request, bulk_id):
+        batch = self._bulk(request, bulk_id)
+        return JsonResponse(
+            {"state": batch.state, "done": batch.done, "total": batch.total, "applied": batch.applied,
+             "refused": len(batch.refusals), "percent": batch.percent}
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
@@ -172,8 +213,8 @@ class WorkflowAdminMixin:
         choices = self._bulk_choices(request)
         form = BulkActionForm(request.POST if "apply" in request.POST else None)
         form.fields["workflow_action"].choices = choices
-        selected = list(queryset[: BULK_LIMIT + 1])
-        if len(selected) > BULK_LIMIT:
+        ids = list(queryset.values_list("pk", flat=True)[: BULK_LIMIT + 1])  # the user's scoped list only
+        if len(ids) > BULK_LIMIT:
             self.message_user(
                 request,
                 _("Select at most %(limit)d documents at a time; narrow the list with the filters.")
@@ -182,17 +223,22 @@ class WorkflowAdminMixin:
             )
             return None
         if form.is_bound and form.is_valid():
-            outcome = engine.apply_action_to_each(
-                request.user, selected, form.cleaned_data["workflow_action"], form.cleaned_data["reason"]
-            )
-            self._report(request, form.cleaned_data["workflow_action"], outcome)
+            action, reason = form.cleaned_data["workflow_action"], form.cleaned_data["reason"]
+            if len(ids) > IN_REQUEST_LIMIT:
+                queued = bulk.queue(request.user, self.model, ids, action, reason)
+                name = f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_workflow_bulk"
+                return HttpResponseRedirect(reverse(name, args=[queued.pk]))
+            self._report(request, action, engine.apply_action_to_each(request.user, list(queryset), action, reason))
             return None
         context = {
             **self.admin_site.each_context(request),
             "title": _("Apply a workflow action"),
             "opts": self.opts,
             "form": form,
-            "documents": selected,
+            "documents": list(queryset[:IN_REQUEST_LIMIT]),
+            "count": len(ids),
+            "ids": ids,
+            "select_across": request.POST.get("select_across") == "1",
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "media": self.media + form.media,
         }

@@ -249,3 +249,45 @@ class TransitionRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("transition records are append-only")
+
+
+class BulkTransition(models.Model):
+    """One action over many documents, run by the worker: large batches never wait in a request.
+
+    The documents are the ids the user's own (scoped) list resolved when they asked; each one then
+    goes through the engine as that user, in its own transaction, and a refusal is noted, not fatal.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+", verbose_name=_("document type"))
+    action = models.CharField(_("action"), max_length=100)
+    reason = models.TextField(_("reason"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    object_ids = models.JSONField(_("documents"), default=list, editable=False)
+    total = models.PositiveIntegerField(_("documents"), default=0)
+    done = models.PositiveIntegerField(_("processed"), default=0)
+    applied = models.PositiveIntegerField(_("applied"), default=0)
+    refusals = models.JSONField(_("refusals"), default=list, editable=False)  # [[id, label, message], …]
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk workflow action")
+        verbose_name_plural = _("bulk workflow actions")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.action} × {self.total}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 100
