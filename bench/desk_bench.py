@@ -111,6 +111,7 @@ def bulk_confirm(user, district, size: int) -> None:
     from django.db import transaction
 
     from apps.bj_enrollment import roles
+    from apps.bj_enrollment.choices import ApplicationState
     from apps.bj_enrollment.models import Application
     from apps.lowcode.workflow import bulk
     from apps.lowcode.workflow.models import BulkTransition
@@ -118,7 +119,8 @@ def bulk_confirm(user, district, size: int) -> None:
     with transaction.atomic():
         reviewer = type(user).objects.create(username="bench-bulk", is_staff=True, is_superuser=True)
         reviewer.groups.add(Group.objects.get(name=roles.DISTRICT_REVIEWER))
-        ids = list(Application.objects.order_by("pk").values_list("pk", flat=True)[:size])
+        live = Application.objects.exclude(state__in=ApplicationState.ended())  # a live child stays unique
+        ids = list(live.order_by("pk").values_list("pk", flat=True)[:size])
         Application.objects.filter(pk__in=ids).update(state="pre_admitted")
         batch = BulkTransition.objects.create(
             content_type=ContentType.objects.get_for_model(Application),
