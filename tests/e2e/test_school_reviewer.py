@@ -31,3 +31,19 @@ def test_school_reviewer_pre_admits_by_form_number(new_page, live_server, live_c
     row = page.locator("#result_list tbody tr").first.inner_text()
     assert "史家胡同小学" in row and "30" in row and "29" in row  # 1 taken, 29 left
     page.screenshot(path=ARTIFACTS / "desk-school-plan-after.png", full_page=True)
+
+
+def test_plan_import_error_report(new_page, live_server, live_city, tmp_path):
+    bad = tmp_path / "plans.csv"
+    year = live_city.campaign.year
+    bad.write_text(f"招生年度,学校代码,计划数\n{year},{live_city.east_school.code},45\n{year},{live_city.west_school.code},30\n"
+                   f"{year},{live_city.east_school.code},四十\n", encoding="utf-8-sig")
+    page = new_page(viewport={"width": 1440, "height": 900})
+    _login(page, live_server.url, "east")
+    page.goto(f"{live_server.url}/desk/bj_enrollment/schoolplan/import/")
+    page.set_input_files("input[type=file]", str(bad))
+    page.get_by_role("button", name="导入").click()
+    page.wait_for_load_state()
+    errors = page.locator("#import-errors").inner_text()
+    assert "3" in errors and "4" in errors and not SchoolPlan.objects.exists()
+    page.screenshot(path=ARTIFACTS / "desk-plan-import-errors.png", full_page=True)

@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
+from apps.bj_enrollment.imports import plans as plans_import
 from apps.bj_enrollment.models import Campaign, CampaignWindow, SchoolPlan
 from apps.bj_enrollment.rules.capacity import TAKING_A_SEAT, seats_taken
 
@@ -50,8 +52,10 @@ class CampaignWindowAdmin(ModelAdmin):
 
 
 @admin.register(SchoolPlan)
-class SchoolPlanAdmin(ScopedAdmin):
+class SchoolPlanAdmin(SpreadsheetImportMixin, ScopedAdmin):
     """Plans per school and campaign, with the seats taken so far (pre-admitted and confirmed), live."""
+
+    importer, import_function = plans_import, "import_plans"
 
     list_display = ("school", "campaign", "seats", "taken", "left")
     list_filter = (("school__district", ScopedRelatedFilter), ("campaign", ScopedRelatedFilter))

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
 
 from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
+from apps.bj_enrollment.imports import schools as schools_import
 from apps.bj_enrollment.models import Category, District, School, ServiceZone, Street
 
 
@@ -42,7 +44,8 @@ class StreetAdmin(ModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(ScopedAdmin):
+class SchoolAdmin(SpreadsheetImportMixin, ScopedAdmin):
+    importer, import_function = schools_import, "import_schools"
     list_display = ("name", "code", "district", "street", "ownership", "offers_primary", "offers_junior", "active")
     list_filter = (("district", ScopedRelatedFilter), "ownership", "offers_primary", "offers_junior", "active")
     list_select_related = ("district", "street")

@@ -6,9 +6,7 @@ twice changes nothing. Zones not named in the file are left alone.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment.zones import index as zone_index
 from apps.bj_enrollment.zones.normalise import canonical, looks_like_road
+from apps.lowcode import dataimport
+from apps.lowcode.dataimport import RowError
 
 # Column -> accepted headers (Chinese as district offices write them, or the English key).
 COLUMNS = {
@@ -41,12 +41,6 @@ _LIST_SEPARATORS = re.compile(r"[、,，;；/\n]+")
 
 
 @dataclass
-class RowError:
-    row: int  # the line in the file, header = 1
-    message: str
-
-
-@dataclass
 class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     zones_created: int = 0
@@ -60,50 +54,10 @@ class ImportReport:
 
 def read_table(name: str, content: bytes) -> list[dict[str, object]]:
     """Rows of an .xlsx or .csv (UTF-8, with or without BOM, or GB18030) as {column: value}."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValidationError(_("This file cannot be read as an Excel workbook.")) from exc
-        table = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
-    elif name.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("This CSV file is neither UTF-8 nor GB18030 text."))
-        table = list(csv.reader(io.StringIO(text)))
-    else:
-        raise ValidationError(_("Upload an .xlsx or .csv file."))
-    if not table:
-        raise ValidationError(_("The file is empty."))
-    headers = [_column(str(h)) for h in table[0]]
-    unknown = [str(h) for h, key in zip(table[0], headers, strict=True) if key is None and str(h).strip()]
-    if unknown:
-        raise ValidationError(_("Unknown columns: %(names)s.") % {"names": "、".join(unknown)})
-    missing = [COLUMNS[k][0] for k in ("district", "zone") if k not in headers]
-    if missing or not {"road", "compound"} & set(headers):
-        raise ValidationError(
-            _("The first row must name the columns; required: %(names)s.")
-            % {"names": "、".join(missing or [f"{COLUMNS['road'][0]}/{COLUMNS['compound'][0]}"])}
-        )
-    return [{k: v for k, v in zip(headers, row, strict=False) if k} for row in table[1:]]
+    return dataimport.read_rows(name, content, COLUMNS, required=("district", "zone"), any_of=("road", "compound"))
 
 
-def _column(header: str) -> str | None:
-    header = unicodedata.normalize("NFKC", header).strip().lower()
-    return next((key for key, names in COLUMNS.items() if header in names), None)
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip() if value is not None else ""
+_text = dataimport.text
 
 
 def _number(value) -> int | None:
@@ -115,20 +69,7 @@ def _number(value) -> int | None:
     return int(text)
 
 
-def _date(value) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date, no time
-        except ValueError:
-            continue
-    raise ValidationError(_("“%(value)s” is not a date (write 2017-06-30).") % {"value": text})
+_date = dataimport.date
 
 
 def _flag(value) -> bool | None:

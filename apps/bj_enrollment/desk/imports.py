@@ -1,0 +1,76 @@
+"""An "Import from a spreadsheet" button for a desk list: upload, every row checked, all saved or none,
+the bad rows listed by their line in the file; a template file with the headers to start from."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from unfold.decorators import action
+
+from apps.bj_enrollment.desk.export import XLSX
+from apps.bj_enrollment.desk.zones import ImportForm
+from apps.lowcode.dataimport import read_rows
+
+
+class SpreadsheetImportMixin:
+    """Set `importer` (a module with COLUMNS, REQUIRED, HELP and one import function named in
+    `import_function`); the user needs add and change permission on the model."""
+
+    importer = None
+    import_function = ""
+    actions_list = ["import_file", "import_template"]
+
+    def _require_import_rights(self, request):
+        opts = self.model._meta
+        if not request.user.has_perms([f"{opts.app_label}.add_{opts.model_name}",
+                                       f"{opts.app_label}.change_{opts.model_name}"]):
+            raise PermissionDenied
+
+    @action(description=gettext_lazy("Import from a spreadsheet"), url_path="import", icon="upload_file")
+    def import_file(self, request):
+        self._require_import_rights(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                rows = read_rows(upload.name, upload.read(), self.importer.COLUMNS, self.importer.REQUIRED)
+                result = getattr(self.importer, self.import_function)(rows, user=request.user)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            if result is not None and result.ok:
+                messages.success(
+                    request,
+                    _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                    % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+                )
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
+            "form": form,
+            "result": result,
+            "columns": [(self.importer.COLUMNS[key][0], text) for key, text in self.importer.HELP],
+        }
+        return TemplateResponse(request, "desk/import.html", context)
+
+    @action(description=gettext_lazy("Spreadsheet template"), url_path="import-template", icon="download")
+    def import_template(self, request):
+        self._require_import_rights(request)
+        book = Workbook()
+        book.active.append([self.importer.COLUMNS[key][0] for key, _text in self.importer.HELP])
+        buffer = BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="{self.opts.model_name}-import.xlsx"'
+        return response
