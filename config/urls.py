@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.bj_enrollment.api import v1
+from apps.bj_enrollment.desk.on_behalf import on_behalf_view
 from apps.bj_enrollment.desk.registry_export import registry_export_view
 from apps.bj_enrollment.desk.statistics import statistics_view
 
@@ -18,6 +19,7 @@ urlpatterns = [
 ] + i18n_patterns(
     path("desk/statistics/", admin.site.admin_view(statistics_view), name="desk-statistics"),
     path("desk/registry-export/", admin.site.admin_view(registry_export_view), name="desk-registry-export"),
+    path("desk/register-on-behalf/", admin.site.admin_view(on_behalf_view), name="desk-on-behalf"),
     path("desk/", admin.site.urls),
     prefix_default_language=False,
 )

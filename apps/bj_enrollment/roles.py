@@ -27,6 +27,7 @@ _DISTRICT = {
         for a in ("add", "change", "view")
     },
     ("bj_enrollment", "change_application"),
+    ("bj_enrollment", "register_on_behalf"),
 }
 
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
-import secrets
 import time
 import zlib
 from collections import Counter, defaultdict
@@ -61,6 +60,7 @@ from apps.bj_enrollment.models import (
 from apps.bj_enrollment.rules.form_numbers import new_verification_code
 from apps.bj_enrollment.rules.identity import make_resident_id
 from apps.bj_enrollment.rules.names import pinyin_key
+from apps.bj_enrollment.rules.passwords import readable_password
 
 Log = Callable[[str], Any]
 
@@ -124,20 +124,6 @@ class BuildResult:
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def readable_password(length: int = 12) -> str:
-    """Random, easy to read aloud (no 0/O, 1/l/I), with a digit, a lower- and an upper-case letter (R11)."""
-    lower, upper, digits = "abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
-    alphabet = lower + upper + digits
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if (
-            any(c in lower for c in candidate)
-            and any(c in upper for c in candidate)
-            and any(c in digits for c in candidate)
-        ):
-            return candidate
 
 
 def _stable_int(text: str, low: int, high: int) -> int:

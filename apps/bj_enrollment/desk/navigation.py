@@ -11,6 +11,7 @@ GROUPS = [
             ("bj_enrollment", "child", "child_care"),
             ("bj_enrollment", "guardian", "family_restroom"),
             ("bj_enrollment", "property", "home"),
+            ("desk-on-behalf", "bj_enrollment.register_on_behalf", "person_add"),
             ("desk-statistics", "bj_enrollment.view_application", "bar_chart"),
             ("desk-registry-export", "bj_enrollment.view_registryexport", "output"),
             ("bj_enrollment", "registryexport", "receipt_long"),
@@ -53,7 +54,11 @@ GROUPS = [
     (_("Staff"), [("auth", "user", "person"), ("auth", "group", "group")]),
 ]
 
-PAGE_TITLES = {"desk-statistics": _("Statistics"), "desk-registry-export": _("Student registry export")}
+PAGE_TITLES = {
+    "desk-statistics": _("Statistics"),
+    "desk-registry-export": _("Student registry export"),
+    "desk-on-behalf": _("Register on a family's behalf"),
+}
 
 
 def _item(request, first: str, second: str, icon: str) -> dict | None:

@@ -95,6 +95,7 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-registered_at"]
+        permissions = [("register_on_behalf", _("Can register a child on the family's behalf (R2, R6)"))]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "live_child"], name="application_one_live_per_child"),
             models.CheckConstraint(

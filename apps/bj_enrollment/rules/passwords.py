@@ -1,6 +1,7 @@
 """R11: parents' passwords, as a Django password validator so every password form uses it."""
 
 import re
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,3 +25,17 @@ class ParentPasswordValidator:
 
     def get_help_text(self):
         return _("8 to 20 characters with at least one digit, one lowercase and one uppercase letter.")
+
+
+def readable_password(length: int = 12) -> str:
+    """Random, easy to read aloud (no 0/O, 1/l/I), with a digit, a lower- and an upper-case letter (R11)."""
+    lower, upper, digits = "abcdefghijkmnpqrstuvwxyz", "ABCDEFGHJKLMNPQRSTUVWXYZ", "23456789"
+    alphabet = lower + upper + digits
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (
+            any(c in lower for c in candidate)
+            and any(c in upper for c in candidate)
+            and any(c in digits for c in candidate)
+        ):
+            return candidate

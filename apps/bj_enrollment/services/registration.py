@@ -48,8 +48,9 @@ class Registration:
         return HukouCategory.LOCAL if self.hukou_province == BEIJING else HukouCategory.NONLOCAL
 
 
-def check(reg: Registration) -> dict[str, list[ValidationError]]:
-    """All rule violations of a registration, by form field; empty when it may be saved."""
+def check(reg: Registration, overrides: frozenset[str] = frozenset()) -> dict[str, list[ValidationError]]:
+    """All rule violations of a registration, by form field; empty when it may be saved. `overrides`
+    names the error codes a district may set aside when it registers for a family (R2, R6)."""
     errors: dict[str, list[ValidationError]] = {}
 
     def attempt(field: str, check_fn, *args) -> None:
@@ -86,7 +87,8 @@ def check(reg: Registration) -> dict[str, list[ValidationError]]:
         validate_password(reg.password, password_validators=[ParentPasswordValidator()])
     except ValidationError as exc:
         errors.setdefault("password", []).extend(exc.error_list)
-    return errors
+    kept = {name: [e for e in found if e.code not in overrides] for name, found in errors.items()}
+    return {name: found for name, found in kept.items() if found}
 
 
 def _check_id_free(reg: Registration) -> None:
@@ -108,10 +110,10 @@ def id_registered_error() -> ValidationError:
     )
 
 
-def register(reg: Registration) -> Application:
+def register(reg: Registration, overrides: frozenset[str] = frozenset()) -> Application:
     """Create the child (or reuse its row from a cancelled registration), the application, guardian 1
     and the parent's account, whose user name is the 8-digit form number (R13)."""
-    errors = check(reg)
+    errors = check(reg, overrides)
     if errors:
         raise ValidationError(errors)
     try:
