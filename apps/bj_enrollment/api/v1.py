@@ -14,6 +14,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from apps.bj_enrollment.api import auth, errors
+from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
@@ -235,8 +236,8 @@ def application_status(request):
         "form_number": application.form_number,
         "child_name": application.child.name,
         "district": application.district.name,
-        "state": application.state,
-        "state_label": str(application.get_state_display()),
+        "state": progress.shown_state(application),
+        "state_label": str(ApplicationState(progress.shown_state(application)).label),
         "school": application.school.name if application.school else None,
         "next_step": progress.next_step(application),
         "steps": [s.__dict__ for s in progress.steps(application)],

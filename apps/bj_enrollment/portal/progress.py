@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.choices import HukouCategory, Stage
+from apps.bj_enrollment.rules.five_certificates import shown_state
 from apps.lowcode.workflow import engine
 
 DONE, CURRENT, WAITING, REFUSED = "done", "current", "waiting", "refused"
@@ -51,7 +52,7 @@ def steps(application) -> list[Step]:
     order = [
         s for s in _ORDER if s != S.FIVE_CERTIFICATE_REVIEW or application.hukou_category == HukouCategory.NONLOCAL
     ]
-    state = application.state
+    state = shown_state(application)
     position_state = _REFUSED_AT.get(state, state)
     index = order.index(position_state) if position_state in order else -1
     reason = last_reason(application) if state in _REFUSED_AT else ""
@@ -93,7 +94,7 @@ def next_step(application) -> str:
         S.CANCELLED: _("This registration was cancelled."),
         S.VOID: _("This registration is void."),
     }
-    return texts.get(application.state, "")
+    return texts.get(shown_state(application), "")
 
 
 def upcoming_windows(application) -> list[tuple[str, object, object, bool]]:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Campaign, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
@@ -137,9 +138,10 @@ def home(request):
     context = {
         "application": application,
         "steps": progress.steps(application),
+        "state_label": ApplicationState(progress.shown_state(application)).label,
         "next_step": progress.next_step(application),
         "windows": progress.upcoming_windows(application),
-        "can_print": application.state in PRINTABLE,
+        "can_print": progress.shown_state(application) in PRINTABLE,
         "result": progress.result(application),
     }
     return render(request, "portal/home.html", context)

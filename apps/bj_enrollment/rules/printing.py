@@ -10,13 +10,16 @@ PRINTABLE = (S.READY_TO_PRINT, S.PRE_ADMITTED, S.SCHOOL_REJECTED, S.DISTRICT_REJ
 
 
 def check_can_print(application) -> None:
-    if application.state in PRINTABLE:
+    from apps.bj_enrollment.rules.five_certificates import shown_state
+
+    state = shown_state(application)
+    if state in PRINTABLE:
         return
-    if application.state == S.FIVE_CERTIFICATE_REVIEW:
+    if state == S.FIVE_CERTIFICATE_REVIEW:
         raise ValidationError(
             _("The form can be printed after the district approves the five certificates."), code="awaiting_review"
         )
-    if application.state in (S.REGISTERED, S.IDENTITY_CHECK):
+    if state in (S.REGISTERED, S.IDENTITY_CHECK):
         raise ValidationError(
             _("The form can be printed after the details are submitted and the identity check has passed."),
             code="not_verified",

@@ -1,0 +1,22 @@
+"""R20: the five-certificate review's result reaches the parent only from the district's
+"five-certificate results" date; before it the parent sees the review still under way (and cannot
+print the form, whose material number would tell)."""
+
+from django.utils import timezone
+
+from apps.bj_enrollment.choices import ApplicationState as S
+from apps.bj_enrollment.choices import HukouCategory, Stage
+
+DECIDED = (S.FIVE_CERTIFICATE_REJECTED, S.READY_TO_PRINT)
+
+
+def result_hidden(application, at=None) -> bool:
+    if application.hukou_category != HukouCategory.NONLOCAL or application.state not in DECIDED:
+        return False
+    window = application.campaign.window(Stage.FIVE_CERTIFICATE_RESULTS, application.district)
+    return window is not None and (at or timezone.now()) < window.opens_at
+
+
+def shown_state(application) -> str:
+    """The state as the parent may see it now."""
+    return S.FIVE_CERTIFICATE_REVIEW if result_hidden(application) else application.state
