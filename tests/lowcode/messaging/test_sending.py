@@ -8,6 +8,7 @@ from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Guardian
 from apps.lowcode.messaging.models import MessageLog, MessageTemplate, Status
 from apps.lowcode.messaging.sending import send_event
+from tests import factories
 from tests.factories import PASSWORD
 from tests.lowcode.messaging.records import apply
 
@@ -17,8 +18,7 @@ PREFIX = "【北京市义务教育入学服务平台】"
 
 
 def confirm(app, capture, reason=""):
-    app.state = ApplicationState.PRE_ADMITTED
-    app.save(update_fields=["state"])
+    factories.put_in_state(app, ApplicationState.PRE_ADMITTED)
     with capture(execute=True):
         apply(app, "Confirm admission", ApplicationState.CONFIRMED, reason=reason)
 
@@ -171,13 +171,13 @@ def test_in_process_jobs_send_after_commit(city, outbox, settings, django_captur
 
 
 def test_transition_without_template_costs_one_query(city, outbox, django_assert_num_queries):
-    from apps.lowcode.workflow.signals import transition_applied
+    from apps.lowcode.messaging.sending import send_transition
     from tests.lowcode.messaging.records import Record
 
     ContentType.objects.get_for_model(Application)  # cached for the process, as in any running site
     record = Record(action="Withdraw to edit", from_state="identity_check", to_state="registered")
     with django_assert_num_queries(1):
-        transition_applied.send(sender=Application, document=city.east_app, record=record)
+        send_transition(city.east_app, record)
 
 
 def test_action_placeholder_speaks_the_site_language(city, outbox, django_capture_on_commit_callbacks):
