@@ -34,6 +34,7 @@ def main() -> None:
     runner = DiscoverRunner(verbosity=0, interactive=False)
     old = runner.setup_databases()
     try:
+        from apps.bj_enrollment import workflow_actions as actions
         from apps.bj_enrollment.models import Application
         from apps.lowcode.workflow import engine
         from tests import factories
@@ -55,7 +56,7 @@ def main() -> None:
             lists.append(time.perf_counter() - started)
             with CaptureQueriesContext(connection) as ctx:
                 started = time.perf_counter()
-                engine.apply_action(user, app, "Pre-admit")
+                engine.apply_action(user, app, actions.PRE_ADMIT)
                 applies.append(time.perf_counter() - started)
             queries.append(len(ctx.captured_queries))
         out = sys.stdout.write

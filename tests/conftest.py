@@ -35,11 +35,10 @@ def pytest_sessionstart(session):
     else:
         import redis
 
-        for what, url in (("Redis", settings.REDIS_URL), ("queue Redis", settings.REDIS_QUEUE_URL)):
-            try:
-                redis.Redis.from_url(url, socket_connect_timeout=5).ping()
-            except redis.RedisError as exc:
-                problems.append(f"{what} unreachable: {exc}")
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
+        except redis.RedisError as exc:
+            problems.append(f"Redis unreachable: {exc}")
     if problems:
         pytest.exit("test servers missing: " + "; ".join(problems), returncode=3)
 

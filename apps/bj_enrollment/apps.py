@@ -14,11 +14,7 @@ class BjEnrollmentConfig(AppConfig):
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         post_migrate.connect(workflow_setup.load_workflows_after_migrate, sender=self)
-        from apps.bj_enrollment.rules import capacity, material_numbers
-        from apps.lowcode.workflow.signals import transition_applied
-
-        transition_applied.connect(capacity.check_capacity, dispatch_uid="bj-enrollment-capacity")
-        transition_applied.connect(material_numbers.issue_material_number, dispatch_uid="bj-enrollment-material")
+        workflow_setup.register()
         from apps.bj_enrollment import (
             messaging_setup,  # noqa: F401  (message audience, default templates)
             printing_setup,  # noqa: F401  (print context, default print formats)

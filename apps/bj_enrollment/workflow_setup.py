@@ -12,31 +12,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.db import connections
-from django.utils.translation import gettext_noop
 
+from apps.bj_enrollment import workflow_actions
 from apps.lowcode.workflow.loader import LoadResult, load_file
 from apps.lowcode.workflow.models import Workflow
 
 WORKFLOWS_DIR = Path(__file__).resolve().parent / "workflows"
 
-# The shipped action names are msgids (shown through `action_label`); listed so makemessages finds them.
-ACTION_NAMES = (
-    gettext_noop("Submit details"),
-    gettext_noop("Withdraw to edit"),
-    gettext_noop("Identity verified (Beijing hukou)"),
-    gettext_noop("Identity verified (non-Beijing hukou)"),
-    gettext_noop("Identity check failed"),
-    gettext_noop("Check identity again"),
-    gettext_noop("Approve"),
-    gettext_noop("Reject"),
-    gettext_noop("Review again"),
-    gettext_noop("Pre-admit"),
-    gettext_noop("Assign by lottery"),
-    gettext_noop("Confirm admission"),
-    gettext_noop("Change result"),
-    gettext_noop("Cancel registration"),
-    gettext_noop("Void registration"),
-)
+
+def register() -> None:
+    """Tell the engine what follows an application's transition, in this order (it queues the
+    messages after the last step, so the five-certificate approval SMS carries the material number,
+    R4/R20), and which actions the code takes itself (checked against the stored workflow)."""
+    from apps.bj_enrollment.models import Application
+    from apps.bj_enrollment.rules import capacity, material_numbers
+    from apps.lowcode.workflow import checks, steps
+
+    steps.register(Application, capacity.check_capacity, material_numbers.issue_material_number)
+    checks.require_actions(Application, workflow_actions.CALLED_BY_CODE)
 
 
 def load_default_workflows() -> list[LoadResult]:

@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.lottery import engine
 from apps.bj_enrollment.lottery.inputs import build_input
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine as workflow
 from apps.lowcode.workflow.errors import WorkflowError
 
-LOTTERY_ACTION = "Assign by lottery"
 BATCH = 2000
 
 
@@ -224,7 +224,7 @@ def apply_results(run_id: int) -> None:
                 if not moved:
                     raise WorkflowError(_("no longer waiting for the lottery"))
                 workflow.apply_action(
-                    None, application, LOTTERY_ACTION, _("Lottery run %(id)s") % {"id": run.pk}, system=True
+                    None, application, actions.ASSIGN_BY_LOTTERY, _("Lottery run %(id)s") % {"id": run.pk}, system=True
                 )
         except WorkflowError as exc:
             refused.append(f"{application.form_number}: {exc}")

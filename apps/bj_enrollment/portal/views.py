@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Campaign, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
@@ -270,9 +271,7 @@ def details_view(request):
         "forms": forms_,
         "editable": editable,
         "why_not": why_not,
-        "can_withdraw": any(
-            t.action == details.WITHDRAW_ACTION for t in engine.available_actions(request.user, application)
-        ),
+        "can_withdraw": any(t.action == actions.WITHDRAW for t in engine.available_actions(request.user, application)),
     }
     return render(request, "portal/details.html", context)
 

@@ -1,8 +1,9 @@
 """R23: pre-admission never exceeds the school's plan, also when reviewers click at the same moment.
 
-Runs inside the workflow engine's transaction after the application moved (a `transition_applied`
-receiver). The plan row is locked, so concurrent pre-admissions at one school queue up, each counts
-the seats taken including its own, and a refusal undoes the transition. Two reviewers holding two
+Runs inside the workflow engine's transaction after the application moved (a step of the
+application's workflow, `workflow_setup.register`). The plan row is locked, so concurrent
+pre-admissions at one school queue up, each counts the seats taken including its own, and a refusal
+undoes the transition. Two reviewers holding two
 applications and reaching for one plan can deadlock; the engine then retries the loser, which is
 refused by the count.
 """
@@ -31,10 +32,10 @@ def _plan_id(document) -> int | None:
     )
 
 
-def check_capacity(sender, document, record, **kwargs) -> None:
-    from apps.bj_enrollment.models import Application, SchoolPlan
+def check_capacity(document, record) -> None:
+    from apps.bj_enrollment.models import SchoolPlan
 
-    if sender is not Application or record.to_state != S.PRE_ADMITTED or record.from_state in TAKING_A_SEAT:
+    if record.to_state != S.PRE_ADMITTED or record.from_state in TAKING_A_SEAT:
         return
     if document.school_id is None:
         raise Refused(reason=_("Choose the school before pre-admitting."))

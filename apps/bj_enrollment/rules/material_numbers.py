@@ -11,10 +11,10 @@ from django.conf import settings
 from apps.bj_enrollment.choices import ApplicationState as S
 
 
-def issue_material_number(sender, document, record, **kwargs) -> None:
+def issue_material_number(document, record) -> None:
     from apps.bj_enrollment.models import Application, District
 
-    if sender is not Application or record.from_state != S.FIVE_CERTIFICATE_REVIEW:
+    if record.from_state != S.FIVE_CERTIFICATE_REVIEW:
         return
     if record.to_state != S.READY_TO_PRINT or document.material_number:
         return

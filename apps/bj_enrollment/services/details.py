@@ -14,14 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
 from apps.bj_enrollment.registries import checks
 from apps.bj_enrollment.rules import eligibility
 from apps.lowcode.customfields.values import clean_custom_values, custom_fields_for
 from apps.lowcode.workflow import engine
-
-SUBMIT_ACTION = "Submit details"
-WITHDRAW_ACTION = "Withdraw to edit"
 
 
 def check_editable(application) -> None:
@@ -114,7 +112,7 @@ def submit(application, user) -> None:
             }
         ) from None
     with transaction.atomic():
-        engine.apply_action(user, application, SUBMIT_ACTION)
+        engine.apply_action(user, application, actions.SUBMIT)
         application.details_confirmed_at = timezone.now()
         application.save(update_fields=["details_confirmed_at"])
         checks.start_identity_check(application)  # a job, sent when this commits
@@ -123,4 +121,4 @@ def submit(application, user) -> None:
 def withdraw(application, user) -> None:
     """R17: back to editing while the window is open and the identity check has not finished."""
     eligibility.check_registration_window(application.campaign, application.district)
-    engine.apply_action(user, application, WITHDRAW_ACTION)
+    engine.apply_action(user, application, actions.WITHDRAW)

@@ -10,7 +10,3 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         from apps.lowcode.messaging import checks  # noqa: F401  (registers the system checks)
-        from apps.lowcode.messaging.receivers import on_transition_applied
-        from apps.lowcode.workflow.signals import transition_applied
-
-        transition_applied.connect(on_transition_applied, dispatch_uid="lowcode-messaging-transition")

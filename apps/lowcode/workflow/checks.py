@@ -1,9 +1,19 @@
-"""System checks: what a model offers to conditions must exist, and (with `check --database`)
-every stored workflow must still be valid against the code it runs on, e.g. after a field was
-renamed or a choice removed by a deploy."""
+"""System checks: what a model offers to conditions must exist, and (with `check --database`, and
+at every `migrate`) every stored workflow must still be valid against the code it runs on, e.g.
+after a field was renamed or a choice removed by a deploy, and must still have every action the
+code takes by name, which an administrator may have renamed or deleted in the desk."""
+
+from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.checks import Error, Tags, register
+
+_required_actions: dict[str, tuple[str, ...]] = {}
+
+
+def require_actions(model, actions: Iterable[str]) -> None:
+    """Declare the actions the owning app's code takes on `model` by name (`lowcode_workflow.E003`)."""
+    _required_actions[model._meta.label_lower] = tuple(actions)
 
 
 @register()
@@ -37,4 +47,38 @@ def check_stored_workflows(app_configs=None, databases=None, **kwargs):
         for workflow in Workflow.objects.using(alias).select_related("document_type"):
             for problem in validation.problems(spec.from_workflow(workflow)):
                 found.append(Error(f"Workflow {workflow.name!r}: {problem}", obj=workflow, id="lowcode_workflow.E002"))
+    return found
+
+
+@register(Tags.database)
+def check_required_actions(app_configs=None, databases=None, **kwargs):
+    if not databases:
+        return []
+    from apps.lowcode.schema import rows_checkable
+    from apps.lowcode.workflow.models import Transition, Workflow
+
+    found = []
+    for alias in databases:
+        if not rows_checkable(alias, Workflow):
+            continue
+        for label, actions in _required_actions.items():
+            app_label, model_name = label.split(".")
+            workflow = (
+                Workflow.objects.using(alias)
+                .filter(document_type__app_label=app_label, document_type__model=model_name, is_active=True)
+                .first()
+            )
+            stored = set(Transition.objects.using(alias).filter(workflow=workflow).values_list("action", flat=True))
+            where = f"the active workflow {workflow.name!r}" if workflow else "no active workflow"
+            found.extend(
+                Error(
+                    f"The code takes the action {action!r} on {label}, but {where} has no such transition.",
+                    hint="Restore the transition (or activate a workflow that has it) in the desk; "
+                    "`migrate --skip-checks` applies a release that brings it back.",
+                    obj=workflow,
+                    id="lowcode_workflow.E003",
+                )
+                for action in actions
+                if action not in stored
+            )
     return found

@@ -14,7 +14,8 @@ reviewer whose child applies) may not take it through a role. The document user'
 for that reason.
 
 Applying locks the document row, re-checks permission and condition on the locked row, moves the
-state, saves, appends a TransitionRecord and sends `transition_applied`, all in one transaction.
+state, saves, appends a TransitionRecord, runs the owning app's steps in their stated order
+(`steps.register`) and then queues the transition's messages, all in one transaction.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from django.db import OperationalError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 
-from apps.lowcode.workflow import conditions, errors, signals
+from apps.lowcode.messaging.sending import send_transition
+from apps.lowcode.workflow import conditions, errors, steps
 from apps.lowcode.workflow.definitions import Definition, action_label, definition_for
 from apps.lowcode.workflow.models import Transition, TransitionRecord
 
@@ -90,7 +92,9 @@ def apply_action(
                     user=None if system else user,
                     reason=reason,
                 )
-                signals.transition_applied.send(sender=model, document=locked, record=record)
+                for step in steps.after_transition(model):
+                    step(locked, record)
+                send_transition(locked, record)  # last: a message carries what the steps wrote
             break
         except OperationalError as exc:
             # Two transitions that lock rows in different orders (a host app's receiver locking a

@@ -55,7 +55,7 @@ class AlreadyChanged(WorkflowError):
 
 
 class Refused(WorkflowError):
-    """A rule of the host app refused the transition (raised by a `transition_applied` receiver, inside
-    the engine's transaction, so nothing of the transition is kept)."""
+    """A rule of the host app refused the transition (raised by one of its `steps`, inside the
+    engine's transaction, so nothing of the transition is kept)."""
 
     template = _("%(reason)s")

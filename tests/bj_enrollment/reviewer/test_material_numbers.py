@@ -7,10 +7,13 @@ import threading
 import pytest
 from django.db import connection
 from django.test import override_settings
+from django.urls import reverse
 
 from apps.bj_enrollment import roles
+from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.models import Application
+from apps.lowcode.messaging.models import MessageLog
 from apps.lowcode.workflow import engine
 from tests import factories
 
@@ -64,3 +67,18 @@ def test_two_reviewers_approving_at_once_get_different_numbers(city):
         t.join(timeout=30)
     assert all(isinstance(r, str) and re.fullmatch(r"CL01\d{4}0000[12]", r) for r in results), results
     assert len(set(results)) == 2
+
+
+@pytest.mark.django_db
+def test_desk_approval_sms_carries_the_material_number(city, client):
+    """The number is issued before the approval's messages are queued (the engine's stated order)."""
+    (app,) = _in_review(city, 1)
+    client.force_login(city.east_reviewer)
+    url = reverse("admin:bj_enrollment_application_workflow_action", args=[app.pk])
+    response = client.post(url, {"action": actions.APPROVE, "reason": "", "state": app.state})
+    assert response.status_code == 302
+    app.refresh_from_db()
+    assert app.state == S.READY_TO_PRINT and app.material_number == f"CL01{city.campaign.year}00001"
+    (sms,) = MessageLog.objects.filter(document_id=str(app.pk), event=f"action:{actions.APPROVE}")
+    assert sms.recipient == app.mobile
+    assert f"在京借读材料编号为{app.material_number}" in sms.text

@@ -1,4 +1,4 @@
-"""What the workflow engine hands to `transition_applied`, built by hand (its models are not ours)."""
+"""What the workflow engine hands to messaging after a transition, built by hand (its models are not ours)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from apps.lowcode.workflow.signals import transition_applied
+from apps.lowcode.messaging.sending import send_transition
 
 
 @dataclass
@@ -21,10 +21,10 @@ class Record:
 
 
 def apply(document, action: str, to_state: str, reason: str = "", user=None) -> Record:
-    """Moves the document and sends the signal inside one transaction, as the engine does."""
+    """Moves the document and queues its messages inside one transaction, as the engine does."""
     record = Record(action=action, from_state=document.state, to_state=to_state, reason=reason, user=user)
     with transaction.atomic():
         document.state = to_state
         document.save(update_fields=["state"])
-        transition_applied.send(sender=type(document), document=document, record=record)
+        send_transition(document, record)
     return record

@@ -1,0 +1,51 @@
+"""The actions the code takes by name must exist in the stored workflow, which administrators edit in
+the desk: `check --database` (and every migrate) reports a missing one by name."""
+
+import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from apps.bj_enrollment import workflow_actions as actions
+from apps.lowcode.workflow.models import Transition, Workflow
+
+pytestmark = pytest.mark.django_db
+
+
+def action_errors() -> list[checks.CheckMessage]:
+    found = checks.run_checks(tags=[checks.Tags.database], databases=["default"])
+    return [e for e in found if e.id == "lowcode_workflow.E003"]
+
+
+def application_workflow() -> Workflow:
+    return Workflow.objects.get(document_type__model="application", is_active=True)
+
+
+def test_the_shipped_workflows_have_every_action_the_code_takes():
+    assert action_errors() == []
+    stored = set(application_workflow().transitions.values_list("action", flat=True))
+    assert set(actions.CALLED_BY_CODE) <= stored
+
+
+def test_a_transition_renamed_in_the_desk_is_reported_by_name():
+    Transition.objects.filter(workflow=application_workflow(), action=actions.SUBMIT).update(action="提交资料")
+    (error,) = action_errors()
+    assert error.level == checks.ERROR
+    assert "'Submit details'" in error.msg and "bj_enrollment.application" in error.msg
+    with pytest.raises(SystemCheckError, match="Submit details"):
+        call_command("check", "--database", "default")
+
+
+def test_a_deleted_transition_is_reported_and_the_others_are_not():
+    workflow = application_workflow()
+    deleted, _ = Transition.objects.filter(workflow=workflow, action=actions.ASSIGN_BY_LOTTERY).delete()
+    assert deleted == 1
+    assert [e.msg for e in action_errors()] == [
+        f"The code takes the action 'Assign by lottery' on bj_enrollment.application, but the active workflow "
+        f"{workflow.name!r} has no such transition."
+    ]
+
+
+def test_no_active_workflow_reports_every_action():
+    Workflow.objects.filter(document_type__model="application").update(is_active=False)
+    assert len(action_errors()) == len(actions.CALLED_BY_CODE)
