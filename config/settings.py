@@ -103,6 +103,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, sessions, jobs --------------------------------------------------------------------
 REDIS_URL = SITE.get("redis_url")
+# Jobs live in their own Redis with append-only persistence (Frappe's redis_queue): a cache crash or
+# snapshot replay must not lose or repeat jobs. Sharing the cache's Redis is for development only;
+# `check --deploy` refuses it (apps/lowcode/deploy_checks.py).
+REDIS_QUEUE_URL = SITE.get("redis_queue_url") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -113,7 +117,7 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "long")}
+    RQ_QUEUES = {name: {"URL": REDIS_QUEUE_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "long")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

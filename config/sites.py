@@ -19,6 +19,7 @@ SITES_DIR = Path(os.environ.get("BJ_SITES_DIR", BASE_DIR / "sites"))
 ENV_KEYS = {
     "db_url": "BJ_DB_URL",
     "redis_url": "BJ_REDIS_URL",
+    "redis_queue_url": "BJ_REDIS_QUEUE_URL",
     "secret_key": "BJ_SECRET_KEY",
     "allowed_hosts": "BJ_ALLOWED_HOSTS",
     "debug": "BJ_DEBUG",

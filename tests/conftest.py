@@ -35,10 +35,11 @@ def pytest_sessionstart(session):
     else:
         import redis
 
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5).ping()
-        except redis.RedisError as exc:
-            problems.append(f"Redis unreachable: {exc}")
+        for what, url in (("Redis", settings.REDIS_URL), ("queue Redis", settings.REDIS_QUEUE_URL)):
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+            except redis.RedisError as exc:
+                problems.append(f"{what} unreachable: {exc}")
     if problems:
         pytest.exit("test servers missing: " + "; ".join(problems), returncode=3)
 

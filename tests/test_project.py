@@ -44,6 +44,7 @@ def test_check_deploy_passes_in_production_settings(tmp_path):
         allowed_hosts=["enroll.example.gov.cn"],
         db_url=settings.DB_URL,
         redis_url=settings.REDIS_URL,
+        redis_queue_url=settings.REDIS_QUEUE_URL,
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

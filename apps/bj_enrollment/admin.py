@@ -10,3 +10,4 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     users,
     zones,
 )
+from apps.lowcode import queue_desk  # noqa: F401  (the job dashboard, superusers only)

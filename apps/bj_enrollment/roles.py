@@ -48,6 +48,35 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
 }
 
 
+# Who may grant what (R25): a role grants only the roles below its own; superuser status and a
+# superuser's account are the superuser's alone.
+ROLE_RANK = {SCHOOL_REVIEWER: 1, DISTRICT_REVIEWER: 2, DISTRICT_ADMIN: 3, CITY_ADMIN: 4}
+
+
+def rank(user) -> int:
+    if user.is_superuser:
+        return max(ROLE_RANK.values()) + 1
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = user._role_names = set(user.groups.values_list("name", flat=True))
+    return max((ROLE_RANK.get(name, 0) for name in names), default=0)
+
+
+def grantable_roles(user) -> list[str]:
+    """The roles `user` may give to someone: those strictly below their own."""
+    own = rank(user)
+    return [name for name, value in ROLE_RANK.items() if value < own]
+
+
+def may_manage(user, other) -> bool:
+    """Whether `user` may change `other`'s account (details, password, roles, scope)."""
+    if user.is_superuser:
+        return True
+    if other.is_superuser or other.pk == user.pk:
+        return False
+    return rank(other) < rank(user)
+
+
 def sync_roles(using: str = "default") -> None:
     """Create the groups and set exactly their permissions; safe to run any number of times."""
     for role, wanted in ROLE_PERMISSIONS.items():

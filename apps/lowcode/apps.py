@@ -8,3 +8,6 @@ class LowcodeConfig(AppConfig):
     name = "apps.lowcode"
     label = "lowcode"
     verbose_name = _("Low-code configuration")
+
+    def ready(self):
+        from apps.lowcode import deploy_checks  # noqa: F401  (registers the checks)

@@ -9,10 +9,16 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
         from apps.lowcode.workflow import checks  # noqa: F401  (registers the system checks)
-        from apps.lowcode.workflow.models import State, Transition, touch_parent
+        from apps.lowcode.workflow.guard import forget_guarded_models, refuse_state_change_outside_engine
+        from apps.lowcode.workflow.models import State, Transition, Workflow, touch_parent
+
+        # The engine is the only door to a document's state (see guard.py).
+        pre_save.connect(refuse_state_change_outside_engine, dispatch_uid="workflow-state-guard")
+        for signal in (post_save, post_delete):
+            signal.connect(forget_guarded_models, sender=Workflow, dispatch_uid=f"workflow-guard-{signal is post_save}")
 
         # Any change to a workflow's rows gives it a new revision, so engines reload it.
         for model in (State, Transition):

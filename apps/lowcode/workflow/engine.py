@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 from apps.lowcode.messaging.sending import send_transition
 from apps.lowcode.workflow import conditions, errors, steps
 from apps.lowcode.workflow.definitions import Definition, action_label, definition_for
+from apps.lowcode.workflow.guard import engine_saving
 from apps.lowcode.workflow.models import Transition, TransitionRecord
 
 __all__ = [
@@ -81,7 +82,8 @@ def apply_action(
                 if refusal is not None:
                     raise refusal
                 setattr(locked, definition.state_field, chosen.to_state)
-                locked.save()
+                with engine_saving():
+                    locked.save()
                 record = TransitionRecord.objects.create(
                     content_type=ContentType.objects.get_for_model(model),
                     object_id=str(locked.pk),

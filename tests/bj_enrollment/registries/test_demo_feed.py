@@ -7,6 +7,7 @@ from apps.bj_enrollment.demo.builder import build_demo_site
 from apps.bj_enrollment.demo.registry_data import feed_registry_simulator
 from apps.bj_enrollment.models import Application, Property
 from apps.bj_enrollment.registries import checks
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,7 @@ def test_feed_registry_simulator_makes_demo_applications_verifiable(registry):
 
 
 def test_feed_registry_simulator_skips_void_applications(city, registry):
-    city.west_app.state = ApplicationState.VOID
-    city.west_app.save()
+    factories.put_in_state(city.west_app, ApplicationState.VOID)
     assert feed_registry_simulator(city.campaign) == {
         registry.POPULATION: 1,
         registry.REAL_ESTATE: 1,

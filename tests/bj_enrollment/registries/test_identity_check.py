@@ -1,9 +1,11 @@
 """R19 through the real job path: the portal's submit enqueues, an RQ worker runs the check, and the
 workflow engine moves the application as the system."""
 
+import datetime as dt
 import logging
 
 import pytest
+from django.utils import timezone
 from django.utils.translation import gettext
 from rq.job import JobStatus
 
@@ -17,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _pending(city, app=None):
-    app = app or city.east_app
-    app.state = ApplicationState.IDENTITY_CHECK
-    app.save()
+    """An application waiting for its identity check, its properties known to the registry."""
+    app = factories.put_in_state(app or city.east_app, ApplicationState.IDENTITY_CHECK)
+    records.store_certificates(app)
     return app
 
 
@@ -32,6 +34,8 @@ def _nonlocal(city):
     )
     app.hukou_category = HukouCategory.NONLOCAL
     app.save()
+    records.store_certificates(app)
+    records.store_permit(app, timezone.localdate() - dt.timedelta(days=3 * 365))
     return app
 
 
@@ -116,7 +120,7 @@ def test_identity_check_outage_stays_pending_and_retries(
     assert not TransitionRecord.objects.filter(object_id=str(app.pk), action=checks.FAILED).exists()
 
     # recovery: the registry answers again when the scheduled retry comes due
-    registry.end_outage()
+    registry.end_faults()
     queue.scheduled_job_registry.remove(job)
     queue.enqueue_job(job)
     run_jobs()
@@ -145,8 +149,6 @@ def test_identity_check_outage_after_last_attempt_left_pending_and_logged(
 def test_requeue_stale_identity_checks_verifies_after_recovery(
     city, registry, queue, run_jobs, django_capture_on_commit_callbacks
 ):
-    import datetime as dt
-
     app = _pending(city)
     records.store_person(app.child)
     recent = _pending(city, city.west_app)

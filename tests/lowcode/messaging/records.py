@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.lowcode.messaging.sending import send_transition
+from apps.lowcode.workflow.guard import engine_saving
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Record:
 def apply(document, action: str, to_state: str, reason: str = "", user=None) -> Record:
     """Moves the document and queues its messages inside one transaction, as the engine does."""
     record = Record(action=action, from_state=document.state, to_state=to_state, reason=reason, user=user)
-    with transaction.atomic():
+    with transaction.atomic(), engine_saving():
         document.state = to_state
         document.save(update_fields=["state"])
         send_transition(document, record)

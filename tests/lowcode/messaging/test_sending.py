@@ -8,6 +8,7 @@ from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Guardian
 from apps.lowcode.messaging.models import MessageLog, MessageTemplate, Status
 from apps.lowcode.messaging.sending import send_event
+from tests import factories
 from tests.factories import PASSWORD
 from tests.lowcode.messaging.records import apply
 
@@ -17,8 +18,7 @@ PREFIX = "【北京市义务教育入学服务平台】"
 
 
 def confirm(app, capture, reason=""):
-    app.state = ApplicationState.PRE_ADMITTED
-    app.save(update_fields=["state"])
+    factories.put_in_state(app, ApplicationState.PRE_ADMITTED)
     with capture(execute=True):
         apply(app, "Confirm admission", ApplicationState.CONFIRMED, reason=reason)
 

@@ -1,0 +1,26 @@
+"""gunicorn settings for every site: `gunicorn -c config/gunicorn.py config.wsgi` (Procfile, systemd).
+
+gunicorn 25.1+ opens a control socket for `gunicornc`, by default ~/.gunicorn/gunicorn.ctl (or under
+$XDG_RUNTIME_DIR) for every instance of one user, so a second site's gunicorn removed the first one's.
+Here each site has its own, in its site folder. Kept free of Django imports: gunicorn reads it first.
+"""
+
+import os
+
+from config import sites
+
+_site = sites.site_name()
+
+bind = [address.strip() for address in os.environ.get("BJ_BIND", "127.0.0.1:8000").split(",") if address.strip()]
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# a request still running after this is killed with a bare 500: registries answer well within it (#13.6)
+timeout = int(os.environ.get("BJ_WEB_TIMEOUT", "30"))
+graceful_timeout = 30
+proc_name = f"bj-{_site}"
+accesslog = "-"
+
+# one control socket per site (`gunicornc -s sites/<site>/gunicorn.ctl`); a Unix socket path is limited
+# to 107 bytes, so a site folder deeper than that runs without one rather than sharing
+control_socket = str(sites.site_dir(_site) / "gunicorn.ctl")
+control_socket_mode = 0o600
+control_socket_disable = len(os.fsencode(control_socket)) > 107
