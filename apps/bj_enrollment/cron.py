@@ -4,6 +4,9 @@ from rq import cron
 
 from apps.bj_enrollment import housekeeping
 from apps.bj_enrollment.registries import checks
+from apps.lowcode import jobs
 
+# Re-drives every job that a Redis or worker failure dropped (apps/lowcode/jobs.py).
+cron.register(jobs.sweep, queue_name="default", cron="* * * * *")
 cron.register(housekeeping.clear_expired_sessions, queue_name="default", cron="17 3 * * *")
 cron.register(checks.requeue_stale_identity_checks, queue_name="default", cron="*/30 * * * *")

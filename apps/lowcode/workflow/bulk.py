@@ -1,18 +1,25 @@
 """Bulk workflow actions in the worker: queue the ids, then apply the action document by document
-with every engine check, saving progress as it goes."""
+with every engine check, each document's outcome saved with the action itself.
+
+The batch's `done` is its checkpoint, advanced in the transaction that acts on that document. A
+worker lost mid-batch leaves the outbox row behind; the sweeper runs the job again and it resumes at
+the next document. When the outbox gives up, the batch is marked failed.
+"""
 
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.errors import WorkflowError
-from apps.lowcode.workflow.models import BulkTransition
+from apps.lowcode.workflow.models import BULK_STALLED_AFTER, BulkTransition
 
-CHUNK = 200  # documents loaded at once; progress is saved after each chunk
+CHUNK = 200  # documents loaded at once
+State = BulkTransition.State
 
 
 def queue(user, model, ids: list, action: str, reason: str) -> BulkTransition:
@@ -29,32 +36,83 @@ def queue(user, model, ids: list, action: str, reason: str) -> BulkTransition:
 
 
 def run(bulk_id: int) -> None:
-    bulk = BulkTransition.objects.select_related("requested_by", "content_type").get(pk=bulk_id)
-    if bulk.state != BulkTransition.State.QUEUED:
+    bulk = _start(bulk_id)
+    if bulk is None:
         return
-    BulkTransition.objects.filter(pk=bulk.pk).update(state=BulkTransition.State.RUNNING)
     model, user = bulk.content_type.model_class(), bulk.requested_by
-    done = applied = 0
-    refusals = []
     try:
-        for start in range(0, len(bulk.object_ids), CHUNK):
+        for start in range(bulk.done, bulk.total, CHUNK):
+            jobs.heartbeat(BULK_STALLED_AFTER)
             chunk = bulk.object_ids[start : start + CHUNK]
             documents = model._default_manager.in_bulk(chunk)
-            for pk in chunk:
+            for offset, pk in enumerate(chunk):
                 document = documents.get(model._meta.pk.to_python(pk))
-                done += 1
-                if document is None:
-                    refusals.append([pk, pk, _("This document no longer exists.")])
-                    continue
-                try:
-                    engine.apply_action(user, document, bulk.action, bulk.reason)
-                    applied += 1
-                except WorkflowError as exc:
-                    refusals.append([pk, str(document), str(exc)])
-            BulkTransition.objects.filter(pk=bulk.pk).update(done=done, applied=applied, refusals=refusals)
+                if not _act(bulk, start + offset, pk, document, user):
+                    return  # another run of this batch took over
     except Exception as exc:
-        BulkTransition.objects.filter(pk=bulk.pk).update(
-            state=BulkTransition.State.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        BulkTransition.objects.filter(pk=bulk.pk, state=State.RUNNING).update(
+            state=State.INTERRUPTED, error=str(exc)[:2000]
         )
-        raise
-    BulkTransition.objects.filter(pk=bulk.pk).update(state=BulkTransition.State.DONE, finished_at=timezone.now())
+        raise  # the outbox tries the job again, which resumes from the checkpoint
+    BulkTransition.objects.filter(pk=bulk.pk, state=State.RUNNING).update(
+        state=State.DONE, error="", finished_at=timezone.now()
+    )
+
+
+@jobs.when_dead(run)
+def _given_up(job) -> None:
+    """The outbox stopped trying: say so on the batch, with how far it got."""
+    batch = BulkTransition.objects.filter(pk=job.args[0]).first()
+    if batch is None or batch.state == State.DONE:
+        return
+    batch.state, batch.finished_at = State.FAILED, timezone.now()
+    batch.error = _(
+        "The batch stopped after %(done)d of %(total)d documents and could not be resumed (%(error)s). "
+        "The documents not processed were not changed."
+    ) % {"done": batch.done, "total": batch.total, "error": job.last_error}
+    batch.save(update_fields=["state", "error", "finished_at"])
+
+
+def _start(bulk_id: int) -> BulkTransition | None:
+    with transaction.atomic():
+        found = BulkTransition.objects.select_for_update().select_related("requested_by", "content_type")
+        bulk = found.get(pk=bulk_id)
+        if bulk.state in (State.DONE, State.FAILED):
+            return None
+        if bulk.state != State.QUEUED:  # it ran before and was interrupted
+            bulk.resumed += 1
+        bulk.state, bulk.progressed_at = State.RUNNING, timezone.now()
+        bulk.save(update_fields=["state", "resumed", "progressed_at"])
+    return bulk
+
+
+def _act(bulk: BulkTransition, position: int, pk: str, document, user) -> bool:
+    """Apply the action to one document and advance the checkpoint in the same transaction; False
+    when the checkpoint is no longer at `position` (another run got there first)."""
+    for attempt in range(engine.DEADLOCK_RETRIES + 1):
+        try:
+            with transaction.atomic():
+                batch = BulkTransition.objects.select_for_update().only("state", "done", "applied").get(pk=bulk.pk)
+                if batch.state != State.RUNNING or batch.done != position:
+                    return False
+                refusal = None
+                if document is None:
+                    refusal = [pk, pk, _("This document no longer exists.")]
+                else:
+                    try:
+                        engine.apply_action(user, document, bulk.action, bulk.reason)
+                    except WorkflowError as exc:
+                        refusal = [pk, str(document), str(exc)]
+                fields = {"done": position + 1, "applied": batch.applied, "progressed_at": timezone.now()}
+                if refusal is None:
+                    fields["applied"] += 1
+                else:
+                    fields["refusals"] = [*bulk.refusals, refusal]
+                BulkTransition.objects.filter(pk=bulk.pk).update(**fields)
+        except OperationalError as exc:  # a deadlock undid the whole transaction: act again
+            if attempt == engine.DEADLOCK_RETRIES or not engine._is_deadlock(exc):
+                raise
+            continue
+        bulk.refusals = fields.get("refusals", bulk.refusals)
+        return True
+    return False

@@ -96,6 +96,7 @@ class WorkflowAdminMixin:
             "title": title,
             "opts": self.opts,
             "batch": batch,
+            "state": BulkTransition.State(batch.shown_state),
             "refusals": [
                 {"label": label, "message": message, "url": reverse(f"{names}_change", args=[quote(pk)])}
                 for pk, label, message in batch.refusals[:200]
@@ -107,7 +108,7 @@ class WorkflowAdminMixin:
     def bulk_status_view(self, request, bulk_id):
         batch = self._bulk(request, bulk_id)
         return JsonResponse(
-            {"state": batch.state, "done": batch.done, "total": batch.total, "applied": batch.applied,
+            {"state": batch.shown_state, "done": batch.done, "total": batch.total, "applied": batch.applied,
              "refused": len(batch.refusals), "percent": batch.percent}
         )
 

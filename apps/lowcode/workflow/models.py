@@ -7,6 +7,7 @@ can be edited on one desk page and loaded from a file; `validation.problems` kee
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -251,18 +252,24 @@ class TransitionRecord(models.Model):
         raise TypeError("transition records are append-only")
 
 
+BULK_STALLED_AFTER = dt.timedelta(minutes=2)  # no document finished for this long: the worker is presumed lost
+
+
 class BulkTransition(models.Model):
     """One action over many documents, run by the worker: large batches never wait in a request.
 
     The documents are the ids the user's own (scoped) list resolved when they asked; each one then
     goes through the engine as that user, in its own transaction, and a refusal is noted, not fatal.
+    Each document's outcome is saved in the transaction that acts on it (`done` is the checkpoint),
+    so a batch whose worker is lost resumes at the next document and none is acted on twice.
     """
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
+        RUNNING = "running", _("Running")  # shown INTERRUPTED when stalled (see shown_state)
+        INTERRUPTED = "interrupted", _("Interrupted, resuming")
         DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+        FAILED = "failed", _("Stopped with an error")
 
     content_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+", verbose_name=_("document type"))
     action = models.CharField(_("action"), max_length=100)
@@ -278,6 +285,8 @@ class BulkTransition(models.Model):
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.QUEUED)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    resumed = models.PositiveSmallIntegerField(_("resumptions"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -291,3 +300,9 @@ class BulkTransition(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def shown_state(self) -> str:
+        """What the progress page says: a running batch without progress for a while lost its worker."""
+        stalled = self.progressed_at is not None and timezone.now() - self.progressed_at > BULK_STALLED_AFTER
+        return self.State.INTERRUPTED if self.state == self.State.RUNNING and stalled else self.state
