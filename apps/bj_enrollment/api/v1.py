@@ -22,12 +22,12 @@ from apps.bj_enrollment.portal.forms import (
     CancelForm,
     LoginForm,
     NewPasswordForm,
+    ResetPasswordForm,
     RegistrationForm,
     ResetRequestForm,
     SmsRequestForm,
     captcha_field,
 )
-from apps.bj_enrollment.portal.views import current_campaign
 from apps.bj_enrollment.rules.printing import check_can_print
 from apps.bj_enrollment.services import details
 from apps.bj_enrollment.services.printing import printed_form
@@ -83,7 +83,7 @@ def _with_captcha(payload) -> dict:
 
 
 def _campaign():
-    campaign = current_campaign()
+    campaign = flows.current_campaign()
     if campaign is None:
         raise Http404
     return campaign
@@ -162,6 +162,8 @@ class WindowOut(Schema):
     closes_at: str
     open_now: bool
 
+    captcha_key: str
+    captcha: str
 
 class StatusOut(Schema):
     form_number: str
@@ -228,6 +230,7 @@ def create_token(request, payload: TokenIn):
     user = flows.authenticate_parent(request, data["username"], data["password"])
     return Status(201, {"token": auth.issue(user), "expires_in": auth.MAX_AGE})
 
+    """R31: 202 whether or not the number belongs to the mobile (the SMS goes only to a match)."""
 
 @api.get("/application", response=StatusOut, auth=auth.PARENT_AUTH, tags=["application"])
 def application_status(request):
@@ -257,9 +260,10 @@ def password_reset_code(request, payload: ResetCodeRequest):
 
 @api.post("/password-resets", response=Done, tags=["account"])
 def reset_password(request, payload: ResetIn):
-    data = _bound(NewPasswordForm, payload.dict())
+    """R31: a new captcha, the number, the mobile, the SMS code and the new password twice."""
+    data = _bound(ResetPasswordForm, _with_captcha(payload))
     flows.reset_password(
-        request, payload.identifier, payload.mobile, data["sms_code"], data["password"], data["password2"]
+        request, data["identifier"], data["mobile"], data["sms_code"], data["password"], data["password2"]
     )
     return {"ok": True}
 

@@ -1,8 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.bj_enrollment.choices import IdType, Relationship
+from apps.bj_enrollment.rules.identity import check_resident_id_shape, normalise_id_number
 
 
 class Guardian(models.Model):
@@ -41,3 +43,15 @@ class Guardian(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        """The ID number in its one normal form (the residence-permit registry is asked with it); a resident
+        ID only in ASCII digits, whichever form (portal draft, desk) saves it."""
+        if not self.id_number:
+            return
+        self.id_number = normalise_id_number(self.id_number)
+        if self.id_type == IdType.RESIDENT_ID:
+            try:
+                check_resident_id_shape(self.id_number)
+            except ValidationError as exc:
+                raise ValidationError({"id_number": exc}) from None

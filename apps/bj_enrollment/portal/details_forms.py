@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.bj_enrollment.choices import HukouCategory
 from apps.bj_enrollment.models import Application, Child, Guardian, Property, Street
 from apps.bj_enrollment.portal.forms import MOBILE
+from apps.bj_enrollment.rules.identity import normalise_id_number
 from apps.lowcode.customfields.forms import CustomFieldsFormMixin, form_fields_for
 from apps.lowcode.customfields.values import store_custom_values
 
@@ -63,7 +64,7 @@ class GuardianForm(DraftForm):
         )
 
     def clean_phone(self):
-        phone = self.cleaned_data.get("phone", "").strip()
+        phone = normalise_id_number(self.cleaned_data.get("phone", ""))
         if phone:
             MOBILE(phone)
         return phone

@@ -8,24 +8,31 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.models import Application, Campaign
 from apps.bj_enrollment.portal import limits, sms_codes
 from apps.bj_enrollment.services import accounts, notifications
 from apps.bj_enrollment.services.registration import Registration, check, register
 
 
-def send_code(request, purpose: str, mobile: str, campaign) -> None:
+def send_code(request, purpose: str, mobile: str, campaign, *, bound_to: str = "", deliver: bool = True) -> None:
+    """Count, issue and send a code; `deliver=False` does all but the sending (see request_reset_code)."""
     limits.hit(request, "sms_per_ip", limits.client_ip(request))
     limits.hit(request, "sms_per_mobile", mobile)
     code = sms_codes.request_code(
-        purpose, mobile, resend_seconds=campaign.sms_resend_seconds, ttl_seconds=campaign.sms_code_ttl_seconds
+        purpose,
+        mobile,
+        resend_seconds=campaign.sms_resend_seconds,
+        ttl_seconds=campaign.sms_code_ttl_seconds,
+        bound_to=bound_to,
     )
-    notifications.send_code(mobile, code, campaign.sms_code_ttl_seconds)
+    if deliver:
+        notifications.send_code(mobile, code, campaign.sms_code_ttl_seconds)
 
 
-def _verify(purpose: str, mobile: str, code: str) -> None:
+def _spend(purpose: str, mobile: str, code: str, bound_to: str = ""):
+    """The code's unit of work (sms_codes.spend), its refusals reported on the form's sms_code field."""
     try:
-        sms_codes.verify_code(purpose, mobile, code)
+        return sms_codes.spend(purpose, mobile, code, bound_to=bound_to)
     except ValidationError as exc:
         raise ValidationError({"sms_code": exc.error_list}) from None
 
@@ -53,18 +60,20 @@ def submit_registration(request, campaign, data: dict) -> Application:
     errors = check(reg)
     if errors:
         raise ValidationError(errors)
-    _verify(sms_codes.REGISTER, data["mobile"], data["sms_code"])
-    application = register(reg)
+    with _spend(sms_codes.REGISTER, data["mobile"], data["sms_code"]):
+        application = register(reg)
     notifications.send_event(application, "registered")
     return application
 
 
 def login_failures(request, username: str) -> int:
+    username = limits.account_name(username)
     return limits.usage(request, "login_failures", username, increment=False)["count"] if username else 0
 
 
 def authenticate_parent(request, username: str, password: str):
     """A parent's account, or ValidationError: wrong credentials, locked account, or too many tries."""
+    username = limits.account_name(username)
     limits.hit(request, "login_per_ip", limits.client_ip(request))
     failures = limits.usage(request, "login_failures", username, increment=False)
     if failures["should_limit"]:
@@ -83,29 +92,52 @@ def authenticate_parent(request, username: str, password: str):
     return user
 
 
-def request_reset_code(request, identifier: str, mobile: str) -> Application:
-    limits.hit(request, "sms_per_ip", limits.client_ip(request))
+def _reset_subject(application: Application | None, identifier: str) -> str:
+    """What a reset code is bound to besides the mobile: the account when the pair matches, else the
+    number typed. A non-matching request then has its own (never sent) code, and cannot replace
+    the family's."""
+    return application.form_number if application else identifier
+
+
+def request_reset_code(request, identifier: str, mobile: str) -> None:
+    """R31, step 1. The same answer whether or not the number belongs to the mobile, so the form does
+    not tell strangers which numbers exist: the same limits, resend interval and stored code either
+    way; only a match sends the SMS."""
     application = accounts.find_for_reset(identifier, mobile)
-    send_code(request, sms_codes.RESET_PASSWORD, application.mobile, application.campaign)
-    return application
+    campaign = application.campaign if application else current_campaign() or Campaign()
+    send_code(
+        request,
+        sms_codes.RESET_PASSWORD,
+        mobile,
+        campaign,
+        bound_to=_reset_subject(application, identifier),
+        deliver=application is not None,
+    )
 
 
 def reset_password(request, identifier: str, mobile: str, code: str, password: str, password2: str) -> None:
-    """R31."""
+    """R31, step 2: answered alike for a match and a mismatch (the password checked first, for anyone;
+    then the code, which a mismatch was never sent)."""
+    accounts.check_new_password(password, password2)
     application = accounts.find_for_reset(identifier, mobile)
-    accounts.check_new_password(password, password2, application.account)
-    _verify(sms_codes.RESET_PASSWORD, application.mobile, code)
-    accounts.set_password(application, password, password2)
+    with _spend(sms_codes.RESET_PASSWORD, mobile, code, _reset_subject(application, identifier)):
+        if application is None:  # someone guessed the unsent code: still the answer to a wrong one
+            raise ValidationError({"sms_code": [ValidationError(_("The SMS code is wrong."), code="sms_wrong")]})
+        accounts.set_password(application, password, password2)
 
 
 def change_password(application: Application, code: str, password: str, password2: str) -> None:
     """R32."""
     accounts.check_new_password(password, password2, application.account)
-    _verify(sms_codes.CHANGE_PASSWORD, application.mobile, code)
-    accounts.set_password(application, password, password2)
+    with _spend(sms_codes.CHANGE_PASSWORD, application.mobile, code):
+        accounts.set_password(application, password, password2)
 
 
 def cancel_account(application: Application, user, code: str) -> None:
     """R33."""
-    _verify(sms_codes.CANCEL, application.mobile, code)
-    accounts.cancel(application, user)
+    with _spend(sms_codes.CANCEL, application.mobile, code):
+        accounts.cancel(application, user)
+
+
+def current_campaign() -> Campaign | None:
+    return Campaign.objects.filter(active=True).order_by("-year").first()

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.bj_enrollment.choices import Gender, IdType
 from apps.bj_enrollment.models import District
+from apps.bj_enrollment.rules.identity import normalise_id_number
 
-MOBILE = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number."))
-SMS_CODE = RegexValidator(r"^\d{6}$", _("The SMS code has 6 digits."))
+# [0-9], not \d: \d also matches Arabic-Indic and other scripts' digits
+MOBILE = RegexValidator(r"^1[3-9][0-9]{9}$", _("Enter an 11-digit mainland mobile number."))
+SMS_CODE = RegexValidator(r"^[0-9]{6}$", _("The SMS code has 6 digits."))
 
 PROVINCES = (
     "北京市 天津市 河北省 山西省 内蒙古自治区 辽宁省 吉林省 黑龙江省 上海市 江苏省 浙江省 安徽省 福建省 江西省 "
@@ -27,12 +29,20 @@ def captcha_field() -> CaptchaField:
     )
 
 
+class NumberField(forms.CharField):
+    """A number typed by a parent (mobile, code, account or ID number), in its one normal form before any
+    check, limit or look-up sees it: full-width digits folded to ASCII, spaces and dashes dropped."""
+
+    def to_python(self, value):
+        return normalise_id_number(super().to_python(value))
+
+
 class CaptchaForm(forms.Form):
     captcha = captcha_field()
 
 
 class SmsRequestForm(CaptchaForm):
-    mobile = forms.CharField(label=_("Guardian 1 mobile"), max_length=11, validators=[MOBILE])
+    mobile = NumberField(label=_("Guardian 1 mobile"), max_length=11, validators=[MOBILE])
 
 
 class RegistrationForm(forms.Form):
@@ -60,15 +70,15 @@ class RegistrationForm(forms.Form):
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
     birth_date = forms.DateField(label=_("Birth date"), widget=forms.DateInput(attrs={"type": "date"}))
     id_type = forms.ChoiceField(label=_("ID type"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
-    id_number = forms.CharField(label=_("ID number"), max_length=32)
+    id_number = NumberField(label=_("ID number"), max_length=32)
     guardian_name = forms.CharField(label=_("Guardian 1 name"), max_length=64)
-    mobile = forms.CharField(
+    mobile = NumberField(
         label=_("Guardian 1 mobile"),
         max_length=11,
         validators=[MOBILE],
         widget=forms.TextInput(attrs={"inputmode": "tel"}),
     )
-    sms_code = forms.CharField(
+    sms_code = NumberField(
         label=_("SMS code"), max_length=6, validators=[SMS_CODE], widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(render_value=True))
@@ -78,9 +88,6 @@ class RegistrationForm(forms.Form):
 
     def clean_child_name(self):
         return "".join(self.cleaned_data["child_name"].split())
-
-    def clean_id_number(self):
-        return self.cleaned_data["id_number"].strip().upper()
 
     def clean(self):
         data = super().clean()
@@ -95,7 +102,7 @@ class RegistrationForm(forms.Form):
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(
+    username = NumberField(
         label=_("Account number"),
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autofocus": True}),
@@ -104,16 +111,16 @@ class LoginForm(forms.Form):
 
 
 class ResetRequestForm(CaptchaForm):
-    identifier = forms.CharField(
+    identifier = NumberField(
         label=_("Account number or child's ID number"),
         max_length=32,
         help_text=_("The 8-digit account number, or the 18-character ID number."),
     )
-    mobile = forms.CharField(label=_("Registered mobile"), max_length=11, validators=[MOBILE])
+    mobile = NumberField(label=_("Registered mobile"), max_length=11, validators=[MOBILE])
 
 
 class CodeForm(forms.Form):
-    sms_code = forms.CharField(
+    sms_code = NumberField(
         label=_("SMS code"), max_length=6, validators=[SMS_CODE], widget=forms.TextInput(attrs={"inputmode": "numeric"})
     )
 
@@ -129,3 +136,8 @@ class CancelForm(CodeForm):
     confirm = forms.BooleanField(
         label=_("I understand that the account can no longer be used and its form becomes void.")
     )
+
+
+class ResetPasswordForm(ResetRequestForm, NewPasswordForm):
+    """R31, step 2: number, mobile, SMS code and the new password, behind a new image code like step 1:
+    every step that takes a number and a mobile costs a captcha."""

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
+from apps.bj_enrollment.rules.identity import normalise_id_number
+
 DEFAULTS = {
     "sms_per_ip": "20/h",
     "sms_per_mobile": "6/h",
@@ -50,3 +52,9 @@ def hit(request, name: str, value: str) -> None:
 
 def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
+def account_name(username: str) -> str:
+    """The account number as log-in failures are counted and checked: the forms' normal form, so " 12345678"
+    or full-width digits count against 12345678 and cannot start a fresh count that skips the captcha."""
+    return normalise_id_number(username)
+
+

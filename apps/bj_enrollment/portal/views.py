@@ -15,15 +15,17 @@ from django.views.decorators.http import require_POST
 
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState
-from apps.bj_enrollment.models import Campaign, District
+from apps.bj_enrollment.models import District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
 from apps.bj_enrollment.portal.forms import (
+from apps.bj_enrollment.portal.flows import current_campaign
     CancelForm,
     LoginForm,
     NewPasswordForm,
     RegistrationForm,
     ResetRequestForm,
+    ResetPasswordForm,
     SmsRequestForm,
     captcha_field,
 )
@@ -39,10 +41,6 @@ from apps.lowcode.workflow.errors import WorkflowError
 NOTICE_SECONDS = 10
 SESSION_NOTICE = "portal_notice_shown_at"
 SESSION_REGISTERED = "portal_registered"
-
-
-def current_campaign() -> Campaign | None:
-    return Campaign.objects.filter(active=True).order_by("-year").first()
 
 
 def _add_errors(form, exc: ValidationError, field: str | None = None) -> None:
@@ -149,36 +147,32 @@ def home(request):
 
 
 def forgot_password(request):
-    """R31: number or ID + registered mobile + image code → SMS code → new password."""
+    """R31: number or ID + registered mobile + image code → SMS code → new image code + new password.
+    Both steps answer alike whether or not the number belongs to the mobile (portal/flows.py)."""
     sending = "send_code" in request.POST
     lookup = ResetRequestForm(request.POST if sending else None)
-    form = NewPasswordForm(request.POST if request.method == "POST" and not sending else None)
+    form = ResetPasswordForm(request.POST if resetting else None)
     if sending and lookup.is_valid():
+    resetting = request.method == "POST" and not sending
         try:
-            application = flows.request_reset_code(
-                request, lookup.cleaned_data["identifier"], lookup.cleaned_data["mobile"]
-            )
+            flows.request_reset_code(request, lookup.cleaned_data["identifier"], lookup.cleaned_data["mobile"])
         except ValidationError as exc:
             lookup.add_error(None, exc)
         else:
-            _code_sent(request, application.mobile)
-    elif form.is_bound and form.is_valid():
+            _code_sent(request, lookup.cleaned_data["mobile"])
+    elif resetting and form.is_valid():
+        data = form.cleaned_data
         try:
             flows.reset_password(
-                request,
-                request.POST.get("identifier", ""),
-                request.POST.get("mobile", ""),
-                form.cleaned_data["sms_code"],
-                form.cleaned_data["password"],
-                form.cleaned_data["password2"],
+                request, data["identifier"], data["mobile"], data["sms_code"], data["password"], data["password2"]
             )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
             messages.success(request, _("The password was changed; log in with the new one."))
             return redirect("portal:login")
-    if not sending:
-        lookup = ResetRequestForm(initial=request.POST)
+    if resetting:
+        lookup = form  # one form on the page: the number, mobile and image code fields are this step's too
     return render(request, "portal/forgot_password.html", {"lookup": lookup, "form": form})
 
 

@@ -1,6 +1,8 @@
 """R9: mainland resident ID numbers (GB 11643) and their consistency with the entered data."""
 
 import datetime as dt
+import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -9,18 +11,39 @@ from stdnum.cn import ric
 
 from apps.bj_enrollment.choices import Gender
 
+# ASCII only: `\d` and str.isdigit() also accept Arabic-Indic and other digits, which int() reads as
+# numbers, so a variant of a registered ID would pass the checksum and escape every uniqueness check.
+RESIDENT_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+_SEPARATORS = re.compile(r"[\s\-]+")
 
-def normalise_resident_id(number: str) -> str:
-    return ric.compact(number).upper()
+
+def normalise_id_number(number: str) -> str:
+    """The one form in which every identity number is stored, compared, counted and hashed: full-width
+    characters folded to ASCII (NFKC), spaces and dashes dropped, upper case. Other scripts' digits
+    stay as they are, so the shape check refuses them."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", number or "")).upper()
+
+
+def is_ascii_digits(text: str, length: int | None = None) -> bool:
+    """str.isdigit() for identifiers: ASCII digits only (optionally exactly `length` of them)."""
+    return bool(re.fullmatch(r"[0-9]+", text or "", re.ASCII)) and (length is None or len(text) == length)
+
+
+def check_resident_id_shape(number: str) -> str:
+    """The normal form if it has the shape [0-9]{17}[0-9X]; ValidationError otherwise."""
+    compact = normalise_id_number(number)
+    if len(compact) != 18:
+        raise ValidationError(_("A resident ID number has 18 characters."), code="id_length")
+    if not RESIDENT_ID_SHAPE.fullmatch(compact):
+        raise ValidationError(
+            _("A resident ID number has only the digits 0-9, and X as its last character."), code="id_characters"
+        )
+    return compact
 
 
 def check_resident_id(number: str, birth_date: dt.date | None = None, gender: str | None = None) -> str:
-    """Return the compact ID number or raise ValidationError saying exactly what is wrong."""
-    compact = normalise_resident_id(number)
-    if len(compact) != 18:
-        raise ValidationError(_("A resident ID number has 18 characters."), code="id_length")
-    if not compact[:17].isdigit() or compact[17] not in "0123456789X":
-        raise ValidationError(_("This is not a valid resident ID number."), code="id_invalid")
+    """Return the normal form of the ID number or raise ValidationError saying exactly what is wrong."""
+    compact = check_resident_id_shape(number)
     try:
         # Not ric.validate(): it also requires the region code to have existed at the birth date,
         # which turns away genuine numbers issued under later or renamed codes.

@@ -10,31 +10,27 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application
-from apps.bj_enrollment.rules.identity import normalise_resident_id
+from apps.bj_enrollment.rules.identity import is_ascii_digits, normalise_id_number
 from apps.bj_enrollment.rules.passwords import ParentPasswordValidator
 from apps.lowcode.workflow import engine
 
 CANCEL_ACTION = "Cancel registration"
 
 
-def find_for_reset(identifier: str, mobile: str) -> Application:
-    """R31: the 8-digit number or the child's ID number, plus the registered mobile. One message for
-    every mismatch, so the form does not tell strangers which numbers exist."""
-    identifier = (identifier or "").strip()
-    match = (
-        Q(form_number=identifier)
-        if identifier.isdigit() and len(identifier) == 8
-        else Q(child__id_number=normalise_resident_id(identifier))
-    )
-    application = (
+def find_for_reset(identifier: str, mobile: str) -> Application | None:
+    """R31: the live application of the 8-digit number or the child's ID number with this registered
+    mobile, or None. Callers answer a mismatch exactly like a match (portal/flows.py), so nothing
+    tells strangers which numbers exist."""
+    identifier, mobile = normalise_id_number(identifier), normalise_id_number(mobile)
+    if not identifier or not mobile:
+        return None
+    match = Q(form_number=identifier) if is_ascii_digits(identifier, 8) else Q(child__id_number=identifier)
+    return (
         Application.objects.filter(match, mobile=mobile, account__isnull=False, account__is_active=True)
         .exclude(state__in=ApplicationState.ended())
         .select_related("account", "campaign")
         .first()
     )
-    if application is None:
-        raise ValidationError(_("No live account matches this number and mobile."), code="no_account")
-    return application
 
 
 def check_new_password(password: str, password2: str, user=None) -> None:

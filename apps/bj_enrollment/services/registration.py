@@ -20,7 +20,7 @@ from apps.bj_enrollment.choices import ApplicationState, HukouCategory, IdType
 from apps.bj_enrollment.models import Application, Campaign, Child, District, Guardian
 from apps.bj_enrollment.rules import eligibility
 from apps.bj_enrollment.rules.form_numbers import save_with_form_number
-from apps.bj_enrollment.rules.identity import check_resident_id
+from apps.bj_enrollment.rules.identity import check_resident_id, normalise_id_number
 from apps.bj_enrollment.rules.passwords import ParentPasswordValidator
 
 BEIJING = "北京市"
@@ -68,6 +68,7 @@ def check(reg: Registration, overrides: frozenset[str] = frozenset()) -> dict[st
     if reg.hukou_province != BEIJING:
         reg.hukou_district = None
     attempt("district", eligibility.check_district, reg.district, reg.hukou_district, reg.residence_district)
+    reg.id_number = normalise_id_number(reg.id_number)  # R9 uniqueness holds on the one normal form
     if reg.id_type == IdType.RESIDENT_ID:
         try:
             reg.id_number = check_resident_id(reg.id_number, reg.birth_date, reg.gender)

@@ -173,13 +173,15 @@ def test_forgot_password_by_id_number_and_mobile(client, city, run_jobs):
     client.logout()
     page = client.get(reverse("portal:forgot_password")).content.decode()
     lookup = {"identifier": application.child.id_number, "mobile": application.mobile}
-    client.post(reverse("portal:forgot_password"), {**lookup, **captcha_answer(page), "send_code": "1"})
+    page = client.post(reverse("portal:forgot_password"), {**lookup, **captcha_answer(page), "send_code": "1"})
     run_jobs()
     code = sms.last_code(application.mobile)
     new = "Reset2026okay"
-    response = client.post(
-        reverse("portal:forgot_password"), {**lookup, "sms_code": code, "password": new, "password2": new}
-    )
+    step2 = {**lookup, "sms_code": code, "password": new, "password2": new}
+    response = client.post(reverse("portal:forgot_password"), step2)  # the second step needs its image code too
+    assert response.status_code == 200 and "captcha" in response.context["form"].errors
+    assert not User.objects.get(username=application.form_number).check_password(new)
+    response = client.post(reverse("portal:forgot_password"), {**step2, **captcha_answer(page.content.decode())})
     assert response.status_code == 302
     assert User.objects.get(username=application.form_number).check_password(new)
 
