@@ -22,8 +22,8 @@ from apps.bj_enrollment.portal.forms import (
     CancelForm,
     LoginForm,
     NewPasswordForm,
-    ResetPasswordForm,
     RegistrationForm,
+    ResetPasswordForm,
     ResetRequestForm,
     SmsRequestForm,
     captcha_field,
@@ -162,8 +162,6 @@ class WindowOut(Schema):
     closes_at: str
     open_now: bool
 
-    captcha_key: str
-    captcha: str
 
 class StatusOut(Schema):
     form_number: str
@@ -186,6 +184,8 @@ class NewPasswordIn(Schema):
 class ResetIn(NewPasswordIn):
     identifier: str
     mobile: str
+    captcha_key: str
+    captcha: str
 
 
 class CancelIn(Schema):
@@ -230,8 +230,6 @@ def create_token(request, payload: TokenIn):
     user = flows.authenticate_parent(request, data["username"], data["password"])
     return Status(201, {"token": auth.issue(user), "expires_in": auth.MAX_AGE})
 
-    """R31: 202 whether or not the number belongs to the mobile (the SMS goes only to a match)."""
-
 @api.get("/application", response=StatusOut, auth=auth.PARENT_AUTH, tags=["application"])
 def application_status(request):
     application = _application(request)
@@ -253,6 +251,7 @@ def application_status(request):
 
 @api.post("/sms-codes/password-reset", response={202: Done}, tags=["account"])
 def password_reset_code(request, payload: ResetCodeRequest):
+    """R31: 202 whether or not the number belongs to the mobile (the SMS goes only to a match)."""
     data = _bound(ResetRequestForm, _with_captcha(payload))
     flows.request_reset_code(request, data["identifier"], data["mobile"])
     return Status(202, {"ok": True})

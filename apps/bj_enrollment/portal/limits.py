@@ -50,11 +50,12 @@ def hit(request, name: str, value: str) -> None:
         )
 
 
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 def account_name(username: str) -> str:
     """The account number as log-in failures are counted and checked: the forms' normal form, so " 12345678"
     or full-width digits count against 12345678 and cannot start a fresh count that skips the captcha."""
     return normalise_id_number(username)
 
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
 

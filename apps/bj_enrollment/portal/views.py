@@ -18,14 +18,14 @@ from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
-from apps.bj_enrollment.portal.forms import (
 from apps.bj_enrollment.portal.flows import current_campaign
+from apps.bj_enrollment.portal.forms import (
     CancelForm,
     LoginForm,
     NewPasswordForm,
     RegistrationForm,
-    ResetRequestForm,
     ResetPasswordForm,
+    ResetRequestForm,
     SmsRequestForm,
     captcha_field,
 )
@@ -150,10 +150,10 @@ def forgot_password(request):
     """R31: number or ID + registered mobile + image code → SMS code → new image code + new password.
     Both steps answer alike whether or not the number belongs to the mobile (portal/flows.py)."""
     sending = "send_code" in request.POST
+    resetting = request.method == "POST" and not sending
     lookup = ResetRequestForm(request.POST if sending else None)
     form = ResetPasswordForm(request.POST if resetting else None)
     if sending and lookup.is_valid():
-    resetting = request.method == "POST" and not sending
         try:
             flows.request_reset_code(request, lookup.cleaned_data["identifier"], lookup.cleaned_data["mobile"])
         except ValidationError as exc:
