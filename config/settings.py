@@ -28,7 +28,7 @@ ALLOWED_HOSTS = SITE.get("allowed_hosts") or ["localhost", "127.0.0.1"]
 HTTPS = bool(SITE.get("https", not DEBUG))
 
 INSTALLED_APPS = [
-    "unfold",
+    "apps.bj_enrollment.desk.apps.DeskThemeConfig",  # Unfold, with the desk site that asks for a second factor
     "unfold.contrib.filters",
     "unfold.contrib.simple_history",
     "django.contrib.admin",
@@ -40,23 +40,32 @@ INSTALLED_APPS = [
     "simple_history",
     "django_rq",
     "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "ninja",  # serves the API docs' Swagger UI from our static files, without an inline script
     "apps.lowcode",
     "apps.lowcode.workflow",
     "apps.lowcode.customfields",
     "apps.lowcode.printing",
     "apps.lowcode.messaging",
+    "apps.lowcode.audit",
     "apps.bj_enrollment",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "apps.bj_enrollment.api.errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "apps.bj_enrollment.desk.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -141,6 +150,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = reverse_lazy("admin:login")
+# Staff (desk) log-in: a TOTP second factor (django-otp) on by default outside developer mode, and
+# sessions with an idle and an absolute limit (apps/bj_enrollment/desk/sessions.py). Parents' portal
+# sessions keep Django's defaults. Lock-out rates: staff_login_* in PORTAL_RATE_LIMITS.
+STAFF_2FA = bool(SITE.get("staff_2fa", not DEBUG))
+STAFF_SESSION_IDLE_MINUTES = int(SITE.get("staff_session_idle_minutes", 30))
+STAFF_SESSION_MAX_HOURS = int(SITE.get("staff_session_max_hours", 12))
+OTP_TOTP_ISSUER = "义务教育入学服务平台"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_REDIRECT_URL = reverse_lazy("admin:index")
 
 # --- i18n --------------------------------------------------------------------------------------
@@ -179,6 +196,33 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = SITE.get("csrf_trusted_origins", [])
 
+# --- content security policy -------------------------------------------------------------------
+# django-csp (config/csp.py) on every page: scripts only from our own static files, never inline,
+# so an injected <script> or onclick= does not run. The portal, the zone look-up, the disclosure
+# pages and the API docs get exactly this policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# The desk adds two sources its theme needs. Unfold 0.91 ships Alpine.js's standard build, which
+# compiles the x-data/@click expressions in Unfold's templates with `new Function` (its CSP build
+# evaluates no expressions, which leaves dropdowns, tabs and filters dead: unfold#2129, #1344),
+# hence 'unsafe-eval'; and Unfold writes its colours in a <style> element, htmx adds one of its
+# own, and both set style attributes, hence inline styles. Neither lets markup in: administrators'
+# text is escaped everywhere, and Alpine evaluates attributes only, never text.
+CSP_DESK_DIRECTIVES = {"script-src": ["'unsafe-eval'"], "style-src": ["'unsafe-inline'"]}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -212,6 +256,7 @@ UNFOLD = {
     "SHOW_LANGUAGES": True,
     "SHOW_HISTORY": True,
     "STYLES": [lambda request: static("bj_enrollment/desk.css")],
+    "SCRIPTS": [lambda request: static("bj_enrollment/desk.js")],
     "SIDEBAR": {
         "show_search": False,
         "show_all_applications": False,

@@ -9,7 +9,10 @@ SCHOOL_REVIEWER = "学校审核员"
 
 # The city administrator configures everything of the enrollment app and the low-code layer
 # (append-only records refuse changes in their own desk pages, whatever the permission says).
-CITY_APPS = ("bj_enrollment", "lowcode_workflow", "lowcode_customfields", "lowcode_printing", "lowcode_messaging")
+CITY_APPS = (
+    "bj_enrollment", "lowcode_workflow", "lowcode_customfields", "lowcode_printing", "lowcode_messaging",
+    "lowcode_audit",  # who read whom: city administrators search it; the desk never edits it
+)
 _REFERENCE = ("district", "street", "school", "servicezone", "campaign", "campaignwindow", "category")
 _CASE = ("application", "child", "guardian", "property")
 

@@ -158,23 +158,29 @@ def fill(name: str, route: str, city) -> tuple[str, object] | None:
         version = obj.history.order_by("-history_id").first().history_id
     values = {"object_id": obj.pk if obj else 1, "version_id": version, "app_label": "bj_enrollment",
               "queue_index": 0}
-    url = route
-    for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", route):
-        key = a or b
+    missing, positional = [], iter(("object_id", "version_id"))  # unnamed groups, in order
+
+    def value_for(match):
+        key = match.group(1) or match.group(2) or next(positional, "x")
         value = values.get(key, "x" if "id" in key and key != "object_id" else 1)
         if value is None:
-            return None
-        url = re.sub(rf"<(?:\w+:)?{key}>|\(\?P<{key}>[^)]*\)", str(value), url, count=1)
+            missing.append(key)
+        return str(value)
+
+    url = re.sub(r"\(\?P<(\w+)>[^)]*\)|<(?:\w+:)?(\w+)>|\((?!\?)[^)]*\)", value_for, route)
+    if missing:
+        return None
     url = url.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\", "")
     return "/desk/" + url, obj
 
 
 def tampered(obj) -> dict:
-    """The row's own form data with every free text changed and every choice moved."""
+    """The row's own form data, still valid, with its names, addresses and remarks changed."""
     data = form_data(obj) if obj is not None else {}
     for field in type(obj)._meta.fields if obj is not None else ():
-        if field.get_internal_type() == "CharField" and not field.choices and field.name in data:
-            data[field.name] = "篡改"
+        free_text = any(word in field.name for word in ("name", "address", "remarks", "owners"))
+        if free_text and field.get_internal_type() in ("CharField", "TextField") and field.name in data:
+            data[field.name] = f"{data[field.name]}改"[: field.max_length or 100]
     return data
 
 

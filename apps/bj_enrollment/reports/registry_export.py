@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from apps.bj_enrollment.choices import ApplicationState, Gender, HukouCategory, IdType
 from apps.bj_enrollment.scope import restrict
+from apps.lowcode.export_cells import safe_row
 
 LAYOUT_VERSION = "r29-1"
 # Fixed Chinese values, whatever the desk's language: the registry reads them.
@@ -64,9 +65,10 @@ def admitted(user, campaign, *, district=None, school=None):
 
 
 def lines(rows):
+    """Every cell through safe_row: a residence address or name typed as a formula stays text."""
     yield [header for header, _value in COLUMNS]
     for row in rows.iterator(chunk_size=5000):
-        yield [value(row) for _header, value in COLUMNS]
+        yield safe_row(value(row) for _header, value in COLUMNS)
 
 
 def render(rows, file_format: str) -> tuple[bytes, int]:
@@ -89,7 +91,8 @@ def render(rows, file_format: str) -> tuple[bytes, int]:
 
 def export(user, campaign, *, district=None, school=None, file_format="xlsx"):
     """The file and its record; the record is written in the same transaction as the rows are read."""
-    from apps.bj_enrollment.models import RegistryExport
+    from apps.bj_enrollment.models import Application, RegistryExport
+    from apps.lowcode.audit import record as audit
 
     with transaction.atomic():
         content, count = render(admitted(user, campaign, district=district, school=school), file_format)
@@ -103,4 +106,5 @@ def export(user, campaign, *, district=None, school=None, file_format="xlsx"):
             sha256=hashlib.sha256(content).hexdigest(),
             exported_by=user,
         )
+        audit.record(user, audit.Action.EXPORT, Application, count=count, detail=f"registry export {record.pk}")
     return content, record

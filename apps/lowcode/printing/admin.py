@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
+from apps.lowcode.audit import record as audit
 from apps.lowcode.printing import service
 from apps.lowcode.printing.errors import PrintError
 from apps.lowcode.printing.models import PrintFormat
@@ -79,6 +80,8 @@ class PrintFormatAdmin(ModelAdmin):
                     status = 404
                     raise PrintError(_("No document matching “%(term)s” that you may see.") % {"term": term})
                 context = service.context_for(document)
+                audit.record(request, audit.Action.PRINT if request.GET.get("as") == "pdf" else audit.Action.VIEW,
+                             model, object_id=document.pk, detail=f"print format {print_format.key}")
             else:
                 context = service.sample_context(model)
             html = service.html_document(print_format, context)

@@ -1,0 +1,1 @@
+"""Who read whose personal data: an append-only record of staff reads, prints and exports."""
