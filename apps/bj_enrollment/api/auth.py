@@ -41,7 +41,11 @@ class ParentToken(HttpBearer):
 
 
 def parent_session(request):
-    """Session authentication (the portal's cookie, with CSRF) for parents only."""
+    """Session authentication (the portal's cookie, with CSRF) for parents only. A request that
+    carries a token is answered by the token alone: a refused token is a 401, never a CSRF 403
+    because the app also happens to hold a session cookie."""
+    if request.headers.get("Authorization"):
+        return None
     user = django_auth(request)
     return user if user and not user.is_staff else None
 

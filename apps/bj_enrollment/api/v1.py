@@ -9,8 +9,6 @@ from captcha.models import CaptchaStore
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from ninja import Body, NinjaAPI, Schema, Status
-from ninja.errors import AuthenticationError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from apps.bj_enrollment.api import auth, errors
@@ -31,7 +29,6 @@ from apps.bj_enrollment.portal.forms import (
 from apps.bj_enrollment.rules.printing import check_can_print
 from apps.bj_enrollment.services import details
 from apps.bj_enrollment.services.printing import printed_form
-from apps.lowcode.workflow.errors import WorkflowError
 
 api = NinjaAPI(
     title="bj_enrollment parent API",
@@ -39,33 +36,13 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     throttle=[AnonRateThrottle(limits.rate("api_per_ip")), AuthRateThrottle(limits.rate("api_per_ip"))],
     description="The parent's journey: captcha, SMS codes, registration, tokens, status, password, cancellation. "
-    'Errors: {"errors": {"<field>": [{"code", "message"}]}} with HTTP 400, 401, 404, 409 or 429.',
+    'Errors, in Chinese: {"errors": {"<field>": [{"code", "message"}]}} with HTTP 400, 401, 403, 404, 405, 409, '
+    "429 or 500 (the 500's message names a request id, also in the X-Request-ID header and the server log); "
+    "the codes are listed in apps/bj_enrollment/error_codes.py.",
 )
 
 
-@api.exception_handler(ValidationError)
-def _validation_error(request, exc):
-    status = 429 if isinstance(exc, limits.RateLimited) else 400
-    return api.create_response(request, errors.body(exc), status=status)
-
-
-@api.exception_handler(NinjaValidationError)
-def _schema_error(request, exc):
-    fields = {}
-    for item in exc.errors:
-        name = str(item.get("loc", ["", "__all__"])[-1])
-        fields.setdefault(name, []).append({"code": "invalid", "message": item.get("msg", "")})
-    return api.create_response(request, {"errors": fields}, status=400)
-
-
-@api.exception_handler(AuthenticationError)
-def _unauthorised(request, exc):
-    return api.create_response(request, errors.body("Log in first.", code="unauthorised"), status=401)
-
-
-@api.exception_handler(WorkflowError)
-def _workflow_error(request, exc):
-    return api.create_response(request, errors.body(str(exc), code="workflow"), status=409)
+errors.install(api)
 
 
 def _bound(form_class, payload: dict):
