@@ -27,9 +27,10 @@ ENV_KEYS = {
     "sms_adapter": "BJ_SMS_ADAPTER",
     "registry_adapter": "BJ_REGISTRY_ADAPTER",
     "time_zone": "BJ_TIME_ZONE",
+    "staff_2fa": "BJ_STAFF_2FA",
 }
 LIST_KEYS = {"allowed_hosts"}
-BOOL_KEYS = {"debug", "https"}
+BOOL_KEYS = {"debug", "https", "staff_2fa"}
 
 
 def site_name() -> str:

@@ -45,6 +45,7 @@ def test_check_deploy_passes_in_production_settings(tmp_path):
         db_url=settings.DB_URL,
         redis_url=settings.REDIS_URL,
         redis_queue_url=settings.REDIS_QUEUE_URL,
+        staff_2fa=True,
     )
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr

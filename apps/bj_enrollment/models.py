@@ -1,5 +1,6 @@
 """Django's entry point to the DocTypes; each lives in its own module under doctype/."""
 
+from apps.bj_enrollment.doctype.api_token_generation import ApiTokenGeneration
 from apps.bj_enrollment.doctype.application import Application
 from apps.bj_enrollment.doctype.campaign import Campaign, CampaignWindow
 from apps.bj_enrollment.doctype.category import Category
@@ -19,6 +20,7 @@ from apps.bj_enrollment.doctype.zone_area import ZoneArea
 from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
 
 __all__ = [
+    "ApiTokenGeneration",
     "Application",
     "Campaign",
     "CampaignWindow",

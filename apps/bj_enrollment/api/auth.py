@@ -1,5 +1,6 @@
-"""Bearer tokens for the mobile app: signed, expiring, and void once the password changes or the
-account is cancelled (the token carries a hash of the password hash, as Django's reset tokens do)."""
+"""Bearer tokens for the mobile app: signed, expiring, and void once the password changes, the
+account is cancelled (the token carries a hash of the password hash, as Django's reset tokens do)
+or the parent logs out (the hash also covers the account's token generation, which log-out moves on)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,30 @@ import hashlib
 
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.db import transaction
+from django.db.models import F
 from ninja.security import HttpBearer, django_auth
+
+from apps.bj_enrollment.models import ApiTokenGeneration
 
 SALT = "bj_enrollment.api.token"
 MAX_AGE = 12 * 3600
 
 
+def _generation(user) -> int:
+    return ApiTokenGeneration.objects.filter(user=user).values_list("generation", flat=True).first() or 0
+
+
 def _fingerprint(user) -> str:
-    return hashlib.sha256(f"{user.pk}:{user.password}:{user.is_active}".encode()).hexdigest()[:16]
+    material = f"{user.pk}:{user.password}:{user.is_active}:{_generation(user)}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+@transaction.atomic
+def revoke(user) -> None:
+    """Void every token issued to the account so far (at log-out, from the portal or the API)."""
+    ApiTokenGeneration.objects.get_or_create(user=user)
+    ApiTokenGeneration.objects.filter(user=user).update(generation=F("generation") + 1)
 
 
 def issue(user) -> str:

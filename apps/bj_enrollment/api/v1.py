@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from ninja import Body, NinjaAPI, Schema, Status
@@ -259,6 +260,14 @@ def own_code(request, purpose: str):
 def change_password(request, payload: NewPasswordIn):
     data = _bound(NewPasswordForm, payload.dict())
     flows.change_password(_application(request), data["sms_code"], data["password"], data["password2"])
+    return {"ok": True}
+
+
+@api.post("/logout", response=Done, auth=auth.PARENT_AUTH, tags=["account"])
+def log_out(request):
+    """Ends the session (if any) and voids every token issued to the account so far."""
+    auth.revoke(request.user)
+    logout(request)
     return {"ok": True}
 
 

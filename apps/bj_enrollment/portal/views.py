@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.bj_enrollment import workflow_actions as actions
+from apps.bj_enrollment.api import auth as api_auth
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
@@ -127,6 +128,8 @@ def login_view(request):
 
 @require_POST
 def logout_view(request):
+    if request.user.is_authenticated:
+        api_auth.revoke(request.user)  # the app's tokens end with the session
     logout(request)
     return redirect("portal:login")
 

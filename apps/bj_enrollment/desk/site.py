@@ -1,0 +1,34 @@
+"""The desk's admin site: the staff log-in form (desk/login.py) and, when the second factor is on,
+no desk page without a verified session; a user with no device is taken to enrolment."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from unfold.sites import UnfoldAdminSite
+
+from apps.bj_enrollment.desk import second_factor, sessions
+from apps.bj_enrollment.desk.login import StaffLoginForm
+
+
+class DeskSite(UnfoldAdminSite):
+    login_form = StaffLoginForm
+    login_template = "desk/login.html"
+
+    def has_permission(self, request):
+        return super().has_permission(request) and second_factor.satisfied(request)
+
+    def login(self, request, extra_context=None):
+        response = super().login(request, extra_context)
+        if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+            sessions.start(request)
+        if second_factor.needs_enrolment(request):
+            target = reverse("admin:second_factor")
+            next_url = request.POST.get("next") or request.GET.get("next")
+            return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+        return response
+
+    def get_urls(self):
+        return [path("second-factor/", second_factor.enrol_view, name="second_factor"), *super().get_urls()]
