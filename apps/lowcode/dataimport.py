@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -111,6 +112,6 @@ class ImportResult:
 
 def integer(value) -> int:
     written = text(value)
-    if not written.isdigit():
+    if not re.fullmatch(r"[0-9]+", written):  # text() folded full-width digits; other scripts' are refused
         raise ValidationError(_("“%(value)s” is not a whole number.") % {"value": written})
     return int(written)

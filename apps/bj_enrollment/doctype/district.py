@@ -10,7 +10,7 @@ class District(models.Model):
         _("administrative code"),
         max_length=6,
         unique=True,
-        validators=[RegexValidator(r"^\d{6}$", _("Enter the 6-digit administrative division code."))],
+        validators=[RegexValidator(r"^[0-9]{6}$", _("Enter the 6-digit administrative division code."))],
     )
     name = models.CharField(_("name"), max_length=32, unique=True)
     contact_phone = models.CharField(_("enrollment hotline"), max_length=64, blank=True)

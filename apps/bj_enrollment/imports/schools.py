@@ -91,7 +91,7 @@ def _school(values, districts, existing, scope):
         raise ValidationError(_("Unknown district “%(value)s”.") % {"value": values["district"]})
     if not scope.everything and district.pk != scope.district_id:
         raise ValidationError(_("%(district)s is outside your scope.") % {"district": district.name})
-    if not re.fullmatch(r"\d{10}", values["code"]):
+    if not re.fullmatch(r"[0-9]{10}", values["code"]):
         raise ValidationError(_("The school code must have 10 digits."))
     before = existing.get(values["code"])
     if before is not None and not scope.everything and before.district_id != scope.district_id:

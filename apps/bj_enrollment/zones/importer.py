@@ -64,7 +64,7 @@ def _number(value) -> int | None:
     text = _text(value)
     if not text:
         return None
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]+", text):  # text() folded full-width digits; other scripts' are refused
         raise ValidationError(_("“%(value)s” is not a house or building number.") % {"value": text})
     return int(text)
 
@@ -224,8 +224,8 @@ def _agree(plan: _ZonePlan, attr: str, value, line: int) -> None:
 
 # --- the description text (ServiceZone.areas) as a source of rows ----------------------------------------
 
-_LINE_BUILDINGS = re.compile(r"^(?P<name>.+?)(?P<a>\d+)-(?P<b>\d+)号楼$")
-_LINE_RANGE = re.compile(r"^(?P<name>.+?)(?P<a>\d+)-(?P<b>\d+)号\(?(?P<p>单号|双号|单|双|全部)?\)?$")
+_LINE_BUILDINGS = re.compile(r"^(?P<name>.+?)(?P<a>[0-9]+)-(?P<b>[0-9]+)号楼$")
+_LINE_RANGE = re.compile(r"^(?P<name>.+?)(?P<a>[0-9]+)-(?P<b>[0-9]+)号\(?(?P<p>单号|双号|单|双|全部)?\)?$")
 _LINE_PARITY = re.compile(r"^(?P<name>.+?)\(?(?P<p>单号|双号)\)?$")
 _LINE_WHOLE = re.compile(r"^(?P<name>.+?)\((?:全部门牌|全部|全段|全街)\)$")
 

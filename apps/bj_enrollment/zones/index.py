@@ -21,9 +21,11 @@ VERSION_KEY = "zones:index-version"
 
 COMPOUND, RANGE, ROAD = 3, 2, 1  # match levels: a compound beats a street range, which beats a whole street
 
-_HOUSE_NUMBER = re.compile(r"[甲乙丙丁戊]?(\d+)(?:号(?!楼)|(?=院|-)|$)")
-_BUILDING_NUMBER = re.compile(r"(?:小区|社区|家属院|大院|院)?(\d+)号楼")
+# [0-9], not \d: canonical() folds full-width digits; other scripts' digits are no house numbers
+_HOUSE_NUMBER = re.compile(r"[甲乙丙丁戊]?([0-9]+)(?:号(?!楼)|(?=院|-)|$)")
+_BUILDING_NUMBER = re.compile(r"(?:小区|社区|家属院|大院|院)?([0-9]+)号楼")
 _LOT_PREFIX = "甲乙丙丁戊"
+_DIGITS = "0123456789"
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,9 @@ class ZoneIndex:
 
 def _on_boundary(text: str, start: int, end: int) -> bool:
     """A key like 22号 must not match inside 122号 or 甲22号, nor a key ending in 1 inside …12."""
-    if text[start].isdigit() and start > 0 and (text[start - 1].isdigit() or text[start - 1] in _LOT_PREFIX):
+    if text[start] in _DIGITS and start > 0 and (text[start - 1] in _DIGITS or text[start - 1] in _LOT_PREFIX):
         return False
-    return not (text[end - 1].isdigit() and end < len(text) and text[end].isdigit())
+    return not (text[end - 1] in _DIGITS and end < len(text) and text[end] in _DIGITS)
 
 
 def _outermost(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

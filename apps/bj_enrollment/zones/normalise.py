@@ -77,7 +77,9 @@ def looks_like_road(name: str) -> bool:
 
 
 # The building, unit and room are not part of the place the look-up limit counts (R34).
-_TAIL = re.compile(r"[0-9A-Z]+号楼|\d+单元|\d+层|(?<=[号院])\d+-\d+(?:-\d+)?$|(?<=[^\d-])\d+-\d+-\d+$")
+_TAIL = re.compile(
+    r"[0-9A-Z]+号楼|[0-9]+单元|[0-9]+层|(?<=[号院])[0-9]+-[0-9]+(?:-[0-9]+)?$|(?<=[^0-9-])[0-9]+-[0-9]+-[0-9]+$"
+)
 
 
 @dataclass(frozen=True)

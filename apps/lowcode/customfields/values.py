@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +18,7 @@ from stdnum.cn import ric
 from apps.lowcode.customfields.models import PLACES, CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # [0-9], not \d: \d also matches other scripts' digits
 EMPTY = (None, "", [])
 
 
@@ -66,6 +67,8 @@ def clean_value(field: CustomField, raw):
             raise ValidationError(_("Choose one of the offered options."), code="invalid_choice")
     else:
         value = str(raw)
+        if field.field_type in (FieldType.PHONE, FieldType.ID_NUMBER):  # full-width digits folded to ASCII
+            value = "".join(unicodedata.normalize("NFKC", value).split())
         if field.field_type == FieldType.PHONE and not MOBILE.match(value):
             raise ValidationError(_("Enter an 11-digit mainland mobile number."), code="invalid_phone")
         if field.field_type == FieldType.ID_NUMBER:
@@ -175,4 +178,4 @@ def _date(raw) -> str:
 
 def _valid_resident_id(value: str) -> bool:
     """GB 11643: 17 digits and a check character; the birth-place table is not consulted."""
-    return bool(re.fullmatch(r"\d{17}[\dX]", value)) and ric.calc_check_digit(value[:17]) == value[17]
+    return bool(re.fullmatch(r"[0-9]{17}[0-9X]", value)) and ric.calc_check_digit(value[:17]) == value[17]

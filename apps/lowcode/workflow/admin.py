@@ -26,7 +26,7 @@ def _flag(data, key: str) -> bool:
 
 
 def _groups(ids) -> tuple[str, ...]:
-    ids = [i for i in ids if str(i).isdigit()]
+    ids = [i for i in ids if str(i).isascii() and str(i).isdigit()]
     return tuple(sorted(Group.objects.filter(pk__in=ids).values_list("name", flat=True)))
 
 

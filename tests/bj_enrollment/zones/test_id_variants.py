@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from apps.bj_enrollment.models import Campaign, ZoneLookup
+from apps.bj_enrollment.zones.service import LookupStatus, look_up_zone
 from tests.bj_enrollment.zones.conftest import new_id
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,10 @@ def test_a_full_width_twin_shares_the_allowance(client, zone_city):
     again = post_json(client, {"id_number": twin, "address": "东城区东四十条1号"})  # the same ID's old address
     assert again.status_code == 200
     assert ZoneLookup.objects.get().times == 2
+
+
+def test_an_arabic_indic_house_number_is_no_house_number(zone_city):
+    """int() reads "١" as 1: the address would match, and be charged as, 东四十条1号 under another spelling."""
+    assert look_up_zone(new_id(), "东城区东四十条1号", campaign=zone_city.campaign).status != LookupStatus.NO_MATCH
+    result = look_up_zone(new_id(), "东城区东四十条١号", campaign=zone_city.campaign)
+    assert result.status == LookupStatus.NO_MATCH and not result.zones

@@ -74,11 +74,29 @@ def test_clean_value_accepts_valid_resident_id_outside_the_birthplace_table(city
         clean_value(field, number[:17] + ("0" if number[17] != "0" else "1"))
 
 
-@given(st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
 def test_clean_value_accepts_any_mainland_mobile(number):
     from apps.lowcode.customfields.models import CustomField
 
     assert clean_value(CustomField(fieldname="m", field_type="phone"), number) == number
+
+
+@pytest.mark.parametrize(
+    "script", ["٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", "०१२३४५६७८९"], ids=["arabic-indic", "persian", "devanagari"]
+)
+def test_clean_value_refuses_other_scripts_digits_and_folds_full_width(script):
+    """int() reads these digits, so a checksum passes: only ASCII digits (full-width folded) are numbers."""
+    from apps.lowcode.customfields.models import CustomField
+
+    other = str.maketrans("0123456789", script)
+    full_width = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+    id_field, phone = CustomField(fieldname="i", field_type="id_number"), CustomField(fieldname="m", field_type="phone")
+    with pytest.raises(ValidationError):
+        clean_value(id_field, VALID_ID[:10] + VALID_ID[10].translate(other) + VALID_ID[11:])
+    with pytest.raises(ValidationError):
+        clean_value(phone, "1391234567" + "8".translate(other))
+    assert clean_value(id_field, VALID_ID.translate(full_width)) == VALID_ID
+    assert clean_value(phone, "13912345678".translate(full_width)) == "13912345678"
 
 
 def test_fields_for_portal_follow_flags_and_scope(city):
