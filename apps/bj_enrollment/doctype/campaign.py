@@ -1,9 +1,15 @@
+import secrets
+
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.bj_enrollment.choices import Level, Stage
+
+
+def new_lottery_key() -> str:
+    return secrets.token_hex(32)
 
 
 class Campaign(models.Model):
@@ -27,6 +33,9 @@ class Campaign(models.Model):
     )
     zone_lookup_limit = models.PositiveSmallIntegerField(_("zone look-ups per ID number"), default=2)
     active = models.BooleanField(_("active"), default=True)
+    # docs/lottery.md §2: participant ids are an HMAC of the child's ID number under this key, fixed
+    # for the campaign, so re-registering never changes a child's id. Never shown or exported.
+    lottery_key = models.CharField(max_length=64, default=new_lottery_key, editable=False)
 
     class Meta:
         verbose_name = _("campaign")

@@ -2,8 +2,9 @@
 
 - Participants: the district's applications of the campaign that are ready to print and have no school
   yet; in a zone run, those whose residence address the zone look-up places in the run's zone. A
-  participant's id is the 8-digit form number: it says nothing about the child, and the family can find
-  itself in the published files.
+  participant's id is an HMAC of the child's ID number under the campaign's secret key (docs §2): it
+  says nothing about the child, cannot be enumerated from ID numbers, and stays the same if the family
+  cancels and registers again. The family learns its id from the platform.
 - Preferences: zone mode has none (equal preference). Preference mode takes the school codes the
   family ranked (`Application.custom["preferences"]`), else the zone's schools in name order.
 - Schools: the zone's schools (or, without a zone, the district's schools with a plan), identified by
@@ -13,6 +14,9 @@
 """
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -45,9 +49,13 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     codes = {s.pk: s.code for s in schools}
     known = set(codes.values())
 
-    candidates = Application.objects.filter(
-        campaign=run.campaign, district=run.district, state=ApplicationState.READY_TO_PRINT, school__isnull=True
-    ).prefetch_related("categories")
+    candidates = (
+        Application.objects.filter(
+            campaign=run.campaign, district=run.district, state=ApplicationState.READY_TO_PRINT, school__isnull=True
+        )
+        .select_related("child")
+        .prefetch_related("categories")
+    )
     in_zone = _zone_filter(run)
     priority = sorted(Category.objects.filter(kind=CategoryKind.PRIORITY, active=True).values_list("code", flat=True))
     participants, ids = [], {}
@@ -60,8 +68,12 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
             ranked = [str(code) for code in wanted] if isinstance(wanted, list) else [s.code for s in schools]
             preferences = list(dict.fromkeys(code for code in ranked if code in known))
         categories = sorted(c.code for c in app.categories.all() if c.code in priority)
-        participants.append({"id": app.form_number, "preferences": preferences, "categories": categories})
-        ids[app.form_number] = app.pk
+        pid = participant_id(run.campaign, app.child)
+        if pid in ids:
+            message = _("Two applications of one child: %(number)s.") % {"number": app.form_number}
+            raise engine.LotteryInputError(message)
+        participants.append({"id": pid, "preferences": preferences, "categories": categories})
+        ids[pid] = app.pk
     document = {
         "label": run.title[: engine.LABEL_MAX],
         "mode": run.mode,
@@ -70,6 +82,26 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
         "priorities": {"default": [priority]} if priority else {},
     }
     return engine.normalise_input(document), ids
+
+
+def participant_id(campaign, child) -> str:
+    """The child's id in every draw of the campaign (docs/lottery.md §2)."""
+    identity = f"{child.id_type}:{child.id_number}".encode()
+    return "P" + hmac.new(campaign.lottery_key.encode(), identity, hashlib.sha256).hexdigest()[:24]
+
+
+def applications_by_participant(run, participant_ids) -> dict[str, int]:
+    """participant id → the live application of that child in the run's campaign and district."""
+    from apps.bj_enrollment.models import Application
+
+    wanted = set(participant_ids)
+    live = Application.objects.filter(campaign=run.campaign, district=run.district, live_child__isnull=False)
+    found = {}
+    for app in live.select_related("child").only("pk", "child__id_type", "child__id_number").iterator(2000):
+        pid = participant_id(run.campaign, app.child)
+        if pid in wanted:
+            found[pid] = app.pk
+    return found
 
 
 def _zone_filter(run):

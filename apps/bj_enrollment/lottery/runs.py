@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.lottery import engine
-from apps.bj_enrollment.lottery.inputs import build_input
+from apps.bj_enrollment.lottery.inputs import applications_by_participant, build_input
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine as workflow
 from apps.lowcode.workflow.errors import WorkflowError
@@ -129,7 +129,7 @@ def _checked(seed: str) -> str:
 
 def draw(run_id: int) -> None:
     """Worker job: run the engine on the frozen input and store every participant's outcome."""
-    from apps.bj_enrollment.models import Application, LotteryEntry, LotteryRun, School
+    from apps.bj_enrollment.models import LotteryEntry, LotteryRun, School
 
     run = LotteryRun.objects.get(pk=run_id)
     if run.state != LotteryRun.State.RUNNING:
@@ -140,7 +140,7 @@ def draw(run_id: int) -> None:
             raise engine.LotteryInputError("the stored input no longer matches its commitment")
         _progress(run, 50)
         numbers = [p.participant_id for p in result.placements]
-        ids = dict(Application.objects.filter(form_number__in=numbers).values_list("form_number", "pk"))
+        ids = applications_by_participant(run, numbers)
         schools = dict(School.objects.filter(code__in=[s.school_id for s in result.schools]).values_list("code", "pk"))
         classes = _priority_classes(run.input_document)
         entries = [

@@ -19,6 +19,7 @@ from rq import SimpleWorker
 from apps.bj_enrollment import roles
 from apps.bj_enrollment.choices import ApplicationState, CategoryKind
 from apps.bj_enrollment.lottery import fairness
+from apps.bj_enrollment.lottery.inputs import participant_id
 from apps.bj_enrollment.models import Application, Category, LotteryRun, SchoolPlan, ServiceZone, ZoneArea
 from apps.bj_enrollment.zones import index as zone_index
 from tests import factories
@@ -190,7 +191,7 @@ def test_results_feed_the_workflow(client, draw_city, run_jobs):
         assert entry.participant_id in page  # the unassigned are listed
     # Priority children are placed first.
     assert set(run.entries.filter(priority_class=0, school__isnull=False).values_list("participant_id", flat=True)) == {
-        a.form_number for a in draw_city.zone_children[:2]
+        participant_id(draw_city.campaign, a.child) for a in draw_city.zone_children[:2]
     }
 
 
