@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.bj_enrollment.choices import Gender
-from apps.bj_enrollment.models import Application, Child
+from apps.bj_enrollment.choices import ApplicationState, Gender
+from apps.bj_enrollment.models import Application, Child, Guardian
 from apps.bj_enrollment.portal.views import SESSION_NOTICE
 from apps.bj_enrollment.rules.identity import make_resident_id
 from tests.bj_enrollment.portal import sms
@@ -128,3 +128,22 @@ def test_a_full_width_mobile_counts_as_the_same_mobile(client, city):
     assert response.context["form"].cleaned_data["mobile"] == MOBILE
     response = client.post(reverse("portal:register"), _form(city, mobile=MOBILE[:-1] + "٣"))
     assert "mobile" in response.context["form"].errors
+
+
+def test_a_guardians_id_is_kept_in_its_normal_form_and_other_scripts_refused(client, city):
+    """Guardian 1's ID (asked of the residence-permit registry) through the details page's draft."""
+    Application.objects.filter(pk=city.east_app.pk).update(state=ApplicationState.REGISTERED)
+    user = User.objects.create_user(city.east_app.form_number, password=PASSWORD)
+    Application.objects.filter(pk=city.east_app.pk).update(account=user)
+    client.post(reverse("portal:login"), {"username": city.east_app.form_number, "password": PASSWORD})
+    guardian_id = make_resident_id("110101", dt.date(1988, 5, 4), 9, Gender.MALE)
+    draft = {"g1-name": "李大东", "g1-nationality": "中国", "g1-id_type": "resident_id", "g1-phone": "13912345678"}
+    before = Guardian.objects.get(application=city.east_app, position=1).id_number
+
+    response = client.post(reverse("portal:details"), {**draft, "g1-id_number": arabic_variant(guardian_id)})
+    assert response.status_code == 200 and CHARACTERS_MESSAGE in response.content.decode()
+    assert Guardian.objects.get(application=city.east_app, position=1).id_number == before
+
+    response = client.post(reverse("portal:details"), {**draft, "g1-id_number": guardian_id.translate(FULL_WIDTH)})
+    assert response.status_code == 302
+    assert Guardian.objects.get(application=city.east_app, position=1).id_number == guardian_id
