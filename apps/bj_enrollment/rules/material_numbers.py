@@ -9,6 +9,7 @@ locked, so two reviewers approving at the same moment get consecutive numbers, n
 from django.conf import settings
 
 from apps.bj_enrollment.choices import ApplicationState as S
+from apps.bj_enrollment.rules.identity import is_ascii_digits
 
 
 def issue_material_number(document, record) -> None:
@@ -29,6 +30,6 @@ def issue_material_number(document, record) -> None:
         .first()
     )
     tail = last[len(prefix) :] if last else ""
-    sequence = int(tail) + 1 if tail.isdigit() else 1
+    sequence = int(tail) + 1 if is_ascii_digits(tail) else 1
     document.material_number = settings.MATERIAL_NUMBER_FORMAT.format(**fields, sequence=sequence)
     document.save(update_fields=["material_number", "updated_at"])  # a history row: the timeline shows it

@@ -112,11 +112,11 @@ class PrintFormatAdmin(ModelAdmin):
         model_admin = self.admin_site._registry.get(model)
         if model_admin is None:
             queryset = model._default_manager.all() if request.user.is_superuser else model._default_manager.none()
-            return queryset.filter(pk=term).first() if term.isdigit() else None
+            return queryset.filter(pk=term).first() if term.isascii() and term.isdigit() else None
         if not model_admin.has_view_permission(request):
             return None
         queryset = model_admin.get_queryset(request)
-        found = queryset.filter(pk=term).first() if term.isdigit() else None
+        found = queryset.filter(pk=term).first() if term.isascii() and term.isdigit() else None
         if found is None:
             found = model_admin.get_search_results(request, queryset, term)[0].first()
         return found
