@@ -4,7 +4,6 @@ restarts the worker, and the next job runs. Bounded: about 25 s."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,60 +14,16 @@ import pytest
 import redis
 from rq import Queue
 
+from tests import queue_redis_server
+from tests.queue_redis_server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class QueueRedis:
-    """The queue Redis from deploy/redis-queue.conf, on its own port and folder, stopped and started at will."""
-
-    def __init__(self, folder):
-        self.port, self.folder, self.proc = _free_port(), folder, None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [
-                "redis-server",
-                str(ROOT / "deploy" / "redis-queue.conf"),
-                "--port",
-                str(self.port),
-                "--dir",
-                str(self.folder),
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis.from_url(self.url)
-        for _ in range(100):
-            try:
-                client.ping()
-                return client
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise AssertionError("the queue Redis did not start")
-
-    def kill(self):
-        self.proc.kill()
-        self.proc.wait(timeout=10)
 
 
 @pytest.fixture
 def queue_redis(tmp_path):
-    server = QueueRedis(tmp_path)
-    server.start()
-    yield server
-    if server.proc.poll() is None:
-        server.kill()
+    with queue_redis_server.running(tmp_path) as server:
+        yield server
 
 
 def _wait(predicate, seconds):
@@ -114,7 +69,7 @@ def test_worker_restarts_after_its_redis_dropped_mid_job(queue_redis, tmp_path):
 
 
 def test_stop_signal_ends_the_wait_for_an_absent_redis():
-    url = f"redis://127.0.0.1:{_free_port()}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"
     env = {**os.environ, "BJ_REDIS_URL": url, "BJ_REDIS_QUEUE_URL": url}
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "config.keep_running", "--first-delay", "30", "rqworker", "default"],

@@ -5,11 +5,15 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import django_rq
 import redis
 from django.conf import settings
+from rq import Queue, SimpleWorker
+
+from tests import queue_redis_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -126,3 +130,20 @@ def test_suite_fails_rather_than_skips_without_the_queue_redis():
     )
     assert result.returncode != 0
     assert "queue Redis unreachable" in result.stdout + result.stderr
+
+
+def test_a_crash_of_the_queue_redis_neither_replays_run_jobs_nor_loses_queued_ones(tmp_path):
+    """The fault of #13.2 injected: jobs run, more queued, the queue Redis killed (SIGKILL) and started
+    again over its append-only files. With snapshots it came back with jobs that had run and without
+    the newer ones."""
+    with queue_redis_server.running(tmp_path) as server:
+        connection = redis.Redis.from_url(server.url)
+        queue = Queue("default", connection=connection)
+        first = [queue.enqueue("builtins.len", "x" * n) for n in range(6)]
+        SimpleWorker([queue], connection=connection).work(burst=True, max_jobs=4)
+        later = [queue.enqueue("builtins.len", "y" * n) for n in range(5)]
+        time.sleep(1.5)  # appendfsync everysec: at most the last second is at risk
+        server.kill()
+        queue = Queue("default", connection=server.start())
+        assert queue.get_job_ids() == [job.id for job in first[4:] + later]
+        assert all(queue.fetch_job(job.id).get_status() == "finished" for job in first[:4])
