@@ -14,6 +14,7 @@ import datetime as dt
 import inspect
 import logging
 import re
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -33,11 +34,13 @@ BACKOFF = [60, 300, 900, 3600]  # seconds before a job that raised is tried agai
 MAX_ATTEMPTS = 6
 KEEP_DONE = dt.timedelta(days=7)
 SWEEP_LIMIT = 500
+QUEUE_DOWN_PAUSE = 15  # seconds
 # Parameters that hold a secret: such a job is never written down (the row would keep the secret).
 SECRET_PARAMETER = re.compile(r"^(sms_|verification_)?code$|(^|_)(password|passwd|secret|token|otp)$")
 
 _current_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("outbox_job", default=None)
 _when_dead: dict[str, Callable[[OutboxJob], None]] = {}
+_queue_down_until = 0.0  # monotonic time until which requests leave rows to the sweeper
 
 
 def enqueue(func, *args, queue: str = "default", **kwargs) -> OutboxJob | None:
@@ -81,17 +84,26 @@ def heartbeat(lease: dt.timedelta) -> None:
         OutboxJob.objects.filter(pk=job_id, state=State.RUNNING).update(next_attempt_at=timezone.now() + lease)
 
 
-def dispatch(job: OutboxJob) -> None:
-    """Hand a pending row to the queue; when Redis is unreachable the row waits for the sweeper."""
+def dispatch(job: OutboxJob, *, retrying: bool = False) -> None:
+    """Hand a pending row to the queue; when Redis is unreachable the row waits for the sweeper.
+
+    After a failure the requests of this process stop trying for QUEUE_DOWN_PAUSE (a refused
+    connection costs seconds of redis-py's retries); the sweeper (`retrying`) always tries.
+    """
+    global _queue_down_until
     if settings.JOBS_IN_PROCESS:
         run(job.key)
+        return
+    if not retrying and time.monotonic() < _queue_down_until:
         return
     try:
         _queue(job.queue).enqueue_call(run, args=(job.key,), job_id=job.key, retry=_retry(job))
     except Exception as exc:  # Redis down or refusing: the row is the record, the sweeper re-drives it
+        _queue_down_until = time.monotonic() + QUEUE_DOWN_PAUSE
         logger.warning("job %s %s not queued (%s); the sweeper will queue it", job.func, job.key, exc)
         OutboxJob.objects.filter(pk=job.pk, state=State.PENDING).update(last_error=f"queue: {exc}"[:2000])
         return
+    _queue_down_until = 0.0
     OutboxJob.objects.filter(pk=job.pk, state=State.PENDING).update(
         state=State.ENQUEUED, next_attempt_at=timezone.now() + QUEUED_TIMEOUT
     )
@@ -144,7 +156,7 @@ def sweep() -> int:
         if taken:
             logger.info("outbox re-drives %s %s (was %s)", job.func, job.key, job.state)
             job.state = State.PENDING
-            dispatch(job)
+            dispatch(job, retrying=True)
             sent += 1
     return sent
 

@@ -15,11 +15,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
 from apps.lowcode.messaging import rendering, sending
-from apps.lowcode.messaging.models import MessageLog, MessageTemplate
+from apps.lowcode.messaging.models import MessageAttempt, MessageLog, MessageTemplate
 from apps.lowcode.messaging.registry import provider_for, registered_labels
 from apps.lowcode.readonly import ReadOnlyAdminMixin
 
@@ -115,6 +115,24 @@ class MessageTemplateAdmin(ModelAdmin):
         return found
 
 
+class MessageAttemptInline(TabularInline):
+    """Every provider call and check, so an operator sees whether a message could have gone twice."""
+
+    model = MessageAttempt
+    fields = ["number", "started_at", "finished_at", "outcome", "detail"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(MessageLog)
 class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = [
@@ -131,6 +149,7 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     search_fields = ["document_label", "document_id"]
     actions = ["retry_failed"]
     list_select_related = ["document_type"]
+    inlines = [MessageAttemptInline]
     fields = [
         "document_type",
         "document_id",
@@ -145,6 +164,7 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
         "provider_params",
         "status",
         "attempts",
+        "idempotency_key",
         "provider_message_id",
         "error",
         "created_at",

@@ -25,8 +25,10 @@ class Channel(models.TextChoices):
 
 class Status(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")  # committed before the provider call
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Sending failed")
+    UNKNOWN = "unknown", _("Outcome unknown: check with the provider")
 
 
 class MessageTemplate(models.Model):
@@ -108,6 +110,8 @@ class MessageLog(models.Model):
     """One message to one recipient: queued on commit, then sent or failed by the job.
 
     The recipient is kept in full so a failed message can be sent again; the desk shows it masked.
+    Before each provider call the message is committed as "sending" with its idempotency key; one
+    found "sending" later was interrupted mid-call and is checked with the provider, not re-sent.
     """
 
     document_type = models.ForeignKey(ContentType, models.PROTECT, related_name="+", verbose_name=_("document type"))
@@ -125,6 +129,7 @@ class MessageLog(models.Model):
     provider_params = models.JSONField(_("provider template parameters"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=32, blank=True, editable=False)
     provider_message_id = models.CharField(_("provider message ID"), max_length=128, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -146,3 +151,31 @@ class MessageLog(models.Model):
     @property
     def masked_recipient(self) -> str:
         return mask_recipient(self.recipient)
+
+
+class MessageAttempt(models.Model):
+    """One provider call (or check) for a message, written before the call and completed after it:
+    an attempt without an outcome is one whose worker died during the call."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted by the provider")
+        REFUSED = "refused", _("Refused by the provider")
+        NO_ANSWER = "no_answer", _("No answer from the provider")
+        CONFIRMED = "confirmed", _("Provider confirmed an earlier attempt")
+        NOT_RECEIVED = "not_received", _("Provider had not received it")
+        UNKNOWN = "unknown", _("Provider could not say")
+
+    log = models.ForeignKey(MessageLog, models.CASCADE, related_name="attempt_log", verbose_name=_("message"))
+    number = models.PositiveSmallIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["log", "started_at", "pk"]
+
+    def __str__(self):
+        return f"{self.log_id} #{self.number}"

@@ -13,9 +13,11 @@ def outbox(settings):
     settings.MESSAGING_RETRY_INTERVALS = [0, 0]
     locmem.outbox.clear()
     locmem.refused.clear()
+    locmem.accepted_keys.clear()
     yield locmem.outbox
     locmem.outbox.clear()
     locmem.refused.clear()
+    locmem.accepted_keys.clear()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import json
 import logging
 import socket
 import time
+import uuid
 
 import pytest
 
@@ -134,3 +135,44 @@ def test_check_reports_a_provider_without_credentials(settings):
     assert [error.id for error in check_sms_settings()] == ["lowcode_messaging.E001"]
     settings.SMS_ADAPTER, settings.SMS_SETTINGS = "tencent", TENCENT
     assert check_sms_settings() == []
+
+
+def test_idempotency_key_travels_in_the_providers_echoed_field():
+    sms = Sms(MOBILE, "您的编号为20260001", key="0123456789abcdef0123456789abcdef")
+    assert get_backend("aliyun", ALIYUN).build_request(sms).to_map()["OutId"] == sms.key
+    assert get_backend("tencent", TENCENT).build_request(sms).SessionContext == sms.key
+
+
+def test_locmem_and_console_answer_whether_they_accepted_a_key():
+    import datetime as dt
+
+    from apps.lowcode.messaging.backends import locmem
+
+    today = dt.datetime.now(tz=dt.UTC).date()
+    for adapter in ("locmem", "console"):
+        backend = get_backend(adapter)
+        sms = Sms(MOBILE, "text", key=uuid.uuid4().hex)
+        assert backend.accepted(sms, today) is False
+        backend.send(sms)
+        assert backend.accepted(sms, today) is True
+    locmem.outbox.clear()
+    locmem.accepted_keys.clear()
+
+
+def test_real_provider_that_cannot_be_asked_says_it_cannot_tell():
+    import datetime as dt
+
+    sms = Sms(MOBILE, "text", key="k" * 32)
+    for adapter, options in (("aliyun", ALIYUN), ("tencent", TENCENT)):
+        backend = get_backend(adapter, {**options, "endpoint": f"127.0.0.1:{closed_port()}"})
+        started = time.monotonic()
+        assert backend.accepted(sms, dt.datetime.now(tz=dt.UTC).date()) is None  # never False ("send again")
+        assert time.monotonic() - started < 5
+
+
+def test_only_a_lost_answer_makes_the_outcome_unknown():
+    from apps.lowcode.messaging.backends import answer_lost
+
+    assert answer_lost(TimeoutError("HTTPSConnectionPool: Read timed out. (read timeout=10)"))
+    assert answer_lost(ConnectionError("('Connection aborted.', RemoteDisconnected('closed'))"))
+    assert not answer_lost(ConnectionRefusedError("[Errno 111] Connection refused"))

@@ -5,6 +5,7 @@ provider's message ID or raises SmsError. settings.SMS_ADAPTER picks one ("conso
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -22,12 +23,27 @@ class SmsError(Exception):
     """A message the provider did not accept; the text says why (never the full number)."""
 
 
+class SmsOutcomeUnknown(SmsError):
+    """The request went out and no answer came back (a read timeout, a dropped connection): the
+    provider may have accepted it, so it is checked with `accepted`, never simply sent again."""
+
+
+# Transport failures after the request was sent; a refused or failed connection sent nothing.
+ANSWER_LOST = ("read timed out", "readtimeout", "remotedisconnected", "connection aborted", "connection reset")
+
+
+def answer_lost(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(marker in text for marker in ANSWER_LOST)
+
+
 @dataclass(frozen=True)
 class Sms:
     to: str
     text: str
     template_code: str = ""  # the provider's approved template; empty: the site's default
     params: dict[str, str] = field(default_factory=dict)  # the provider template's parameters, in order
+    key: str = ""  # idempotency key: the same message keeps it across attempts, the provider echoes it
 
 
 class BaseBackend:
@@ -36,6 +52,11 @@ class BaseBackend:
 
     def send(self, sms: Sms) -> str:
         raise NotImplementedError
+
+    def accepted(self, sms: Sms, sent_on: dt.date) -> bool | None:
+        """Did the provider accept the message with `sms.key` (sent on `sent_on`)? True, False, or
+        None when it cannot tell: then a person decides, the message is not sent again."""
+        return None
 
     def send_messages(self, messages: list[Sms]) -> list[str | SmsError]:
         results: list[str | SmsError] = []

@@ -10,6 +10,7 @@ region_id, text_param, connect_timeout_ms, read_timeout_ms.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from alibabacloud_dysmsapi20170525 import models as aliyun_models
@@ -17,7 +18,7 @@ from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi import utils_models as openapi_models
 from darabonba.runtime import RuntimeOptions
 
-from apps.lowcode.messaging.backends import BaseBackend, Sms, SmsError
+from apps.lowcode.messaging.backends import BaseBackend, Sms, SmsError, SmsOutcomeUnknown, answer_lost
 from apps.lowcode.messaging.masking import mask_recipient
 
 
@@ -29,6 +30,7 @@ class AliyunBackend(BaseBackend):
             sign_name=self.option("sign_name"),
             template_code=sms.template_code or self.option("template_code"),
             template_param=json.dumps(params, ensure_ascii=False),
+            out_id=sms.key or None,  # echoed by QuerySendDetails: how `accepted` finds the message
         )
 
     def client(self) -> Client:
@@ -53,9 +55,23 @@ class AliyunBackend(BaseBackend):
         try:
             response = self.client().send_sms_with_options(request, self.runtime())
         except Exception as exc:  # the SDK raises its own and its HTTP library's errors
-            raise SmsError(f"aliyun: {type(exc).__name__}: {exc}".replace(sms.to, mask_recipient(sms.to))) from exc
+            error = SmsOutcomeUnknown if answer_lost(exc) else SmsError
+            raise error(f"aliyun: {type(exc).__name__}: {exc}".replace(sms.to, mask_recipient(sms.to))) from exc
         body = response.body
         if body is None or body.code != "OK":
             code, message = (body.code, body.message) if body is not None else ("", "empty response")
             raise SmsError(f"aliyun: {code}: {message}")
         return body.biz_id or body.request_id or ""
+
+    def accepted(self, sms: Sms, sent_on: dt.date) -> bool | None:
+        """QuerySendDetails lists the day's messages to the number with the OutId we sent; not
+        finding ours proves nothing (the list may lag), so that answer is None."""
+        request = aliyun_models.QuerySendDetailsRequest(
+            phone_number=sms.to, send_date=sent_on.strftime("%Y%m%d"), page_size=50, current_page=1
+        )
+        try:
+            body = self.client().query_send_details_with_options(request, self.runtime()).body
+        except Exception:  # the SDK's errors and its HTTP library's: cannot tell, a person decides
+            return None
+        details = body.sms_send_detail_dtos.sms_send_detail_dto if body and body.sms_send_detail_dtos else []
+        return True if any(detail.out_id == sms.key for detail in details or []) else None
