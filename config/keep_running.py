@@ -32,7 +32,7 @@ def _die_with_parent():
 
 class Supervisor:
     def __init__(self, command, first_delay=1.0, max_delay=30.0, healthy_after=60.0):
-        self.command, self.child, self.stopping = command, None, False
+        self.command, self.child, self.stopping, self.passed_on = command, None, False, False
         self.first_delay, self.max_delay, self.healthy_after = first_delay, max_delay, healthy_after
         conf = sites.load()
         self.queue_url = conf.get("redis_queue_url") or conf.get("redis_url")
@@ -50,8 +50,11 @@ class Supervisor:
             self.child = subprocess.Popen(  # noqa: S603  (our own manage.py with the operator's arguments)
                 [sys.executable, str(sites.BASE_DIR / "manage.py"), *self.command],
                 start_new_session=True,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509
+                preexec_fn=_die_with_parent,
             )
+            if self.stopping and not self.passed_on:  # the stop came while the child was being started
+                self.passed_on = True
+                self.child.send_signal(signal.SIGTERM)
             code = self.child.wait()
             if self.stopping or code == 0:
                 return code
@@ -82,6 +85,7 @@ class Supervisor:
     def _stop(self, signum, frame):
         """Pass the first stop signal on once: RQ takes a second one as 'kill the running job'."""
         if not self.stopping and self.child is not None and self.child.poll() is None:
+            self.passed_on = True
             self.child.send_signal(signum)
         self.stopping = True
 
