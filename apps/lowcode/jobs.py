@@ -197,6 +197,10 @@ def _failed(job: OutboxJob, exc: Exception) -> None:
 def _give_up(job: OutboxJob, error: str) -> None:
     OutboxJob.objects.filter(pk=job.pk).update(state=State.DEAD, last_error=error, finished_at=timezone.now())
     logger.error("job %s %s given up after %d attempts: %s", job.func, job.key, job.attempts, error)
+    try:
+        import_string(job.func)  # its module registers the handler (the sweeper may not have imported it)
+    except ImportError:
+        pass
     handler = _when_dead.get(job.func)
     job.state, job.last_error = State.DEAD, error
     if handler is not None:

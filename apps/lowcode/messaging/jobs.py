@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from rq import get_current_job
 
+from apps.lowcode import jobs
 from apps.lowcode.messaging.backends import Sms, SmsError, SmsOutcomeUnknown, get_backend
 from apps.lowcode.messaging.models import Channel, MessageAttempt, MessageLog, Status
 
@@ -35,6 +36,14 @@ def deliver(log_id: int) -> None:
     for attempt in range(1, IN_PROCESS_ATTEMPTS + 1):
         if _attempt(log_id, final=attempt == IN_PROCESS_ATTEMPTS):
             return
+
+
+@jobs.when_dead(deliver)
+def _given_up(job) -> None:
+    """The outbox stopped trying: a queued message failed; one interrupted mid-call is for a person."""
+    error, now = f"delivery job given up: {job.last_error}"[:2000], timezone.now()
+    for before, after in ((Status.QUEUED, Status.FAILED), (Status.SENDING, Status.UNKNOWN)):
+        MessageLog.objects.filter(pk=job.args[0], status=before).update(status=after, error=error, updated_at=now)
 
 
 def _attempt(log_id: int, *, final: bool) -> bool:

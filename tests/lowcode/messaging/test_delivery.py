@@ -167,3 +167,18 @@ def test_redis_down_between_commit_and_queue_the_sweeper_sends_the_sms_once(
     run_jobs()
     log.refresh_from_db()
     assert (log.status, log.attempts, len(outbox)) == (Status.SENT, 1, 1)
+
+
+def test_message_whose_delivery_job_is_given_up_is_not_left_sending(
+    city, outbox, queue, monkeypatch, django_capture_on_commit_callbacks
+):
+    log = pre_admit(city.east_app, django_capture_on_commit_callbacks)
+    provider_then(monkeypatch, WorkerKilled())
+    job = killed_mid_call(log, queue)
+    OutboxJob.objects.filter(pk=job.pk).update(attempts=jobs.MAX_ATTEMPTS)  # it kept killing its workers
+    lease_runs_out(job)
+    assert jobs.sweep() == 0
+    log.refresh_from_db()
+    assert OutboxJob.objects.get(pk=job.pk).state == OutboxJob.State.DEAD
+    assert log.status == Status.UNKNOWN and "given up" in log.error
+    assert len(outbox) == 1
