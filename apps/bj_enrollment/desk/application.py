@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import StackedInline, TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter
 from unfold.decorators import display
@@ -11,9 +10,10 @@ from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.scan import ScanMixin
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
-from apps.bj_enrollment.rules.form_numbers import save_with_form_number
-from apps.bj_enrollment.rules.identity import mask_id_number, mask_phone
+from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
+from apps.lowcode.history import HistoryAdmin
+from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow.desk import WorkflowAdminMixin
 
 STATE_COLOURS = {
@@ -62,7 +62,9 @@ class PropertyInline(TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ScanMixin, WorkflowAdminMixin, CustomFieldsAdminMixin, SimpleHistoryAdmin, LargeTableAdmin):
+class ApplicationAdmin(
+    RecordsReadsAdmin, ScanMixin, WorkflowAdminMixin, CustomFieldsAdminMixin, HistoryAdmin, LargeTableAdmin
+):
     list_display = (
         "form_number",
         "child_name",
@@ -142,11 +144,10 @@ class ApplicationAdmin(ScanMixin, WorkflowAdminMixin, CustomFieldsAdminMixin, Si
         fields = super().get_readonly_fields(request, obj)
         return (*fields, *self.fixed_after_registration) if obj else fields
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-        else:
-            save_with_form_number(obj)
+    def has_add_permission(self, request):
+        """Applications are born only through registration's rules (R8-R14): the parent's portal or
+        API, or a district's register-on-behalf page, never a bare desk form."""
+        return False
 
     @admin.display(description=_("child"), ordering="child__name_pinyin")
     def child_name(self, obj):
@@ -166,7 +167,7 @@ class ApplicationAdmin(ScanMixin, WorkflowAdminMixin, CustomFieldsAdminMixin, Si
 
 
 @admin.register(Child)
-class ChildAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class ChildAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
     list_display = ("name", "masked_id_number", "gender", "birth_date", "hukou_province", "hukou_district")
     list_select_related = ("hukou_district",)
     list_filter = ("gender", "id_type", ("hukou_district", ScopedRelatedFilter))
@@ -188,7 +189,7 @@ class ChildAdmin(SimpleHistoryAdmin, LargeTableAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class GuardianAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
     list_display = ("name", "position", "relationship", "masked_phone", "masked_id_number", "application")
     list_select_related = ("application",)
     list_filter = ("position", "relationship")
@@ -211,7 +212,7 @@ class GuardianAdmin(SimpleHistoryAdmin, LargeTableAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(SimpleHistoryAdmin, LargeTableAdmin):
+class PropertyAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
     list_display = (
         "certificate_number",
         "owners",

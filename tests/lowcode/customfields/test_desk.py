@@ -121,30 +121,6 @@ def test_save_change_page_stores_typed_values(client, city):
     }
 
 
-def test_add_application_through_desk_stores_custom_values(client, city):
-    """ApplicationAdmin saves new rows on its own path (form numbers); the values still arrive."""
-    from tests import factories
-
-    define("mode", "select", options="走读\n住宿", required=True)
-    client.force_login(city.city_admin)
-    add_url = reverse("admin:bj_enrollment_application_add")
-    data = form_data(client.get(add_url))
-    new_child = factories.child("孙南南", region="110101")
-    data.update(
-        campaign=city.campaign.pk,
-        child=new_child.pk,
-        district=city.east.pk,
-        mobile="13700001234",
-        hukou_category=city.east_app.hukou_category,
-    )
-    refused = client.post(add_url, data)
-    assert refused.status_code == 200 and _errors(refused)["cf_mode"] == [_("This field is required.")]
-    data["cf_mode"] = "走读"
-    response = client.post(add_url, data)
-    assert response.status_code == 302, _errors(response)
-    assert Application.objects.get(child=new_child).custom == {"mode": "走读"}
-
-
 def test_error_messages_on_change_page_match_the_validation_function(client, city):
     """The admin form reports exactly what `clean_custom_values` raises: one rule set, not two."""
     define("room", "text", required=True, pattern=r"\d{3}")
