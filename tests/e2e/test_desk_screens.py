@@ -2,7 +2,7 @@
 
 import pytest
 
-from apps.bj_enrollment.rules.identity import mask_id_number
+from apps.lowcode.masking import mask_id_number
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import PASSWORD
 

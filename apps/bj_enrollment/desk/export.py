@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
 from apps.lowcode.customfields.export import custom_export_columns
+from apps.lowcode.export_cells import safe_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -31,12 +32,12 @@ def export_xlsx(modeladmin, request, queryset):
     columns = [*columns, *custom_export_columns(modeladmin.model)]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(modeladmin.model._meta.verbose_name_plural))
-    sheet.append([str(header) for header, _getter in columns])
+    sheet.append(safe_row([str(header) for header, _getter in columns]))
     related = modeladmin.list_select_related
     if isinstance(related, list | tuple) and related:
         queryset = queryset.select_related(*related)
     for obj in queryset.iterator(chunk_size=2000):
-        sheet.append([_value(obj, getter) for _header, getter in columns])
+        sheet.append(safe_row([_value(obj, getter) for _header, getter in columns]))
     buffer = BytesIO()
     book.save(buffer)
     name = f"{modeladmin.model._meta.model_name}-{timezone.localdate():%Y%m%d}.xlsx"

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from apps.bj_enrollment.desk.export import XLSX
 from apps.bj_enrollment.models import Campaign
 from apps.bj_enrollment.reports import statistics
+from apps.lowcode.export_cells import safe_row
 
 
 def _campaign(request) -> Campaign | None:
@@ -92,11 +93,11 @@ def _workbook(figures, campaign) -> HttpResponse:
         sheet = book.create_sheet(str(title)[:31])
         sheet.append([str(title), _("Applications")])
         for row in rows:
-            sheet.append([row.label, row.count])
+            sheet.append(safe_row([row.label, row.count]))
     sheet = book.create_sheet(str(_("District by state"))[:31])
     sheet.append([_("District"), *[str(label) for _s, label in figures.states]])
     for row, counts in figures.district_states:
-        sheet.append([row.label, *[counts.get(state, 0) for state, _l in figures.states]])
+        sheet.append(safe_row([row.label, *[counts.get(state, 0) for state, _l in figures.states]]))
     buffer = BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -32,10 +32,10 @@ from apps.bj_enrollment.portal.forms import (
 )
 from apps.bj_enrollment.portal.guide import eligibility_guide
 from apps.bj_enrollment.portal.session import parent_application, parent_required
-from apps.bj_enrollment.rules.identity import mask_phone
 from apps.bj_enrollment.rules.printing import PRINTABLE, check_can_print
 from apps.bj_enrollment.services import details
 from apps.bj_enrollment.services.printing import printed_form
+from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.errors import WorkflowError
 

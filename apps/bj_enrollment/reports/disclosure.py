@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.bj_enrollment.choices import ApplicationState
-from apps.bj_enrollment.rules.identity import mask_name
+from apps.lowcode.masking import mask_name
 
 
 def mask_form_number(number: str) -> str:

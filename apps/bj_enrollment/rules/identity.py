@@ -70,27 +70,3 @@ def make_resident_id(region: str, birth_date: dt.date, sequence: int, gender: st
     order = sequence * 2 + (1 if gender == Gender.MALE else 0)
     body = f"{region}{birth_date:%Y%m%d}{order:03d}"
     return body + ric.calc_check_digit(body + "0")  # stdnum expects a placeholder check digit
-
-
-def mask_id_number(number: str) -> str:
-    """R26: lists show only the region and the last four characters."""
-    if not number:
-        return ""
-    if len(number) <= 8:
-        return number[:1] + "*" * (len(number) - 2) + number[-1:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
-def mask_name(name: str) -> str:
-    """Public disclosure style: 张*, 欧阳*明."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]

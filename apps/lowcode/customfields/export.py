@@ -1,14 +1,24 @@
-"""Export columns for custom fields, in the (header, getter) shape of the desk's spreadsheet export."""
+"""Export columns for custom fields, in the (header, getter) shape of the desk's spreadsheet export.
+Mobile and ID number fields leave masked, like the DocType's own columns (R26)."""
 
 from __future__ import annotations
 
-from apps.lowcode.customfields.models import CustomField
+from apps.lowcode.customfields.models import CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
 from apps.lowcode.customfields.values import display_value, fields_for_model
+from apps.lowcode.masking import mask_id_number, mask_phone
+
+MASKS = {FieldType.PHONE: mask_phone, FieldType.ID_NUMBER: mask_id_number}
 
 
 def _getter(field: CustomField, attr: str):
-    return lambda obj: display_value(field, (getattr(obj, attr) or {}).get(field.fieldname))
+    mask = MASKS.get(field.field_type)
+
+    def value(obj):
+        shown = display_value(field, (getattr(obj, attr) or {}).get(field.fieldname))
+        return mask(shown) if mask and shown else shown
+
+    return value
 
 
 def custom_export_columns(model) -> list[tuple[str, object]]:

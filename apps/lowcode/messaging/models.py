@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.lowcode.messaging.masking import mask_recipient
+from apps.lowcode.masking import mask_recipient
 
 EVENT_PATTERN = re.compile(r"^((state|action):.+|[a-z][a-z0-9_]*)$")
 

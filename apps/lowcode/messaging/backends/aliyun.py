@@ -18,8 +18,8 @@ from alibabacloud_dysmsapi20170525.client import Client
 from alibabacloud_tea_openapi import utils_models as openapi_models
 from darabonba.runtime import RuntimeOptions
 
+from apps.lowcode.masking import mask_recipient
 from apps.lowcode.messaging.backends import BaseBackend, Sms, SmsError, SmsOutcomeUnknown, answer_lost
-from apps.lowcode.messaging.masking import mask_recipient
 
 
 class AliyunBackend(BaseBackend):

@@ -3,8 +3,8 @@ import uuid
 
 from django.core.cache import cache
 
+from apps.lowcode.masking import mask_recipient
 from apps.lowcode.messaging.backends import BaseBackend, Sms
-from apps.lowcode.messaging.masking import mask_recipient
 
 logger = logging.getLogger("apps.lowcode.messaging.sms")
 KEEP_KEYS = 7 * 24 * 3600

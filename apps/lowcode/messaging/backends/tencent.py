@@ -18,8 +18,8 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as tencent_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
+from apps.lowcode.masking import mask_recipient
 from apps.lowcode.messaging.backends import BaseBackend, Sms, SmsError, SmsOutcomeUnknown, answer_lost
-from apps.lowcode.messaging.masking import mask_recipient
 
 
 def e164(mobile: str) -> str:
