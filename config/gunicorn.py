@@ -18,6 +18,9 @@ timeout = int(os.environ.get("BJ_WEB_TIMEOUT", "30"))
 graceful_timeout = 30
 proc_name = f"bj-{_site}"
 accesslog = "-"
+# the path without its query string, and no Referer: either can carry an ID or mobile number typed
+# into a search or a form (issue 11); method, path, status, bytes, milliseconds and agent remain
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 
 # one control socket per site (`gunicornc -s sites/<site>/gunicorn.ctl`); a Unix socket path is limited
 # to 107 bytes, so a site folder deeper than that runs without one rather than sharing

@@ -3,18 +3,15 @@
 The collection form (R22) is a Chinese government form, so choice values are given in the site's
 language whatever the desk user's language is. Templates receive dicts and strings only.
 
-The QR code carries the desk path of the application list filtered by form number *and*
-verification code (``/desk/bj_enrollment/application/?q=<form number>&verification_code=<code>``):
-a school that scans it (or types it after the desk address) sees the application only when the paper
-form matches the system, and only within its own scope.
+The QR code carries the text "<form number> <verification code>", not a URL: a school's scanner
+types it into the desk's search box, which posts it (desk/scan.py), so the code never lands in an
+access log or a browser history. The school sees the application only when the paper form matches
+the system, and only within its own scope.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from apps.bj_enrollment.choices import HukouCategory
@@ -25,10 +22,9 @@ GUARDIAN_KEYS = ("name", "relationship", "nationality", "id_type", "id_number", 
                  "hukou_place")
 
 
-def verification_path(form_number: str, verification_code: str) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        base = reverse("admin:bj_enrollment_application_changelist")
-    return f"{base}?{urlencode({'q': form_number, 'verification_code': verification_code})}"
+def verification_text(form_number: str, verification_code: str) -> str:
+    """What the QR holds and what a scanner types into the desk's search box."""
+    return f"{form_number} {verification_code}"
 
 
 def _date(value) -> str:
@@ -55,7 +51,7 @@ def application_print_context(app: Application) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         child = app.child
         guardians = {g.position: g for g in app.guardians.all()}
-        payload = verification_path(app.form_number, app.verification_code)
+        payload = verification_text(app.form_number, app.verification_code)
         hukou_place = " ".join(part for part in (child.hukou_province,
                                                  child.hukou_district.name if child.hukou_district_id else "") if part)
         return {
@@ -127,6 +123,6 @@ SAMPLE = {
         "employer": "北京某某医院", "hukou_place": "河北省石家庄市",
     },
     "generated_at": "2026-05-20 09:30",
-    "qr_payload": "/desk/bj_enrollment/application/?q=20260001&verification_code=K7M2QX",
+    "qr_payload": "20260001 K7M2QX",
 }
 SAMPLE["qr_code"] = qr_data_uri(SAMPLE["qr_payload"])

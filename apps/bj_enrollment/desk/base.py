@@ -6,11 +6,13 @@ from unfold.paginator import InfinitePaginator
 
 from apps.bj_enrollment.desk.export import export_xlsx
 from apps.bj_enrollment.scope import in_scope, restrict, scope_of
+from apps.lowcode.desk_search import KeyedSearchMixin
 
 
-class ScopedAdmin(ModelAdmin):
+class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
     """Every list, change page, search, autocomplete, filter, action and export goes through
-    `get_queryset`, and every object check through `in_scope`: one scope definition for both."""
+    `get_queryset`, and every object check through `in_scope`: one scope definition for both.
+    Search terms are posted and kept out of URLs (KeyedSearchMixin)."""
 
     actions = [export_xlsx]
     export_columns: list[tuple[str, object]] = []  # (header, attribute or callable)

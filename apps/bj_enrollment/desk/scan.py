@@ -1,6 +1,7 @@
 """R22/R23: a school checks a paper form against the system by scanning its QR code (or typing the
-number and verification code). The QR holds the desk list URL with `q=<form number>` and
-`verification_code=<code>`; a scanner may also type that text into the search box."""
+number and verification code) into the desk's search box, which posts (apps/lowcode/desk_search.py):
+the code never travels in a URL. The QR holds the text "<form number> <code>"; forms printed before
+carried a desk URL with `q=` and `verification_code=`, and that text, typed or opened, still works."""
 
 from __future__ import annotations
 
@@ -47,19 +48,23 @@ def search_field(term: str) -> str | None:
 
 class ScanMixin:
     """Opens the scanned application's page when number and code agree, and says so when they do not.
-    Only applications in the user's scope are found."""
+    Only applications in the user's scope are found. Put before the admin's KeyedSearchMixin."""
 
     def changelist_view(self, request, extra_context=None):
-        query = request.GET
-        if "verification_code" in query:  # the QR's URL, opened directly
-            found = (query.get("q", "").strip(), query["verification_code"].strip().upper())
-        else:  # the QR's text typed by a scanner into the search box, or "number code" by hand
-            found = scanned(query.get("q", ""))
+        if "verification_code" in request.GET:  # an older form's QR URL, opened directly
+            return self.verify_form(request, scanned(request.get_full_path()))
+        return super().changelist_view(request, extra_context)
+
+    def search_posted(self, request, term, carried):
+        found = scanned(term)  # the QR's text typed by a scanner into the search box, or "number code"
+        return self.verify_form(request, found) if found else super().search_posted(request, term, carried)
+
+    def verify_form(self, request, found):
+        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         if found is None:
-            return super().changelist_view(request, extra_context)
+            return redirect(changelist)
         number, code = found
         application = restrict(self.model.objects.all(), request.user).filter(form_number=number).first()
-        changelist = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         if application is None:
             messages.error(request, _("No application %(number)s in your scope.") % {"number": number})
             return redirect(changelist)
