@@ -39,8 +39,9 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
         ("auth", "view_group"),
     },
     DISTRICT_REVIEWER: _DISTRICT,
-    # A district reviewer who may also change final results (R24); scoped to the district like one.
-    DISTRICT_ADMIN: _DISTRICT,
+    # A district reviewer who may also change final results (R24) and set the district's own dates
+    # inside the city's (R1); scoped to the district like one.
+    DISTRICT_ADMIN: _DISTRICT | {("bj_enrollment", f"{a}_campaignwindow") for a in ("add", "change", "delete")},
     SCHOOL_REVIEWER: {
         *{
             ("bj_enrollment", f"view_{m}")

@@ -25,10 +25,12 @@ def register() -> None:
     messages after the last step, so the five-certificate approval SMS carries the material number,
     R4/R20), and which actions the code takes itself (checked against the stored workflow)."""
     from apps.bj_enrollment.models import Application
-    from apps.bj_enrollment.rules import capacity, material_numbers
+    from apps.bj_enrollment.rules import capacity, material_numbers, windows
     from apps.lowcode.workflow import checks, steps
 
-    steps.register(Application, capacity.check_capacity, material_numbers.issue_material_number)
+    steps.register(
+        Application, windows.require_open_window, capacity.check_capacity, material_numbers.issue_material_number
+    )
     checks.require_actions(Application, workflow_actions.CALLED_BY_CODE)
 
 

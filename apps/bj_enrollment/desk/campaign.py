@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin, TabularInline
@@ -6,8 +7,10 @@ from unfold.admin import ModelAdmin, TabularInline
 from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
 from apps.bj_enrollment.imports import plans as plans_import
-from apps.bj_enrollment.models import Campaign, CampaignWindow, SchoolPlan
+from apps.bj_enrollment.models import Campaign, CampaignWindow, District, SchoolPlan
 from apps.bj_enrollment.rules.capacity import TAKING_A_SEAT, seats_taken
+from apps.bj_enrollment.rules.windows import may_edit_window
+from apps.bj_enrollment.scope import scope_of
 
 
 class CampaignWindowInline(TabularInline):
@@ -44,11 +47,30 @@ class CampaignAdmin(ModelAdmin):
 
 @admin.register(CampaignWindow)
 class CampaignWindowAdmin(ModelAdmin):
+    """Every staff member reads the dates; a district administrator sets its own district's (R1)."""
+
     list_display = ("campaign", "stage", "district", "opens_at", "closes_at")
     list_filter = ("campaign", "stage", "district")
     list_select_related = ("campaign", "district")
     date_hierarchy = "opens_at"
-    autocomplete_fields = ("district",)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or may_edit_window(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or may_edit_window(request.user, obj))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        scope = scope_of(request.user)
+        if db_field.name == "district" and not scope.everything:
+            kwargs["queryset"] = District.objects.filter(pk=scope.district_id)
+            kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not may_edit_window(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(SchoolPlan)

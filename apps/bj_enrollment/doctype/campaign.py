@@ -106,5 +106,10 @@ class CampaignWindow(models.Model):
     def __str__(self):
         return f"{self.campaign} · {self.get_stage_display()}"
 
+    def clean(self):
+        from apps.bj_enrollment.rules.windows import check_window_dates
+
+        check_window_dates(self)
+
     def contains(self, moment) -> bool:
         return self.opens_at <= moment < self.closes_at
