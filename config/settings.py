@@ -227,9 +227,22 @@ CSP_DESK_DIRECTIVES = {"script-src": ["'unsafe-eval'"], "style-src": ["'unsafe-i
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_string": {"()": "config.access_log.DropQueryString"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # runserver's request lines, without query strings (config/access_log.py)
+        "django.server": {
+            "class": "logging.StreamHandler", "formatter": "django.server", "filters": ["no_query_string"]
+        },
+    },
     "root": {"handlers": ["console"], "level": "INFO" if not DEBUG else "DEBUG"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- external adapters -----------------------------------------------------------------------
