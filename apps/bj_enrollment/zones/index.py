@@ -79,9 +79,10 @@ class ZoneIndex:
     district_ids: dict[str, int] = field(default_factory=dict)  # 东城区 -> id
     streets: set[str] = field(default_factory=set)
     lengths: tuple[int, ...] = ()
+    places_by_spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 朝阳 -> (朝阳门北苑, …)
 
     def parse(self, raw: str) -> Address:
-        return split_address(raw, self.district_spellings, self.streets)
+        return split_address(raw, self.district_spellings, self.streets, self.places_by_spelling)
 
     def district_id(self, address: Address) -> int | None:
         return self.district_ids.get(address.district_name) if address.district_name else None
@@ -156,6 +157,10 @@ def build() -> ZoneIndex:
         if len(key) >= 2:
             (index.compounds if compound else index.roads).setdefault(key, []).append(rule)
     index.lengths = tuple(sorted({len(k) for k in (*index.compounds, *index.roads)}, reverse=True))
+    names = (*index.compounds, *index.roads, *index.streets)
+    for spelling, full in index.district_spellings.items():
+        if spelling != full:  # a short spelling can also begin a place's own name
+            index.places_by_spelling[spelling] = tuple(n for n in names if n.startswith(spelling) and n != spelling)
     return index
 
 

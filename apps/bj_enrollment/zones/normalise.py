@@ -89,11 +89,14 @@ class Address:
     district_name: str | None  # as recognised at the start of the address
 
 
-def split_address(raw: str, district_names: dict[str, str], street_names: set[str]) -> Address:
+def split_address(
+    raw: str, district_names: dict[str, str], street_names: set[str], places: dict[str, tuple[str, ...]] | None = None
+) -> Address:
     """Strip 北京市, the district (full or short name) and a leading subdistrict or town.
 
     `district_names` maps each spelling (东城区, 东城) to the district's full name; `street_names`
-    holds the canonical names of subdistricts and towns (东四街道).
+    holds the canonical names of subdistricts and towns (东四街道). `places` maps a short spelling
+    to the known place names that begin with it: 朝阳门北苑 is a compound in 东城区, not 朝阳 + 门北苑.
     """
     text = canonical(raw)
     text = re.sub(r"^中国", "", text)
@@ -101,7 +104,8 @@ def split_address(raw: str, district_names: dict[str, str], street_names: set[st
     district = None
     for spelling in sorted({*district_names, *DISTRICT_ALIASES}, key=len, reverse=True):
         candidate = text.removeprefix("北京")
-        if candidate.startswith(spelling):
+        own_name = any(candidate.startswith(place) for place in (places or {}).get(spelling, ()))
+        if candidate.startswith(spelling) and not own_name:
             district = district_names.get(spelling) or district_names.get(DISTRICT_ALIASES.get(spelling, ""))
             text = candidate[len(spelling) :]
             break

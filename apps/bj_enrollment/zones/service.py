@@ -216,8 +216,11 @@ def look_up_zone(id_number: str, address: str, property_date: dt.date | None = N
     named = index.district_id(parsed)
     districts = {d.pk: d for d in District.objects.filter(pk__in={*resolution.district_ids, named} - {None})}
     left = {}
-    if resolution.status != LookupStatus.NO_MATCH:  # a look-up that reveals nothing costs nothing
-        charged = [districts[pk] for pk in sorted(resolution.district_ids) if pk in districts]
+    # R34 counts the distinct addresses an ID looks up in a district, matched or not ("一个身份证件最多
+    # 可查询两个实际地址"): the districts whose zones answer, else the district the address names.
+    charged_ids = set(resolution.district_ids) if resolution.status != LookupStatus.NO_MATCH else {named} - {None}
+    charged = [districts[pk] for pk in sorted(charged_ids) if pk in districts]
+    if charged:
         left = charge(campaign, charged, id_key(compact), parsed.place[:200])
 
     zones = ServiceZone.objects.select_related("district").prefetch_related(

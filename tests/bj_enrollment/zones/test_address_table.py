@@ -125,3 +125,20 @@ class TestPropertyCutoff:
             tomorrow = timezone.localdate() + dt.timedelta(days=2)
             look_up_zone(new_id(), self.ADDRESS, tomorrow, campaign=zone_city.campaign)
         assert "property_certificate_date" in exc.value.message_dict
+
+
+def test_a_place_whose_name_begins_with_a_district_is_not_cut_at_the_district(zone_city):
+    """朝阳门北苑 is a compound of 东城区: typed without a district it is not 朝阳(区) + 门北苑."""
+    from apps.bj_enrollment.models import ServiceZone, ZoneArea
+    from apps.bj_enrollment.zones import index as zone_index
+    from tests import factories
+
+    factories.district("110105", "朝阳区")
+    zone = ServiceZone.objects.create(district=zone_city.dongcheng, name="朝阳门北苑", areas="")
+    zone.schools.set([zone_city.schools["史家"]])
+    ZoneArea.objects.create(zone=zone, road="", compound="朝阳门北苑", number_from=None, number_to=None, parity="all")
+    zone_index.changed()
+    for typed in ("朝阳门北苑3号楼", "东城区朝阳门北苑3号楼", "北京市朝阳门北苑3号楼2单元"):
+        result = look_up_zone(new_id(), typed, campaign=zone_city.campaign)
+        assert {s.name for answer in result.zones for s in answer.schools} == {"史家胡同小学"}, typed
+    assert not look_up_zone(new_id(), "朝阳区朝阳门北苑3号楼", campaign=zone_city.campaign).zones  # 朝阳区 named

@@ -47,9 +47,20 @@ def test_another_id_and_another_district_count_separately(limited):
     assert look_up_zone(new_id(), "东城区东四十条2号", campaign=limited.campaign).zones
 
 
-def test_a_look_up_without_a_match_costs_nothing(limited):
+def test_an_address_without_a_match_counts_in_the_district_it_names(limited):
+    """R34 counts addresses looked up, matched or not: probing unknown addresses is not free."""
     person = new_id()
-    look_up_zone(person, "东城区东四十条61号", campaign=limited.campaign)
+    missed = look_up_zone(person, "东城区东四十条61号", campaign=limited.campaign)
+    assert not missed.zones and missed.lookups_left == {limited.dongcheng: 1}
+    look_up_zone(person, "东城区府学胡同36号", campaign=limited.campaign)
+    with pytest.raises(LookupLimitReached):
+        look_up_zone(person, "东城区东四十条1号", campaign=limited.campaign)
+    assert set(ZoneLookup.objects.values_list("address", flat=True)) == {"府学胡同36号", "东四十条61号"}
+
+
+def test_an_address_naming_no_district_and_matching_nothing_costs_nothing(limited):
+    person = new_id()
+    assert not look_up_zone(person, "光明路3号", campaign=limited.campaign).zones
     assert not ZoneLookup.objects.exists()
 
 
