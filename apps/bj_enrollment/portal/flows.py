@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.models import Application, Campaign
 from apps.bj_enrollment.portal import limits, sms_codes
 from apps.bj_enrollment.services import accounts, notifications
@@ -78,17 +78,14 @@ def authenticate_parent(request, username: str, password: str):
     failures = limits.usage(request, "login_failures", username, increment=False)
     if failures["should_limit"]:
         raise limits.RateLimited(
-            _(
-                "This account is locked for a while after too many wrong passwords; try again in %(minutes)d "
-                "minutes or reset the password."
-            ),
-            code="locked",
+            error_codes.LOCKED.message,
+            code=error_codes.LOCKED.code,
             params={"minutes": max(1, (failures["time_left"] + 59) // 60)},
         )
     user = authenticate(request, username=username, password=password)
     if user is None or user.is_staff or not Application.objects.filter(account=user).exists():
         limits.usage(request, "login_failures", username, increment=True)
-        raise ValidationError(_("The account number or the password is wrong."), code="invalid_login")
+        raise error_codes.INVALID_LOGIN.error()
     return user
 
 
@@ -122,7 +119,7 @@ def reset_password(request, identifier: str, mobile: str, code: str, password: s
     application = accounts.find_for_reset(identifier, mobile)
     with _spend(sms_codes.RESET_PASSWORD, mobile, code, _reset_subject(application, identifier)):
         if application is None:  # someone guessed the unsent code: still the answer to a wrong one
-            raise ValidationError({"sms_code": [ValidationError(_("The SMS code is wrong."), code="sms_wrong")]})
+            raise ValidationError({"sms_code": [error_codes.SMS_WRONG.error()]})
         accounts.set_password(application, password, password2)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.rules.identity import normalise_id_number
 
 DEFAULTS = {
@@ -48,8 +48,8 @@ def hit(request, name: str, value: str) -> None:
     info = usage(request, name, value, increment=True)
     if info and info["should_limit"]:
         raise RateLimited(
-            _("Too many attempts; please try again in %(minutes)d minutes."),
-            code="rate_limited",
+            error_codes.RATE_LIMITED.message,
+            code=error_codes.RATE_LIMITED.code,
             params={"minutes": max(1, (info["time_left"] + 59) // 60)},
         )
 

@@ -3,10 +3,9 @@ portal, the API and the district desk. Each raises ValidationError with a specif
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import ApplicationState, Stage
 
 
@@ -15,48 +14,26 @@ def check_registration_window(campaign, district, at: dt.datetime | None = None)
     window = campaign.window(Stage.REGISTRATION, district)
     at = at or timezone.now()
     if window is None:
-        raise ValidationError(_("Registration has not been scheduled for this district yet."), code="window_missing")
+        raise error_codes.WINDOW_MISSING.error()
     if at < window.opens_at:
-        raise ValidationError(
-            _("Registration opens on %(date)s."),
-            code="window_not_open",
-            params={"date": timezone.localtime(window.opens_at).strftime("%Y-%m-%d %H:%M")},
-        )
+        raise error_codes.WINDOW_NOT_OPEN.error(date=timezone.localtime(window.opens_at).strftime("%Y-%m-%d %H:%M"))
     if at >= window.closes_at:
-        raise ValidationError(
-            _("Registration closed on %(date)s; data can no longer be entered or changed."),
-            code="window_closed",
-            params={"date": timezone.localtime(window.closes_at).strftime("%Y-%m-%d %H:%M")},
-        )
+        raise error_codes.WINDOW_CLOSED.error(date=timezone.localtime(window.closes_at).strftime("%Y-%m-%d %H:%M"))
 
 
 def check_age(campaign, birth_date: dt.date) -> None:
     """R2: born on or before the cutoff; children born before the normal cohort are over-age (R6)."""
     if birth_date > campaign.age_cutoff:
-        raise ValidationError(
-            _("Only children born on or before %(date)s can register this year."),
-            code="too_young",
-            params={"date": campaign.age_cutoff.isoformat()},
-        )
+        raise error_codes.TOO_YOUNG.error(date=campaign.age_cutoff.isoformat())
     if birth_date < campaign.cohort_start:
-        raise ValidationError(
-            _(
-                "Children born before %(date)s are over-age: please contact the district education committee, "
-                "which registers them on your behalf."
-            ),
-            code="over_age",
-            params={"date": campaign.cohort_start.isoformat()},
-        )
+        raise error_codes.OVER_AGE.error(date=campaign.cohort_start.isoformat())
 
 
 def check_district(district, hukou_district, residence_district) -> None:
     """R3: the chosen district is the child's hukou district or residence district."""
     allowed = {d.pk for d in (hukou_district, residence_district) if d is not None}
     if district.pk not in allowed:
-        raise ValidationError(
-            _("Register in the district of the child's hukou or of the family's residence."),
-            code="wrong_district",
-        )
+        raise error_codes.WRONG_DISTRICT.error()
 
 
 def check_mobile_limit(campaign, mobile: str) -> None:
@@ -67,8 +44,4 @@ def check_mobile_limit(campaign, mobile: str) -> None:
         Application.objects.filter(campaign=campaign, mobile=mobile).exclude(state__in=ApplicationState.ended()).count()
     )
     if used >= campaign.max_accounts_per_mobile:
-        raise ValidationError(
-            _("This mobile number already holds %(count)d accounts, the most allowed."),
-            code="mobile_limit",
-            params={"count": campaign.max_accounts_per_mobile},
-        )
+        raise error_codes.MOBILE_LIMIT.error(count=campaign.max_accounts_per_mobile)

@@ -4,11 +4,10 @@ import datetime as dt
 import re
 import unicodedata
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import Gender
 
 # ASCII only: `\d` and str.isdigit() also accept Arabic-Indic and other digits, which int() reads as
@@ -33,11 +32,9 @@ def check_resident_id_shape(number: str) -> str:
     """The normal form if it has the shape [0-9]{17}[0-9X]; ValidationError otherwise."""
     compact = normalise_id_number(number)
     if len(compact) != 18:
-        raise ValidationError(_("A resident ID number has 18 characters."), code="id_length")
+        raise error_codes.ID_LENGTH.error()
     if not RESIDENT_ID_SHAPE.fullmatch(compact):
-        raise ValidationError(
-            _("A resident ID number has only the digits 0-9, and X as its last character."), code="id_characters"
-        )
+        raise error_codes.ID_CHARACTERS.error()
     return compact
 
 
@@ -49,15 +46,13 @@ def check_resident_id(number: str, birth_date: dt.date | None = None, gender: st
         # which turns away genuine numbers issued under later or renamed codes.
         encoded_birth = ric.get_birth_date(compact)
     except stdnum_errors.ValidationError:
-        raise ValidationError(_("This is not a valid resident ID number."), code="id_invalid") from None
+        raise error_codes.ID_INVALID.error() from None
     if ric.calc_check_digit(compact) != compact[17]:
-        raise ValidationError(_("The check digit of this ID number is wrong."), code="id_checksum")
+        raise error_codes.ID_CHECKSUM.error()
     if birth_date is not None and encoded_birth != birth_date:
-        raise ValidationError(
-            _("The birth date in the ID number differs from the birth date entered."), code="id_birth_date"
-        )
+        raise error_codes.ID_BIRTH_DATE.error()
     if gender is not None and id_gender(compact) != gender:
-        raise ValidationError(_("The gender in the ID number differs from the gender entered."), code="id_gender")
+        raise error_codes.ID_GENDER.error()
     return compact
 
 

@@ -1,8 +1,6 @@
 """Registration rules that the desk, the portal and the API share (R3, R9)."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
-
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import ApplicationState
 
 
@@ -20,11 +18,4 @@ def check_one_live_application(application) -> None:
         .first()
     )
     if other:
-        raise ValidationError(
-            _(
-                "This child already has a live application in this campaign (form number %(number)s, %(district)s)."
-                " A child registers in one district only."
-            ),
-            code="one_live_application",
-            params={"number": other.form_number, "district": other.district.name},
-        )
+        raise error_codes.ONE_LIVE_APPLICATION.error(number=other.form_number, district=other.district.name)

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
 from apps.bj_enrollment.registries import checks
@@ -26,18 +27,12 @@ def check_editable(application) -> None:
     """R1/R17: details change only while registered (or withdrawn to edit) and the window is open."""
     eligibility.check_registration_window(application.campaign, application.district)
     if application.state != ApplicationState.REGISTERED:
-        raise ValidationError(
-            _(
-                "The details were submitted and can no longer be changed; withdraw them to edit while the "
-                "identity check has not finished."
-            ),
-            code="not_editable",
-        )
+        raise error_codes.NOT_EDITABLE.error()
 
 
 def _required(errors: dict, field: str, value) -> None:
     if value in (None, ""):
-        errors.setdefault(field, []).append(ValidationError(_("This field is required."), code="required"))
+        errors.setdefault(field, []).append(error_codes.REQUIRED.error())
 
 
 def missing(application) -> dict[str, list[ValidationError]]:
@@ -72,7 +67,7 @@ def missing(application) -> dict[str, list[ValidationError]]:
             errors.setdefault(f"custom-cf_{name}", []).extend(field_errors)
     if application.housing_type == HousingType.OWNED and not application.properties.exists():
         errors.setdefault("property-certificate_number", []).append(
-            ValidationError(_("Enter the property certificate for an owned home."), code="required")
+            error_codes.REQUIRED.error(_("Enter the property certificate for an owned home."))
         )
     return errors
 
@@ -84,11 +79,7 @@ def check_residence_permit(application, since: dt.date | None) -> None:
     months = application.campaign.residence_permit_min_months
     held = checks.months_between(since, timezone.localdate())
     if held < months:
-        raise ValidationError(
-            _("The residence permit has been held for %(held)d months; at least %(months)d are required."),
-            code="permit_too_short",
-            params={"held": max(0, held), "months": months},
-        )
+        raise error_codes.PERMIT_TOO_SHORT.error(held=max(0, held), months=months)
 
 
 def submit(application, user) -> None:

@@ -1,7 +1,6 @@
 """The information-collection form (R22) as the parent downloads it, through the low-code print formats."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from apps.bj_enrollment import error_codes
 
 
 def printed_form(application) -> bytes:
@@ -12,7 +11,4 @@ def printed_form(application) -> bytes:
     try:
         return render_pdf(application)
     except PrintError as exc:
-        raise ValidationError(
-            _("The form cannot be produced right now; please try again later or contact the district."),
-            code="print_error",
-        ) from exc
+        raise error_codes.PRINT_ERROR.error() from exc

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory, IdType
 from apps.bj_enrollment.models import Application, Campaign, Child, District, Guardian
 from apps.bj_enrollment.rules import eligibility
@@ -63,7 +64,7 @@ def check(reg: Registration, overrides: frozenset[str] = frozenset()) -> dict[st
     attempt("birth_date", eligibility.check_age, reg.campaign, reg.birth_date)
     if reg.hukou_province == BEIJING and reg.hukou_district is None:
         errors.setdefault("hukou_district", []).append(
-            ValidationError(_("Choose the district of the child's Beijing hukou."), code="required")
+            error_codes.REQUIRED.error(_("Choose the district of the child's Beijing hukou."))
         )
     if reg.hukou_province != BEIJING:
         reg.hukou_district = None
@@ -75,12 +76,7 @@ def check(reg: Registration, overrides: frozenset[str] = frozenset()) -> dict[st
         except ValidationError as exc:
             errors.setdefault("id_number", []).extend(exc.error_list)
     elif reg.id_type:
-        errors.setdefault("id_type", []).append(
-            ValidationError(
-                _("Children with this kind of identity document are registered by the district: please contact it."),
-                code="district_handled",
-            )
-        )
+        errors.setdefault("id_type", []).append(error_codes.DISTRICT_HANDLED.error())
     if "id_number" not in errors:
         attempt("id_number", _check_id_free, reg)
     attempt("mobile", eligibility.check_mobile_limit, reg.campaign, reg.mobile)
@@ -102,13 +98,7 @@ def _check_id_free(reg: Registration) -> None:
 
 
 def id_registered_error() -> ValidationError:
-    return ValidationError(
-        _(
-            "This ID number is already registered in this campaign. Log in with its account number, "
-            "or cancel that account first."
-        ),
-        code="id_registered",
-    )
+    return error_codes.ID_REGISTERED.error()
 
 
 def register(reg: Registration, overrides: frozenset[str] = frozenset()) -> Application:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.api import errors as api_errors
 from apps.bj_enrollment.zones.forms import ZoneLookupForm
 from apps.bj_enrollment.zones.limits import within_rate
@@ -26,7 +27,7 @@ def _answer(request, data) -> tuple[int, ZoneLookupForm, LookupResult | None, di
     if not within_rate(request):
         message = _("Too many look-ups from this network. Please try again in a minute.")
         form.add_error(None, message)
-        return 429, form, None, api_errors.body(message, code="rate_limited")
+        return 429, form, None, api_errors.body(message, code=error_codes.RATE_LIMITED)
     if not form.is_valid():
         return 400, form, None, api_errors.from_form(form)
     try:
@@ -41,10 +42,10 @@ def _answer(request, data) -> tuple[int, ZoneLookupForm, LookupResult | None, di
         return 400, form, None, api_errors.body(exc)
     except LookupLimitReached as exc:
         form.add_error("id_number", exc.message)
-        return 429, form, None, api_errors.body(exc.message, code="lookup_limit", field="id_number")
+        return 429, form, None, api_errors.body(exc.message, code=error_codes.LOOKUP_LIMIT, field="id_number")
     except LookupClosed as exc:
         form.add_error(None, exc.message)
-        return 400, form, None, api_errors.body(exc.message, code="closed")
+        return 400, form, None, api_errors.body(exc.message, code=error_codes.LOOKUP_CLOSED)
     return 200, form, result, {}
 
 
@@ -65,7 +66,7 @@ def lookup_api(request):
         except ValueError:
             data = None
         if not isinstance(data, dict):
-            return _json(api_errors.body(_("The request body is not a JSON object.")), 400)
+            return _json(api_errors.of(error_codes.MALFORMED_BODY), 400)
         data = {key: "" if value is None else str(value) for key, value in data.items()}
     else:
         data = request.POST
