@@ -113,6 +113,7 @@ def bulk_confirm(user, district, size: int) -> None:
     from django.db import transaction
 
     from apps.bj_enrollment import roles
+    from apps.bj_enrollment import workflow_actions as actions
     from apps.bj_enrollment.choices import ApplicationState
     from apps.bj_enrollment.models import Application
     from apps.lowcode.workflow import bulk
@@ -126,7 +127,7 @@ def bulk_confirm(user, district, size: int) -> None:
         Application.objects.filter(pk__in=ids).update(state="pre_admitted")
         batch = BulkTransition.objects.create(
             content_type=ContentType.objects.get_for_model(Application),
-            action="Confirm admission", requested_by=reviewer, object_ids=[str(i) for i in ids], total=len(ids),
+            action=actions.CONFIRM_ADMISSION, requested_by=reviewer, object_ids=[str(i) for i in ids], total=len(ids),
         )
         started = time.perf_counter()
         bulk.run(batch.pk)

@@ -12,9 +12,13 @@ from apps.lowcode.workflow.models import Transition, Workflow
 pytestmark = pytest.mark.django_db
 
 
-def action_errors() -> list[checks.CheckMessage]:
+def reported(check_id: str) -> list[checks.CheckMessage]:
     found = checks.run_checks(tags=[checks.Tags.database], databases=["default"])
-    return [e for e in found if e.id == "lowcode_workflow.E003"]
+    return [e for e in found if e.id == check_id]
+
+
+def action_errors() -> list[checks.CheckMessage]:
+    return reported("lowcode_workflow.E003")
 
 
 def application_workflow() -> Workflow:
@@ -49,3 +53,12 @@ def test_a_deleted_transition_is_reported_and_the_others_are_not():
 def test_no_active_workflow_reports_every_action():
     Workflow.objects.filter(document_type__model="application").update(is_active=False)
     assert len(action_errors()) == len(actions.CALLED_BY_CODE)
+
+
+def test_a_message_template_waiting_for_a_renamed_action_is_a_warning():
+    """The five-certificate approval SMS waits for "Approve": renaming it would silence the SMS."""
+    assert reported("lowcode_workflow.W001") == []
+    Transition.objects.filter(workflow=application_workflow(), action=actions.APPROVE).update(action="通过")
+    (warning,) = reported("lowcode_workflow.W001")
+    assert warning.level == checks.WARNING
+    assert "'application_five_certificate_approved'" in warning.msg and "'Approve'" in warning.msg

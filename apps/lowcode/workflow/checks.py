@@ -1,12 +1,14 @@
 """System checks: what a model offers to conditions must exist, and (with `check --database`, and
 at every `migrate`) every stored workflow must still be valid against the code it runs on, e.g.
 after a field was renamed or a choice removed by a deploy, and must still have every action the
-code takes by name, which an administrator may have renamed or deleted in the desk."""
+code takes by name, which an administrator may have renamed or deleted in the desk; an active
+message template waiting for an action (`action:<name>`) the workflow no longer has is a warning,
+since that message would silently never be sent."""
 
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, Tags, Warning, register
 
 _required_actions: dict[str, tuple[str, ...]] = {}
 
@@ -81,4 +83,35 @@ def check_required_actions(app_configs=None, databases=None, **kwargs):
                 for action in actions
                 if action not in stored
             )
+    return found
+
+
+@register(Tags.database)
+def check_template_actions(app_configs=None, databases=None, **kwargs):
+    if not databases:
+        return []
+    from apps.lowcode.messaging.models import MessageTemplate
+    from apps.lowcode.schema import rows_checkable
+    from apps.lowcode.workflow.models import Transition
+
+    found = []
+    for alias in databases:
+        if not rows_checkable(alias, MessageTemplate):
+            continue
+        templates = MessageTemplate.objects.using(alias).filter(active=True, event__startswith="action:")
+        for template in templates.select_related("document_type"):
+            action = template.event.removeprefix("action:")
+            stored = Transition.objects.using(alias).filter(
+                workflow__document_type=template.document_type, workflow__is_active=True, action=action
+            )
+            if not stored.exists():
+                found.append(
+                    Warning(
+                        f"Message template {template.key!r} waits for the action {action!r}, which the active "
+                        f"workflow of {template.document_type.app_label}.{template.document_type.model} lacks; "
+                        "it is never sent.",
+                        obj=template,
+                        id="lowcode_workflow.W001",
+                    )
+                )
     return found
