@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from apps.lowcode.customfields.models import CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
@@ -29,11 +30,13 @@ class RawValueField(forms.Field):
 
 
 def form_field(field: CustomField, widgets=None) -> forms.Field:
+    """Label and options are escaped by Django; the help text is escaped here because admin and theme
+    templates print help texts as trusted HTML (`|safe`), and an administrator typed this one."""
     widget = (widgets or PLAIN_WIDGETS).get(field.field_type) or PLAIN_WIDGETS[field.field_type]
     widget = widget()
     if field.field_type == FieldType.SELECT:
         widget.choices = [("", "---------"), *((option, option) for option in field.option_list)]
-    return RawValueField(label=field.label, help_text=field.help_text, required=field.required, widget=widget)
+    return RawValueField(label=field.label, help_text=escape(field.help_text), required=field.required, widget=widget)
 
 
 def form_fields_for(document, where: str = "portal", *, prefix: str = "", widgets=None) -> dict[str, forms.Field]:
