@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from apps.bj_enrollment import roles
 from apps.bj_enrollment.choices import ApplicationState, Ownership, Stage
-from apps.bj_enrollment.models import Application, Campaign, District, School, ServiceZone, StaffScope, Street
+from apps.bj_enrollment.models import (
+    Application,
+    Campaign,
+    District,
+    School,
+    ServiceZone,
+    StaffScope,
+    Street,
+    ZoneArea,
+)
 from apps.bj_enrollment.rules.identity import check_resident_id
 
 pytestmark = pytest.mark.django_db
@@ -61,10 +70,19 @@ def test_demo_builds_a_city_from_nothing():
     assert StaffScope.objects.get(user__username="district_reviewer").district.name == "东城区"
     assert StaffScope.objects.get(user__username="school_reviewer").school.district.name == "东城区"
 
+    # R34: every demo family's address is found by the zone look-up the public page uses
+    from apps.bj_enrollment.zones import index as zone_index
+
+    index = zone_index.current()
+    addresses = list(apps.exclude(residence_address="").values_list("residence_address", flat=True))
+    assert len(addresses) > 300
+    unmatched = [a for a in addresses if not index.match(index.parse(a))]
+    assert not unmatched, unmatched[:5]
+
 
 def test_second_run_adds_nothing_and_renews_passwords():
     first = _passwords(_build(200))
-    counts = {m: m.objects.count() for m in (District, Street, School, ServiceZone, Application)}
+    counts = {m: m.objects.count() for m in (District, Street, School, ServiceZone, ZoneArea, Application)}
     second = _passwords(_build(200))
     assert counts == {m: m.objects.count() for m in counts}
     assert first.keys() == second.keys()

@@ -56,11 +56,13 @@ from apps.bj_enrollment.models import (
     ServiceZone,
     StaffScope,
     Street,
+    ZoneArea,
 )
 from apps.bj_enrollment.rules.form_numbers import new_verification_code
 from apps.bj_enrollment.rules.identity import make_resident_id
 from apps.bj_enrollment.rules.names import pinyin_key
 from apps.bj_enrollment.rules.passwords import readable_password
+from apps.bj_enrollment.zones import index as zone_index
 
 Log = Callable[[str], Any]
 
@@ -340,6 +342,7 @@ def build_service_zones(
         if new:
             zone.schools.add(school)
             created += 1
+        _zone_rows(zone, homes[spec.code])
     by_name = {s.name: s for s in schools.values()}
     for district_name, (name, school_names, compounds, cutoff) in data.MULTI_SCHOOL_ZONES.items():
         zone, new = ServiceZone.objects.get_or_create(
@@ -358,7 +361,22 @@ def build_service_zones(
         if new:
             zone.schools.add(*(by_name[n] for n in school_names))
             created += 1
-    log(f"service zones: {ServiceZone.objects.count()} ({created} new)")
+        _zone_rows(zone, [(c, _stable_int(c, 4, 24)) for c in compounds])
+    log(f"service zones: {ServiceZone.objects.count()} ({created} new), {ZoneArea.objects.count()} address rows")
+    zone_index.changed()
+
+
+def _zone_rows(zone: ServiceZone, homes: Sequence[tuple[str, int]]) -> None:
+    """The rows the look-up matches (R34): a compound with its buildings, a lane with every number.
+    A zone that already has rows (an administrator's, or an earlier build's) keeps them."""
+    if zone.area_rows.exists():
+        return
+    ZoneArea.objects.bulk_create(
+        ZoneArea(zone=zone, road="", compound=place, number_from=1, number_to=buildings)
+        if buildings
+        else ZoneArea(zone=zone, road=place, compound="")
+        for place, buildings in homes
+    )
 
 
 def build_categories(log: Log) -> dict[str, Category]:

@@ -79,10 +79,16 @@ class ZoneIndex:
     district_ids: dict[str, int] = field(default_factory=dict)  # 东城区 -> id
     streets: set[str] = field(default_factory=set)
     lengths: tuple[int, ...] = ()
-    places_by_spelling: dict[str, tuple[str, ...]] = field(default_factory=dict)  # 朝阳 -> (朝阳门北苑, …)
 
     def parse(self, raw: str) -> Address:
-        return split_address(raw, self.district_spellings, self.streets, self.places_by_spelling)
+        """The address as written. A district written short (朝阳, 崇文) may begin a place's own
+        name (朝阳门北苑, 崇文门外西里): when the address then matches only read whole, it is read whole."""
+        address = split_address(raw, self.district_spellings, self.streets)
+        if address.district_abbreviated and not self.match(address):
+            whole = split_address(raw, self.district_spellings, self.streets, strip_district=False)
+            if self.match(whole):
+                return whole
+        return address
 
     def district_id(self, address: Address) -> int | None:
         return self.district_ids.get(address.district_name) if address.district_name else None
@@ -157,10 +163,6 @@ def build() -> ZoneIndex:
         if len(key) >= 2:
             (index.compounds if compound else index.roads).setdefault(key, []).append(rule)
     index.lengths = tuple(sorted({len(k) for k in (*index.compounds, *index.roads)}, reverse=True))
-    names = (*index.compounds, *index.roads, *index.streets)
-    for spelling, full in index.district_spellings.items():
-        if spelling != full:  # a short spelling can also begin a place's own name
-            index.places_by_spelling[spelling] = tuple(n for n in names if n.startswith(spelling) and n != spelling)
     return index
 
 

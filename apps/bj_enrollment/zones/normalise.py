@@ -87,26 +87,24 @@ class Address:
     text: str  # canonical address without city, district and subdistrict
     place: str  # `text` without building, unit and room
     district_name: str | None  # as recognised at the start of the address
+    district_abbreviated: bool = False  # written without 区/县 (东城, 崇文): it may be a place's own name
 
 
-def split_address(
-    raw: str, district_names: dict[str, str], street_names: set[str], places: dict[str, tuple[str, ...]] | None = None
-) -> Address:
+def split_address(raw: str, district_names: dict[str, str], street_names: set[str], *, strip_district=True) -> Address:
     """Strip 北京市, the district (full or short name) and a leading subdistrict or town.
 
     `district_names` maps each spelling (东城区, 东城) to the district's full name; `street_names`
-    holds the canonical names of subdistricts and towns (东四街道). `places` maps a short spelling
-    to the known place names that begin with it: 朝阳门北苑 is a compound in 东城区, not 朝阳 + 门北苑.
+    holds the canonical names of subdistricts and towns (东四街道).
     """
     text = canonical(raw)
     text = re.sub(r"^中国", "", text)
     text = re.sub(r"^北京市(?:市辖区)?", "", text)
-    district = None
-    for spelling in sorted({*district_names, *DISTRICT_ALIASES}, key=len, reverse=True):
+    district, abbreviated = None, False
+    for spelling in sorted({*district_names, *DISTRICT_ALIASES}, key=len, reverse=True) if strip_district else ():
         candidate = text.removeprefix("北京")
-        own_name = any(candidate.startswith(place) for place in (places or {}).get(spelling, ()))
-        if candidate.startswith(spelling) and not own_name:
+        if candidate.startswith(spelling):
             district = district_names.get(spelling) or district_names.get(DISTRICT_ALIASES.get(spelling, ""))
+            abbreviated = not spelling.endswith(("区", "县"))
             text = candidate[len(spelling) :]
             break
     for street in sorted(street_names, key=len, reverse=True):
@@ -115,4 +113,4 @@ def split_address(
             break
     tail = _TAIL.search(text)
     place = text[: tail.start()] if tail and tail.start() > 0 else text
-    return Address(text=text, place=place, district_name=district)
+    return Address(text=text, place=place, district_name=district, district_abbreviated=abbreviated)
