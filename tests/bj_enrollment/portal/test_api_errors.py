@@ -152,3 +152,26 @@ def test_every_code_in_these_answers_is_declared(client):
     ]
     codes = {e["code"] for r in answers for errs in r.json()["errors"].values() for e in errs}
     assert codes <= set(error_codes.DECLARED)
+
+
+def test_a_plain_django_api_view_answers_405_as_json(client):
+    """The zone look-up is a Django view (require_POST), not ninja's: the middleware gives the shape."""
+    response = client.get("/api/v1/zones/lookup")
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert only_error(response)["code"] == "method_not_allowed"
+
+
+def test_a_plain_django_api_view_that_raises_answers_500_as_json(monkeypatch, caplog):
+    from apps.bj_enrollment.zones import views
+
+    def broken(request, data):
+        raise RuntimeError("zone index unreadable")
+
+    monkeypatch.setattr(views, "_answer", broken)
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.ERROR):
+        response = client.post("/api/v1/zones/lookup", {"address": "东四十条1号"}, content_type="application/json")
+    assert response.status_code == 500
+    error = only_error(response)
+    assert error["code"] == "server_error" and response["X-Request-ID"] in error["message"]
+    assert any(response["X-Request-ID"] in r.getMessage() for r in caplog.records)
