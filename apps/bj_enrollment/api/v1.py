@@ -208,6 +208,7 @@ def create_token(request, payload: TokenIn):
     user = flows.authenticate_parent(request, data["username"], data["password"])
     return Status(201, {"token": auth.issue(user), "expires_in": auth.MAX_AGE})
 
+
 @api.get("/application", response=StatusOut, auth=auth.PARENT_AUTH, tags=["application"])
 def application_status(request):
     application = _application(request)
@@ -320,11 +321,18 @@ def put_details(request, payload: dict = Body(...)):  # noqa: B008  (ninja decla
     return {"ok": True}
 
 
-@api.post("/application/submission", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
+class Submitted(Done):
+    checks_pending: bool = False
+    message: str = ""
+
+
+@api.post("/application/submission", response=Submitted, auth=auth.PARENT_AUTH, tags=["application"])
 def submit(request):
-    """R17: submit the saved details; the identity check starts (the state becomes identity_check)."""
-    details.submit(_application(request), request.auth)
-    return {"ok": True}
+    """R17: submit the saved details; the identity check starts (the state becomes identity_check).
+    `checks_pending`: a registry was busy, the details are saved and will be checked again; `message`
+    says so to the family."""
+    pending = details.submit(_application(request), request.auth)
+    return {"ok": True, "checks_pending": pending, "message": str(details.CHECKS_PENDING) if pending else ""}
 
 
 @api.post("/application/withdrawal", response=Done, auth=auth.PARENT_AUTH, tags=["application"])

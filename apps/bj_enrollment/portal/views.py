@@ -253,13 +253,16 @@ def details_view(request):
             return redirect("portal:details")
         if forms_["custom"].is_valid():  # otherwise its messages stand next to the extra fields
             try:
-                details.submit(application, request.user)
+                pending = details.submit(application, request.user)
             except ValidationError as exc:
                 spread_errors(forms_, exc)
             except WorkflowError as exc:
                 messages.error(request, str(exc))
             else:
-                messages.success(request, _("The details were submitted; the identity check has started."))
+                if pending:
+                    messages.warning(request, details.CHECKS_PENDING)
+                else:
+                    messages.success(request, _("The details were submitted; the identity check has started."))
                 return redirect("portal:home")
     elif request.method == "POST" and not editable:
         messages.error(request, why_not)

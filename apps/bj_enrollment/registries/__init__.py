@@ -2,6 +2,7 @@
 
 For "http", settings.REGISTRY_SETTINGS holds the common transport settings (see http.py), which a
 block per registry ("population", "real_estate", "residence_permits") may override, e.g. its own base_url.
+Either adapter is handed out behind its circuit breaker and the request's deadline (guard.py).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from apps.bj_enrollment.registries import simulator
+from apps.bj_enrollment.registries import guard, simulator
 from apps.bj_enrollment.registries.base import (
     Person,
     PopulationRegistry,
@@ -29,10 +30,14 @@ __all__ = [
     "RegistryError",
     "RegistryUnavailable",
     "ResidencePermit",
+    "deadline",
     "population",
     "real_estate",
     "residence_permits",
 ]
+
+
+deadline = guard.deadline
 
 
 def _http_config(name: str) -> dict:
@@ -43,11 +48,13 @@ def _http_config(name: str) -> dict:
 def _adapter(name: str, simulated, http_class_name: str):
     kind = settings.REGISTRY_ADAPTER
     if kind == "simulator":
-        return simulated()
+        return guard.Guarded(simulated(), guard.Breaker(name, str(simulator.directory())))
     if kind == "http":
         from apps.bj_enrollment.registries import http
 
-        return getattr(http, http_class_name).from_settings(_http_config(name))
+        config = _http_config(name)
+        adapter = getattr(http, http_class_name).from_settings(config)
+        return guard.Guarded(adapter, guard.Breaker(name, config.get("base_url", "")))
     raise ImproperlyConfigured(f"REGISTRY_ADAPTER must be 'simulator' or 'http', not {kind!r}")
 
 

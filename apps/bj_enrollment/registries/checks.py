@@ -1,10 +1,12 @@
 """The registry checks (R16, R18, R19) as services and background jobs.
 
 The identity check runs as a job after the parent submits details: it asks the population registry,
-compares the answer with the child and the application, and moves the application through the
-workflow engine as the system. A registry that does not answer never fails an application: the job
-is retried with backoff (RQ), and after the last attempt the application simply stays in
+compares the answer with the child and the application, re-runs any property or residence-permit
+check the submission could not run, and moves the application through the workflow engine as the
+system. A registry that does not answer never fails an application and is never skipped: the job is
+retried with backoff (RQ), and after the last attempt the application simply stays in
 identity_check, logged, until `requeue_stale_identity_checks` (scheduled in cron.py) asks again.
+Registry calls are made with no transaction open and no row locked.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +27,7 @@ from apps.bj_enrollment import registries
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory, RegistryStatus
 from apps.bj_enrollment.models import Application, Property
 from apps.bj_enrollment.registries.base import Person, RecordNotFound, RegistryUnavailable
+from apps.bj_enrollment.rules import residence_permit
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine, errors
 
@@ -48,7 +52,6 @@ OWNERS_MISMATCH = _("The owners differ from the real-estate registry.")
 PROPERTY_DISTRICT_MISMATCH = _("The district differs from the real-estate registry.")
 PERMIT_NOT_FOUND = _("No residence permit is registered for guardian 1's ID number.")
 PERMIT_NUMBER_MISMATCH = _("The residence permit number differs from the registry.")
-PERMIT_TOO_SHORT = _("The residence permit has been held for %(held)d months; at least %(months)d are required.")
 
 
 # --- identity (R19) ---------------------------------------------------------------------------
@@ -88,19 +91,28 @@ def start_identity_check(application: Application) -> None:
 
 
 def run_identity_check(application_id: int) -> str:
-    """The job: "verified", "failed", "pending" (registry silent, attempts used up) or "skipped"."""
+    """The job: "verified", "failed", "pending" (a registry silent, attempts used up) or "skipped".
+
+    It is also the gate for the details checks: a property or residence-permit check that could not
+    run at submission (registry busy or down) runs here, and the application moves on only once
+    every check has answered."""
     application = Application.objects.select_related("child", "child__hukou_district").get(pk=application_id)
     if application.state != ApplicationState.IDENTITY_CHECK:
         return "skipped"
     child = application.child
     with translation.override(settings.LANGUAGE_CODE):
+        silent = None
         try:
             person = registries.population().person(child.id_type, child.id_number)
             problems = identity_problems(application, person)
         except RecordNotFound:
             problems = [gettext(PERSON_NOT_FOUND)]
         except RegistryUnavailable as exc:
-            return _unavailable(application, exc)
+            problems, silent = [], exc
+        details = check_details(application, unverified_only=True)
+        problems += [message for messages in details.problems.values() for message in messages]
+        if not problems and (silent or details.pending):
+            return _unavailable(application, silent or RegistryUnavailable("a details registry did not answer"))
         if problems:
             action, reason, outcome = FAILED, "\n".join(problems), "failed"
         else:
@@ -122,9 +134,7 @@ def _unavailable(application: Application, exc: RegistryUnavailable) -> str:
         logger.info("identity check of %s: registry unavailable (%s), retrying", application.form_number, exc)
         raise exc
     logger.warning(
-        "identity check of application %s left pending: population registry unavailable (%s)",
-        application.form_number,
-        exc,
+        "identity check of application %s left pending: registry unavailable (%s)", application.form_number, exc
     )
     return "pending"
 
@@ -151,10 +161,9 @@ def _names(text: str) -> set[str]:
     return {n for n in re.split(r"[\s,，、;；/]+", text or "") if n}
 
 
-def check_property(prop: Property) -> dict[str, list[str]]:
-    """R16: certificate number (the exact look-up key), owners (as a set) and district must match the
-    real-estate registry. Sets and saves prop.registry_status (pending while the registry is silent);
-    returns the problems by field name."""
+def _ask_property(prop: Property) -> tuple[str, dict[str, list[str]]]:
+    """Ask the real-estate registry (no lock held): the status to record and the problems by field.
+    Certificate number (the exact look-up key), owners (as a set) and district must match."""
     problems: dict[str, list[str]] = {}
     try:
         record = registries.real_estate().certificate(prop.certificate_number.strip())
@@ -162,34 +171,45 @@ def check_property(prop: Property) -> dict[str, list[str]]:
         problems["certificate_number"] = [gettext(CERTIFICATE_NOT_FOUND)]
     except RegistryUnavailable as exc:
         logger.warning("property %s left pending: real-estate registry unavailable (%s)", prop.pk, exc)
-        _set_status(prop, RegistryStatus.PENDING)
-        return problems
+        return RegistryStatus.PENDING, problems
     else:
         if set(record.owners) != _names(prop.owners):
             problems["owners"] = [gettext(OWNERS_MISMATCH)]
         if record.district != prop.district.code:
             problems["district"] = [gettext(PROPERTY_DISTRICT_MISMATCH)]
-    _set_status(prop, RegistryStatus.FAILED if problems else RegistryStatus.VERIFIED)
+    return (RegistryStatus.FAILED if problems else RegistryStatus.VERIFIED), problems
+
+
+def _record_property_statuses(answers: dict[int, tuple[str, str]]) -> None:
+    """Write {property id: (certificate number asked, status)} under row locks on the property rows
+    only (no join: a joined row, e.g. the district, would be locked too). A row whose certificate
+    number changed since it was asked about keeps its status."""
+    if not answers:
+        return
+    with transaction.atomic():
+        for prop in Property.objects.select_for_update().filter(pk__in=answers):
+            asked, status = answers[prop.pk]
+            if prop.certificate_number == asked and prop.registry_status != status:
+                prop.registry_status = status
+                prop.save(update_fields=["registry_status"])
+
+
+def check_property(prop: Property) -> dict[str, list[str]]:
+    """R16 for one property: ask, then record prop.registry_status (pending while the registry is
+    silent); returns the problems by field name."""
+    status, problems = _ask_property(prop)
+    _record_property_statuses({prop.pk: (prop.certificate_number, status)})
+    prop.registry_status = status
     return problems
-
-
-def _set_status(prop: Property, status: str) -> None:
-    if prop.registry_status != status:
-        prop.registry_status = status
-        prop.save(update_fields=["registry_status"])
 
 
 # --- residence permit (R18) -------------------------------------------------------------------
 
 
-def months_between(since: dt.date, until: dt.date) -> int:
-    """Whole months from `since` to `until` (a permit from 15 March has one month on 15 April)."""
-    return (until.year - since.year) * 12 + until.month - since.month - (until.day < since.day)
-
-
 def check_residence_permit(application: Application) -> dict[str, list[str]]:
     """R18, for a child without Beijing hukou: guardian 1's permit is on the registry, its number is the
-    one entered, and it has been held continuously for the campaign's minimum months."""
+    one entered, and it has been held continuously for the campaign's minimum months. Raises
+    RegistryUnavailable when the registry did not answer: the check has not run."""
     if application.hukou_category != HukouCategory.NONLOCAL:
         return {}
     guardian = application.guardians.filter(position=1).first()
@@ -199,32 +219,51 @@ def check_residence_permit(application: Application) -> dict[str, list[str]]:
         permit = registries.residence_permits().permit(guardian.id_number)
     except RecordNotFound:
         return {"residence_permit_number": [gettext(PERMIT_NOT_FOUND)]}
-    except RegistryUnavailable as exc:
-        logger.warning("residence permit of %s not checked: registry unavailable (%s)", application.pk, exc)
-        return {}
     problems: dict[str, list[str]] = {}
     if guardian.residence_permit_number and guardian.residence_permit_number.strip() != permit.permit_number:
         problems["residence_permit_number"] = [gettext(PERMIT_NUMBER_MISMATCH)]
-    minimum = application.campaign.residence_permit_min_months
-    held = months_between(permit.held_since, timezone.localdate())
-    if held < minimum:
-        problems["residence_permit_since"] = [gettext(PERMIT_TOO_SHORT) % {"held": max(0, held), "months": minimum}]
+    try:
+        residence_permit.check_duration(application.campaign, permit.held_since)
+    except ValidationError as exc:
+        problems["residence_permit_since"] = exc.messages
     return problems
 
 
-# --- what the portal calls when the parent saves details --------------------------------------
+# --- the details checks together (on submission, and again in the identity-check job) ----------
 
 
-def check_details(application: Application) -> None:
-    """Run the property and residence-permit checks; raise one ValidationError keyed by field name
-    ("certificate_number", "owners", "district", "residence_permit_number", "residence_permit_since")
-    when the registries contradict the entered details. A silent registry is no error here."""
+@dataclass(frozen=True)
+class DetailsCheck:
+    """What the registries said about the details: problems by field name, and whether a registry
+    did not answer (the check has not run and must run again before the application moves on)."""
+
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    pending: bool = False
+
+
+def check_details(application: Application, *, unverified_only: bool = False) -> DetailsCheck:
+    """R16 and R18 against the registries. Every registry is asked first, with no row locked (call
+    it outside any transaction): a slow registry must not hold a lock another family waits for; then
+    the property rows are locked just long enough to record the answers. With `unverified_only`,
+    properties already verified are not asked again."""
     problems: dict[str, list[str]] = {}
-    with transaction.atomic():
-        for prop in Property.objects.select_for_update().select_related("district").filter(application=application):
-            for field, messages in check_property(prop).items():
-                problems.setdefault(field, []).extend(messages)
-    for field, messages in check_residence_permit(application).items():
-        problems.setdefault(field, []).extend(messages)
-    if problems:
-        raise ValidationError(problems)
+    pending = False
+    answers = {}
+    for prop in application.properties.select_related("district"):
+        if unverified_only and prop.registry_status == RegistryStatus.VERIFIED:
+            continue
+        status, found = _ask_property(prop)
+        answers[prop.pk] = (prop.certificate_number, status)
+        pending |= status == RegistryStatus.PENDING
+        for name, messages in found.items():
+            problems.setdefault(name, []).extend(messages)
+    try:
+        found = check_residence_permit(application)
+    except RegistryUnavailable as exc:
+        logger.warning("residence permit of %s left pending: registry unavailable (%s)", application.pk, exc)
+        pending = True
+    else:
+        for name, messages in found.items():
+            problems.setdefault(name, []).extend(messages)
+    _record_property_statuses(answers)
+    return DetailsCheck(problems, pending)

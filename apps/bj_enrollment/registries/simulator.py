@@ -6,8 +6,10 @@ answers (see http.py). Files rather than the cache because the embedded demo has
 web process and the RQ worker must see the same records: writes take an flock and replace the file
 atomically, reads re-parse only when the file changed.
 
-An outage is simulated by listing registry names in outage.json (set_outage / end_outage): every
-lookup on a listed registry raises RegistryUnavailable, so the pending-and-retry path can be tried.
+Faults are simulated per registry in faults.json (set_fault / set_outage / end_faults): a delay
+before each answer and/or an HTTP error status, raised as RegistryUnavailable the way the HTTP
+adapter reports a 5xx, so deadlines, the circuit breaker and the pending-and-retry path can be
+tried through the same adapter interface the checks use.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import fcntl
 import json
 import os
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,7 +39,7 @@ POPULATION = "population"
 REAL_ESTATE = "real_estate"
 RESIDENCE_PERMITS = "residence_permits"
 NAMES = (POPULATION, REAL_ESTATE, RESIDENCE_PERMITS)
-_OUTAGE = "outage"
+_FAULTS = "faults"
 
 _parsed: dict[Path, tuple[tuple[int, int, int], object]] = {}
 
@@ -101,26 +104,40 @@ def store(name: str, records: dict[str, dict]) -> None:
 
 
 def clear() -> None:
-    """Forget every record and end any outage."""
+    """Forget every record and end any fault."""
     with _locked():
-        for name in (*NAMES, _OUTAGE):
+        for name in (*NAMES, _FAULTS):
             _path(name).unlink(missing_ok=True)
 
 
+def set_fault(*names: str, delay: float = 0.0, status: int | None = None) -> None:
+    """Until end_faults(), make the named registries (all three if none named) wait `delay` seconds
+    before each answer and, with `status` (e.g. 500), then fail as that HTTP error would."""
+    unknown = set(names) - set(NAMES)
+    if unknown:
+        raise ValueError(f"unknown registry {sorted(unknown)!r}")
+    with _locked():
+        faults = dict(_read(_FAULTS, {}))
+        faults.update({name: {"delay": float(delay), "status": status} for name in names or NAMES})
+        _write(_FAULTS, faults)
+
+
 def set_outage(*names: str) -> None:
-    """Make the named registries (all three if none named) answer nothing until end_outage()."""
-    with _locked():
-        _write(_OUTAGE, sorted(set(_read(_OUTAGE, [])) | set(names or NAMES)))
+    """The named registries (all three if none named) answer nothing (503) until end_faults()."""
+    set_fault(*names, status=503)
 
 
-def end_outage() -> None:
+def end_faults() -> None:
     with _locked():
-        _path(_OUTAGE).unlink(missing_ok=True)
+        _path(_FAULTS).unlink(missing_ok=True)
 
 
 def _lookup(name: str, key: str) -> dict:
-    if name in _read(_OUTAGE, []):
-        raise RegistryUnavailable(f"simulated outage of the {name} registry")
+    fault = _read(_FAULTS, {}).get(name)
+    if fault:
+        time.sleep(fault["delay"])
+        if fault["status"]:
+            raise RegistryUnavailable(f"simulated HTTP {fault['status']} of the {name} registry")
     record = _read(name, {}).get(key)
     if record is None:
         raise RecordNotFound(key)

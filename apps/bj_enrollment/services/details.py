@@ -7,20 +7,24 @@ The data fixed at registration (R14) is never editable here.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from apps.bj_enrollment import error_codes
+from apps.bj_enrollment import error_codes, registries
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
 from apps.bj_enrollment.registries import checks
-from apps.bj_enrollment.rules import eligibility
+from apps.bj_enrollment.rules import eligibility, residence_permit
 from apps.lowcode.customfields.values import clean_custom_values, custom_fields_for
 from apps.lowcode.workflow import engine
+
+# What the family is told when a registry did not answer in time (portal and API alike).
+CHECKS_PENDING = gettext_lazy(
+    "Your details are saved. The verification system is busy; we will check them again automatically."
+)
 
 
 def check_editable(application) -> None:
@@ -72,41 +76,39 @@ def missing(application) -> dict[str, list[ValidationError]]:
     return errors
 
 
-def check_residence_permit(application, since: dt.date | None) -> None:
-    """R18: the guardian's permit held continuously for at least the campaign's minimum."""
-    if application.hukou_category != HukouCategory.NONLOCAL or since is None:
-        return
-    months = application.campaign.residence_permit_min_months
-    held = checks.months_between(since, timezone.localdate())
-    if held < months:
-        raise error_codes.PERMIT_TOO_SHORT.error(held=max(0, held), months=months)
+def submit(application, user) -> bool:
+    """R17: everything required is there and checked; the workflow then moves to the identity check.
 
-
-def submit(application, user) -> None:
-    """R17: everything required is there and checked; the workflow then moves to the identity check."""
+    The registries are asked first, outside any transaction and within the request's deadline; a
+    registry that contradicts the details refuses the submission, one that does not answer in time
+    does not: the details are submitted with that check pending, and the identity-check job runs it
+    before the application moves on. Returns True when a check was left pending."""
     check_editable(application)
     errors = missing(application)
     guardian = application.guardians.filter(position=1).first()
-    try:
-        check_residence_permit(application, getattr(guardian, "residence_permit_since", None))
-    except ValidationError as exc:
-        errors.setdefault("g1-residence_permit_since", []).extend(exc.error_list)
+    since = getattr(guardian, "residence_permit_since", None)
+    if application.hukou_category == HukouCategory.NONLOCAL and since is not None:
+        try:
+            residence_permit.check_duration(application.campaign, since)
+        except ValidationError as exc:
+            errors.setdefault("g1-residence_permit_since", []).extend(exc.error_list)
     if errors:
         raise ValidationError(errors)
-    try:
-        checks.check_details(application)  # R16/R18 against the registries; a silent registry is no error
-    except ValidationError as exc:
+    with registries.deadline():
+        result = checks.check_details(application)
+    if result.problems:
         raise ValidationError(
             {
-                f"{'g1' if field.startswith('residence_permit') else 'property'}-{field}": errors
-                for field, errors in exc.error_dict.items()
+                f"{'g1' if field.startswith('residence_permit') else 'property'}-{field}": messages
+                for field, messages in result.problems.items()
             }
-        ) from None
+        )
     with transaction.atomic():
         engine.apply_action(user, application, actions.SUBMIT)
         application.details_confirmed_at = timezone.now()
         application.save(update_fields=["details_confirmed_at"])
         checks.start_identity_check(application)  # a job, sent when this commits
+    return result.pending
 
 
 def withdraw(application, user) -> None:

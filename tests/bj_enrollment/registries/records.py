@@ -31,3 +31,22 @@ def certificate(prop, **changes) -> dict:
         "type": prop.property_type,
         **changes,
     }
+
+
+def store_certificates(application) -> None:
+    """The application's properties as the real-estate registry knows them."""
+    simulator.store(
+        simulator.REAL_ESTATE, {prop.certificate_number: certificate(prop) for prop in application.properties.all()}
+    )
+
+
+def store_permit(application, held_since, permit_number: str = "110101202000123") -> None:
+    """Guardian 1's residence permit on the registry, and the same number entered in the details."""
+    guardian = application.guardians.get(position=1)
+    guardian.residence_permit_number = permit_number
+    guardian.residence_permit_since = held_since
+    guardian.save()
+    simulator.store(
+        simulator.RESIDENCE_PERMITS,
+        {guardian.id_number: {"permit_number": permit_number, "held_since": held_since.isoformat()}},
+    )

@@ -167,3 +167,56 @@ def test_http_adapter_per_registry_base_url_overrides(settings, server):
     assert registries.population().person("resident_id", "OK").name == "李东东"
     with pytest.raises(RegistryUnavailable):
         registries.real_estate().certificate(CERTIFICATE)
+
+
+def _breaker(http_settings, failures=2, open_seconds=0.5):
+    http_settings.REGISTRY_SETTINGS = {
+        **http_settings.REGISTRY_SETTINGS,
+        "retries": 0,
+        "breaker_failures": failures,
+        "breaker_open_seconds": open_seconds,
+    }
+
+
+def test_breaker_opens_after_failures_then_one_trial_closes_it(server, http_settings):
+    _breaker(http_settings)
+    hits = server[1].hits
+    for _ in range(2):
+        with pytest.raises(RegistryUnavailable, match="HTTP 500"):
+            registries.residence_permits().permit("ERROR")
+    started = time.perf_counter()
+    with pytest.raises(RegistryUnavailable, match="circuit open"):  # answered at once, nothing sent
+        registries.residence_permits().permit("X")
+    assert time.perf_counter() - started < 0.1
+    assert sum(hits.values()) == 2
+    assert registries.population().person("resident_id", "OK").name == "李东东"  # another registry's breaker
+
+    time.sleep(0.6)  # open time over: one trial call goes through, its answer closes the breaker
+    with pytest.raises(RecordNotFound):
+        registries.residence_permits().permit("NOBODY")
+    for _ in range(2):  # closed: calls reach the registry again, failures are counted afresh
+        with pytest.raises(RegistryUnavailable, match="HTTP 500"):
+            registries.residence_permits().permit("ERROR")
+    assert hits["/residence-permits/ERROR"] == 4 and hits["/residence-permits/NOBODY"] == 1
+
+
+def test_breaker_failed_trial_opens_it_again(server, http_settings):
+    _breaker(http_settings)
+    hits = server[1].hits
+    for _ in range(2):
+        with pytest.raises(RegistryUnavailable):
+            registries.residence_permits().permit("ERROR")
+    time.sleep(0.6)
+    with pytest.raises(RegistryUnavailable, match="HTTP 500"):  # the trial, still failing
+        registries.residence_permits().permit("ERROR")
+    with pytest.raises(RegistryUnavailable, match="circuit open"):
+        registries.residence_permits().permit("ERROR")
+    assert hits["/residence-permits/ERROR"] == 3
+
+
+def test_deadline_bounds_a_request_of_retried_timeouts(server, http_settings):
+    http_settings.REGISTRY_SETTINGS = {**http_settings.REGISTRY_SETTINGS, "read_timeout": 0.5, "retries": 3}
+    started = time.perf_counter()
+    with registries.deadline(0.4), pytest.raises(RegistryUnavailable, match="within the deadline"):
+        registries.population().person("resident_id", "slow")
+    assert time.perf_counter() - started < 0.6  # not 4 × 0.5 s

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import HukouCategory, RegistryStatus
 from apps.bj_enrollment.registries import checks
+from apps.bj_enrollment.rules import residence_permit
 from tests.bj_enrollment.registries import records
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +83,10 @@ def test_check_residence_permit_too_short_reports_months(city, registry):
     minimum = city.campaign.residence_permit_min_months
     app = _nonlocal_with_permit(city, registry, minimum - 3)
     problems = checks.check_residence_permit(app)
-    held = checks.months_between(app.guardians.get(position=1).residence_permit_since, timezone.localdate())
+    held = residence_permit.months_between(app.guardians.get(position=1).residence_permit_since, timezone.localdate())
     assert held in (minimum - 3, minimum - 4)
     assert problems == {
-        "residence_permit_since": [gettext(checks.PERMIT_TOO_SHORT) % {"held": held, "months": minimum}]
+        "residence_permit_since": [gettext(error_codes.PERMIT_TOO_SHORT.message) % {"held": held, "months": minimum}]
     }
 
 
@@ -97,13 +99,12 @@ def test_check_residence_permit_local_child_not_checked(city, registry):
     assert checks.check_residence_permit(city.east_app) == {}
 
 
-def test_check_details_raises_problems_by_field(city, registry):
+def test_check_details_reports_problems_by_field(city, registry):
     app = _nonlocal_with_permit(city, registry, 2)
     prop = app.properties.get()
     _store_certificate(registry, prop, owners=["张三"])
-    with pytest.raises(ValidationError) as raised:
-        checks.check_details(app)
-    assert set(raised.value.message_dict) == {"owners", "residence_permit_since"}
+    result = checks.check_details(app)
+    assert set(result.problems) == {"owners", "residence_permit_since"} and not result.pending
     prop.refresh_from_db()
     assert prop.registry_status == RegistryStatus.FAILED
 
@@ -111,11 +112,29 @@ def test_check_details_raises_problems_by_field(city, registry):
 def test_check_details_all_matching_passes(city, registry):
     app = _nonlocal_with_permit(city, registry, 24)
     _store_certificate(registry, app.properties.get())
-    checks.check_details(app)
+    assert checks.check_details(app) == checks.DetailsCheck({}, pending=False)
     assert app.properties.get().registry_status == RegistryStatus.VERIFIED
 
 
+def test_check_details_permit_registry_down_is_pending_not_passed(city, registry):
+    app = _nonlocal_with_permit(city, registry, 2)
+    _store_certificate(registry, app.properties.get())
+    registry.set_outage(registry.RESIDENCE_PERMITS)
+    assert checks.check_details(app) == checks.DetailsCheck({}, pending=True)
+    with pytest.raises(checks.RegistryUnavailable):
+        checks.check_residence_permit(app)
+
+
+def test_check_duration_one_rule_for_entered_and_registry_dates(city):
+    today = dt.date(2026, 5, 10)
+    residence_permit.check_duration(city.campaign, dt.date(2025, 5, 10), today)
+    with pytest.raises(ValidationError) as raised:
+        residence_permit.check_duration(city.campaign, dt.date(2026, 3, 10), today)
+    assert raised.value.code == "permit_too_short"
+    assert raised.value.messages == ["居住证已连续持有2个月，至少需要12个月。"]
+
+
 def test_months_between_counts_whole_months():
-    assert checks.months_between(dt.date(2024, 3, 15), dt.date(2024, 4, 15)) == 1
-    assert checks.months_between(dt.date(2024, 3, 15), dt.date(2024, 4, 14)) == 0
-    assert checks.months_between(dt.date(2023, 1, 1), dt.date(2024, 1, 1)) == 12
+    assert residence_permit.months_between(dt.date(2024, 3, 15), dt.date(2024, 4, 15)) == 1
+    assert residence_permit.months_between(dt.date(2024, 3, 15), dt.date(2024, 4, 14)) == 0
+    assert residence_permit.months_between(dt.date(2023, 1, 1), dt.date(2024, 1, 1)) == 12

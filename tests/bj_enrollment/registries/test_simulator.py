@@ -1,6 +1,7 @@
 """The simulator's records are shared between processes (web and worker) through the site folder."""
 
 import multiprocessing
+import time
 
 import pytest
 
@@ -37,7 +38,7 @@ def test_set_outage_only_named_registry_unavailable(registry):
     with pytest.raises(RegistryUnavailable):
         simulator.SimulatedPopulationRegistry().person("resident_id", "A1")
     assert simulator.SimulatedResidencePermitRegistry().permit("A").permit_number == "1"
-    simulator.end_outage()
+    simulator.end_faults()
     with pytest.raises(RecordNotFound):
         simulator.SimulatedPopulationRegistry().person("resident_id", "A1")
 
@@ -53,3 +54,21 @@ def test_clear_forgets_records_and_outage(registry):
 def test_store_unknown_registry_refused(registry):
     with pytest.raises(ValueError, match="unknown registry"):
         simulator.store("tax", {})
+
+
+def test_set_fault_slow_then_failing_through_the_adapter(registry):
+    simulator.store(simulator.RESIDENCE_PERMITS, {"A": {"permit_number": "1", "held_since": "2020-01-01"}})
+    simulator.set_fault(simulator.RESIDENCE_PERMITS, delay=0.3)
+    started = time.monotonic()
+    assert simulator.SimulatedResidencePermitRegistry().permit("A").permit_number == "1"
+    assert time.monotonic() - started >= 0.3
+    simulator.set_fault(simulator.RESIDENCE_PERMITS, status=500)
+    with pytest.raises(RegistryUnavailable, match="HTTP 500"):
+        simulator.SimulatedResidencePermitRegistry().permit("A")
+    simulator.end_faults()
+    assert simulator.SimulatedResidencePermitRegistry().permit("A").permit_number == "1"
+
+
+def test_set_fault_unknown_registry_refused(registry):
+    with pytest.raises(ValueError, match="unknown registry"):
+        simulator.set_fault("tax", status=500)
