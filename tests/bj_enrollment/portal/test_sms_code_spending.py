@@ -121,3 +121,18 @@ def test_a_database_error_during_the_save_leaves_the_code_usable(city, run_jobs)
     assert application.child.name == "陈小三" and application.guardians.get().phone == MOBILE
     again = _register(client, _body(city, "陈小四", 54, code))  # spent now that the save committed
     assert again.status_code == 400 and again.json()["errors"]["sms_code"][0]["code"] == "sms_expired"
+
+
+@pytest.mark.django_db
+def test_wrong_codes_are_counted_and_the_fifth_drops_the_code(city, run_jobs):
+    """The tries are one atomic counter per issued code; after MAX_TRIES wrong ones even the right code
+    is refused, and nothing is registered."""
+    client = Client()
+    code = _code(client, run_jobs)
+    wrong = "000000" if code != "000000" else "111111"
+    body = _body(city, "陈小五", 55, wrong)
+    codes = [_register(client, body).json()["errors"]["sms_code"][0]["code"] for _ in range(sms_codes.MAX_TRIES)]
+    assert codes == ["sms_wrong"] * (sms_codes.MAX_TRIES - 1) + ["sms_tries"]
+    refused = _register(client, {**body, "sms_code": code})
+    assert refused.json()["errors"]["sms_code"][0]["code"] == "sms_expired"
+    assert not Child.objects.filter(name="陈小五").exists()
