@@ -30,15 +30,19 @@ def browser(monkeypatch):
         browser.close()
 
 
-@pytest.fixture
-def live_city(transactional_db, live_server, settings):
-    from tests import factories
-
-    # The live server serves static files from the finders, which know no hashed names.
+@pytest.fixture(autouse=True)
+def _static_names_the_live_server_knows(settings):
+    """The live server serves static files from the finders, which know no hashed names."""
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def live_city(transactional_db, live_server):
+    from tests import factories
+
     return factories.City.build()
 
 

@@ -4,6 +4,7 @@ notice counts down, the desk's Alpine.js filter panel opens, Swagger UI renders)
 <script> help text shows as text and never runs."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
 from tests.factories import PASSWORD
@@ -63,10 +64,7 @@ def test_portal_start_and_registration_notice_countdown(watched_page, live_serve
     assert box.is_disabled()
     label = page.locator("#field-notice_read span")
     first = label.inner_text()
-    page.wait_for_function(
-        "(first) => document.querySelector('#field-notice_read span').textContent !== first", arg=first
-    )
-    assert label.inner_text() != first  # the countdown runs from portal.js
+    expect(label).not_to_have_text(first, timeout=5_000)  # the countdown runs from portal.js
     assert_clean(page)
 
 
