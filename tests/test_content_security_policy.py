@@ -4,14 +4,13 @@ that the policy would block. The desk alone adds what its theme needs ('unsafe-e
 inline styles)."""
 
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from config.csp import is_desk
 from tests.lowcode.customfields.helpers import change_url
-
-pytestmark = pytest.mark.django_db
 
 HEADER = "Content-Security-Policy"
 
@@ -70,6 +69,34 @@ def assert_strict(response):
     assert inline_code(response) == []
 
 
+APPS = Path(__file__).resolve().parents[1] / "apps"
+PDF_ONLY = {"disclosure/school_pdf.html"}  # WeasyPrint's input, never a browser's
+
+
+def _templates():
+    for path in sorted(APPS.glob("*/**/templates/**/*.html")):
+        name = str(path.relative_to(next(p for p in path.parents if p.name == "templates")))
+        if name not in PDF_ONLY:
+            yield name, path.read_text()
+
+
+def test_no_template_of_ours_carries_inline_script_or_handlers():
+    found = {}
+    for name, text in _templates():
+        parser = InlineCode()
+        parser.feed(text)
+        if parser.found:
+            found[name] = parser.found
+    assert found == {}
+
+
+def test_public_templates_carry_no_inline_style_under_their_strict_style_src():
+    public = [(n, t) for n, t in _templates() if n.split("/")[0] in ("portal", "zones", "disclosure")]
+    assert len(public) > 10
+    assert [n for n, t in public if "<style" in t or " style=" in t] == []
+
+
+@pytest.mark.django_db
 def test_portal_pages_send_the_strict_policy_and_carry_no_inline_script(client, city):
     for name in ("portal:start", "portal:register", "portal:login", "portal:forgot_password"):
         response = client.get(reverse(name))
@@ -77,6 +104,7 @@ def test_portal_pages_send_the_strict_policy_and_carry_no_inline_script(client, 
         assert_strict(response)
 
 
+@pytest.mark.django_db
 def test_portal_pages_of_a_logged_in_parent(client, city):
     from django.contrib.auth.models import User
 
@@ -93,6 +121,7 @@ def test_portal_pages_of_a_logged_in_parent(client, city):
         assert_strict(response)
 
 
+@pytest.mark.django_db
 def test_public_zone_lookup_and_disclosure_pages_send_the_strict_policy(client, city):
     for url in (reverse("zones:page"), reverse("disclosure:index")):
         response = client.get(url)
@@ -100,6 +129,7 @@ def test_public_zone_lookup_and_disclosure_pages_send_the_strict_policy(client, 
         assert_strict(response)
 
 
+@pytest.mark.django_db
 def test_api_docs_send_the_strict_policy_and_load_swagger_from_our_static_files(client):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
@@ -108,6 +138,7 @@ def test_api_docs_send_the_strict_policy_and_load_swagger_from_our_static_files(
     assert "cdn.jsdelivr.net" not in html and "ninja/swagger-ui-bundle" in html
 
 
+@pytest.mark.django_db
 def test_desk_pages_add_only_what_the_theme_needs(client, city):
     login = client.get(reverse("admin:login"))
     directives = policy(login)
@@ -137,6 +168,7 @@ def test_only_desk_paths_count_as_desk():
     assert not is_desk("/portal/desk/") and not is_desk("/deskx/")
 
 
+@pytest.mark.django_db
 def test_a_pdf_is_sent_without_a_policy_for_the_browsers_viewer(client, city):
     from apps.lowcode.printing.models import PrintFormat
 
