@@ -29,6 +29,15 @@ def send_code(request, purpose: str, mobile: str, campaign, *, bound_to: str = "
         notifications.send_code(mobile, code, campaign.sms_code_ttl_seconds)
 
 
+def _check_code(purpose: str, mobile: str, code: str) -> None:
+    """Whether a child's ID is registered is told only to a parent holding a code sent to their mobile
+    (after an image code): a bare form cannot ask it of ID after ID."""
+    try:
+        sms_codes.check_code(purpose, mobile, code)
+    except ValidationError as exc:
+        raise ValidationError({"sms_code": exc.error_list}) from None
+
+
 def _spend(purpose: str, mobile: str, code: str, bound_to: str = ""):
     """The code's unit of work (sms_codes.spend), its refusals reported on the form's sms_code field."""
     try:
@@ -59,6 +68,8 @@ def submit_registration(request, campaign, data: dict) -> Application:
     )
     errors = check(reg)
     if errors:
+        if any(e.code == error_codes.ID_REGISTERED.code for e in errors.get("id_number", [])):
+            _check_code(sms_codes.REGISTER, data["mobile"], data["sms_code"])  # no probing IDs without a code
         raise ValidationError(errors)
     with _spend(sms_codes.REGISTER, data["mobile"], data["sms_code"]):
         application = register(reg)

@@ -72,6 +72,11 @@ def _expired() -> ValidationError:
     )
 
 
+def check_code(purpose: str, mobile: str, code: str, *, bound_to: str = "") -> None:
+    """Raise as spend() does for a wrong (counted), expired or used code; a correct one stays unspent."""
+    _checked(_key(purpose, mobile, bound_to), code)
+
+
 def spend(purpose: str, mobile: str, code: str, *, bound_to: str = "") -> contextlib.AbstractContextManager:
     """Claim a correct code for the caller's save, which runs in the returned context (see the module's
     docstring); raise ValidationError (expired, wrong, too many tries, already used) otherwise.
@@ -80,9 +85,18 @@ def spend(purpose: str, mobile: str, code: str, *, bound_to: str = "") -> contex
             register(...)
     """
     key = _key(purpose, mobile, bound_to)
+    entry, left = _checked(key, code)
+    marker = f"{key}:spent:{entry['issue']}"
+    if not cache.add(marker, 1, timeout=left):
+        raise _expired()  # used, or being used this instant by another request
+    return _spending(key, entry["issue"], marker)
+
+
+def _checked(key: str, code: str) -> tuple[dict, int]:
+    """The code's entry and seconds left, if `code` is right and unspent."""
     entry = cache.get(key)
     left = int(entry["expires"] - time.time()) if entry else 0
-    if entry is None or left <= 0:
+    if entry is None or left <= 0 or cache.get(f"{key}:spent:{entry['issue']}"):
         raise _expired()
     if not hmac.compare_digest(entry["digest"], _digest((code or "").strip())):
         tries = f"{key}:tries:{entry['issue']}"
@@ -95,10 +109,7 @@ def spend(purpose: str, mobile: str, code: str, *, bound_to: str = "") -> contex
             cache.delete(key)
             raise ValidationError(_("Too many wrong SMS codes; request a new one."), code="sms_tries")
         raise ValidationError(_("The SMS code is wrong."), code="sms_wrong")
-    marker = f"{key}:spent:{entry['issue']}"
-    if not cache.add(marker, 1, timeout=left):
-        raise _expired()  # used, or being used this instant by another request
-    return _spending(key, entry["issue"], marker)
+    return entry, left
 
 
 @contextlib.contextmanager
