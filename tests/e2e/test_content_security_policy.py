@@ -93,6 +93,20 @@ def test_desk_login_filter_panel_and_application_page(watched_page, live_server,
     desktop = ARTIFACTS / "csp-desk-application-1280.png"
     page.screenshot(path=desktop, full_page=True)
 
+    # the template previews: the print format in its script-less frame, the message as text
+    from apps.lowcode.messaging.models import MessageTemplate
+    from apps.lowcode.printing.models import PrintFormat
+
+    form = PrintFormat.objects.get(key="collection-form")
+    page.goto(f"{base}/desk/lowcode_printing/printformat/{form.pk}/preview/")
+    frame = page.frame_locator("iframe.print-preview-frame")
+    frame.locator("body").wait_for()
+    assert live_city.east_app.form_number not in frame.locator("body").inner_text()  # sample data only
+    template = MessageTemplate.objects.get(key="application_pre_admitted")
+    page.goto(f"{base}/desk/lowcode_messaging/messagetemplate/{template.pk}/preview/")
+    assert page.locator(".message-preview-text").is_visible()
+    assert_clean(page)
+
     phone = watched_page(viewport={"width": 390, "height": 844})
     _login(phone, base, "city")
     phone.goto(url)
