@@ -3,6 +3,7 @@ enrolment page a staff user without a device reaches after the password."""
 
 from __future__ import annotations
 
+import re
 from base64 import b32encode
 
 import segno
@@ -18,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
+from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from unfold.widgets import BASE_INPUT_CLASSES
+
+from apps.bj_enrollment.desk import lockout
+from apps.bj_enrollment.services import staff_access
+
+TOKEN = re.compile(r"[0-9]{6}")
 
 
 def required() -> bool:
@@ -52,12 +60,26 @@ def needs_enrolment(request) -> bool:
     )
 
 
-class EnrolForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        from apps.bj_enrollment.desk.login import TokenField
+class TokenField(forms.CharField):
+    def __init__(self, **kwargs):
+        attrs = {
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "maxlength": "6",
+            "class": " ".join(BASE_INPUT_CLASSES),
+        }
+        super().__init__(label=_("Authenticator code"), max_length=6, widget=forms.TextInput(attrs), **kwargs)
 
-        super().__init__(*args, **kwargs)
-        self.fields["otp_token"] = TokenField(help_text=_("Enter the 6-digit code the app shows now."))
+
+def check_token(user, device, token: str) -> None:
+    """Six ASCII digits that the device accepts (django-otp refuses a code used before and throttles)."""
+    token = (token or "").strip()
+    if not TOKEN.fullmatch(token) or verify_token(user, device.persistent_id, token) is None:
+        raise ValidationError(_("The authenticator code is wrong or has expired."), code="invalid_token")
+
+
+class EnrolForm(forms.Form):
+    otp_token = TokenField(help_text=_("Enter the 6-digit code the app shows now."))
 
 
 def _next_url(request) -> str:
@@ -70,22 +92,19 @@ def _next_url(request) -> str:
 @never_cache
 @csrf_protect
 def enrol_view(request):
-    from apps.bj_enrollment.desk import login
-    from apps.bj_enrollment.services import staff_access
-
     if not needs_enrolment(request):
         return redirect("admin:index" if satisfied(request) and request.user.is_authenticated else "admin:login")
     user = request.user
     device = staff_access.pending_device(user)
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        name = login.account_key(user.get_username())
+        name = lockout.account_key(user.get_username())
         try:
-            login.check_not_locked(request, name)
+            lockout.check_not_locked(request, name)
             try:
-                login.check_token(user, device, form.cleaned_data["otp_token"])
+                check_token(user, device, form.cleaned_data["otp_token"])
             except ValidationError:
-                login.count_failure(request, name)
+                lockout.count_failure(request, name)
                 raise
         except ValidationError as exc:
             form.add_error("otp_token", exc)

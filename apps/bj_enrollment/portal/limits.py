@@ -22,7 +22,7 @@ DEFAULTS = {
     # after LOGIN_CAPTCHA_AFTER failures)
     "login_failures": "10/15m",
     "api_per_ip": "600/h",
-    # staff log-in to the desk (desk/login.py): failed attempts per account, then per address,
+    # staff log-in to the desk (desk/lockout.py): failed attempts per account, then per address,
     # before even the right password is refused until the window passes
     "staff_login_failures": "5/15m",
     "staff_login_per_ip": "30/15m",

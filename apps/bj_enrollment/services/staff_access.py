@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.bj_enrollment.desk.login import account_key, unlock
+from apps.bj_enrollment.desk.lockout import account_key, unlock
 from apps.bj_enrollment.roles import may_manage
 
 logger = logging.getLogger(__name__)
