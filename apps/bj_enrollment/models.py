@@ -16,6 +16,7 @@ from apps.bj_enrollment.doctype.school_plan import SchoolPlan
 from apps.bj_enrollment.doctype.service_zone import ServiceZone
 from apps.bj_enrollment.doctype.staff_scope import StaffScope
 from apps.bj_enrollment.doctype.street import Street
+from apps.bj_enrollment.doctype.walk_in import WalkIn
 from apps.bj_enrollment.doctype.zone_area import ZoneArea
 from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
 
@@ -38,6 +39,7 @@ __all__ = [
     "ServiceZone",
     "StaffScope",
     "Street",
+    "WalkIn",
     "ZoneArea",
     "ZoneLookup",
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from apps.bj_enrollment.roles import CITY_ADMIN
 
@@ -61,12 +61,22 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     return queryset.none()
 
 
-def _filter(queryset: QuerySet, path: str, value: int) -> QuerySet:
-    if not _crosses_to_many(queryset.model, path):
-        return queryset.filter(**{path: value})
-    # A join across a to-many relation would repeat rows; a subquery keeps one row per object.
-    inner = queryset.model._default_manager.filter(**{path: value}).values("pk")
-    return queryset.filter(pk__in=inner)
+def _filter(queryset: QuerySet, paths: str | tuple[str, ...], value: int) -> QuerySet:
+    """Rows reached by any of the paths (a school's applications: its own, and the families that
+    walked in with their form, R23)."""
+    paths = (paths,) if isinstance(paths, str) else paths
+    if len(paths) == 1 and not _crosses_to_many(queryset.model, paths[0]):
+        return queryset.filter(**{paths[0]: value})
+    # A join across a to-many relation would repeat rows; a subquery per path keeps one row per object.
+    model = queryset.model._default_manager
+    direct = [p for p in paths if not _crosses_to_many(queryset.model, p)]
+    condition = Q()
+    for path in direct:
+        condition |= Q(**{path: value})
+    for path in paths:
+        if path not in direct:
+            condition |= Q(pk__in=model.filter(**{path: value}).values("pk"))
+    return queryset.filter(condition)
 
 
 def _crosses_to_many(model, path: str) -> bool:

@@ -25,11 +25,16 @@ def register() -> None:
     messages after the last step, so the five-certificate approval SMS carries the material number,
     R4/R20), and which actions the code takes itself (checked against the stored workflow)."""
     from apps.bj_enrollment.models import Application
-    from apps.bj_enrollment.rules import capacity, material_numbers, windows
+    from apps.bj_enrollment.rules import capacity, material_numbers, windows, zone_schools
     from apps.lowcode.workflow import checks, steps
 
     steps.register(
-        Application, windows.require_open_window, capacity.check_capacity, material_numbers.issue_material_number
+        Application,
+        windows.require_open_window,  # R1: the stage's window, before anything is written
+        zone_schools.claim_walk_in,  # R23: a walk-in pre-admitted by a school becomes that school's
+        capacity.check_capacity,  # R23: then the school's plan decides
+        material_numbers.issue_material_number,  # R4/R20
+        zone_schools.assign_zone_school,  # R23/R35: ready to print → the single zone school
     )
     checks.require_actions(Application, workflow_actions.CALLED_BY_CODE)
 

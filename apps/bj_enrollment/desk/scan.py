@@ -46,6 +46,24 @@ def search_field(term: str) -> str | None:
     return None
 
 
+def walk_in_candidate(user, number: str, code: str):
+    """R23: a family of the school's zone brings its printed form. With the right number and code the
+    school may see and decide the application (a WalkIn is recorded); anything else finds nothing."""
+    from apps.bj_enrollment.models import Application, School, WalkIn
+    from apps.bj_enrollment.rules.zone_schools import may_walk_in
+    from apps.bj_enrollment.scope import scope_of
+
+    school_id = scope_of(user).school_id
+    application = Application.objects.filter(form_number=number).first() if school_id else None
+    if application is None or application.verification_code.upper() != code:
+        return None
+    school = School.objects.get(pk=school_id)
+    if not may_walk_in(application, school):
+        return None
+    WalkIn.objects.get_or_create(application=application, school=school, defaults={"verified_by": user})
+    return application
+
+
 class ScanMixin:
     """Opens the scanned application's page when number and code agree, and says so when they do not.
     Only applications in the user's scope are found. Put before the admin's KeyedSearchMixin."""
@@ -65,6 +83,9 @@ class ScanMixin:
             return redirect(changelist)
         number, code = found
         application = restrict(self.model.objects.all(), request.user).filter(form_number=number).first()
+        walk_in = application is None and walk_in_candidate(request.user, number, code)
+        if walk_in:
+            application = walk_in
         if application is None:
             messages.error(request, _("No application %(number)s in your scope.") % {"number": number})
             return redirect(changelist)

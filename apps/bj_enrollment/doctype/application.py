@@ -88,7 +88,7 @@ class Application(models.Model):
 
     history = HistoricalRecords(excluded_fields=["live_child", "updated_at"])
 
-    scope_paths = {"district": "district_id", "school": "school_id"}
+    scope_paths = {"district": "district_id", "school": ("school_id", "walk_ins__school_id")}
     custom_fields_attr = "custom"
 
     class Meta:

@@ -34,7 +34,10 @@ class Child(models.Model):
 
     history = HistoricalRecords()
 
-    scope_paths = {"district": "applications__district_id", "school": "applications__school_id"}
+    scope_paths = {
+        "district": "applications__district_id",
+        "school": ("applications__school_id", "applications__walk_ins__school_id"),
+    }
 
     class Meta:
         verbose_name = _("child")

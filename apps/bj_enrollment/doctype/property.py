@@ -27,7 +27,10 @@ class Property(models.Model):
 
     history = HistoricalRecords()
 
-    scope_paths = {"district": "application__district_id", "school": "application__school_id"}
+    scope_paths = {
+        "district": "application__district_id",
+        "school": ("application__school_id", "application__walk_ins__school_id"),
+    }
 
     class Meta:
         verbose_name = _("property")
