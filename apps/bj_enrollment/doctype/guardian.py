@@ -3,8 +3,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import IdType, Relationship
-from apps.bj_enrollment.rules.identity import check_resident_id_shape, normalise_id_number
+from apps.bj_enrollment.rules.identity import check_resident_id, normalise_id_number
 
 
 class Guardian(models.Model):
@@ -30,7 +31,10 @@ class Guardian(models.Model):
 
     history = HistoricalRecords()
 
-    scope_paths = {"district": "application__district_id", "school": "application__school_id"}
+    scope_paths = {
+        "district": "application__district_id",
+        "school": ("application__school_id", "application__walk_ins__school_id"),
+    }
 
     class Meta:
         verbose_name = _("guardian")
@@ -46,12 +50,16 @@ class Guardian(models.Model):
 
     def clean(self):
         """The ID number in its one normal form (the residence-permit registry is asked with it); a resident
-        ID only in ASCII digits, whichever form (portal draft, desk) saves it."""
+        ID checked like the child's (characters, region, birth date, check digit) and never the child's
+        own, whichever form (portal draft, desk) saves it (R9, R15)."""
         if not self.id_number:
             return
         self.id_number = normalise_id_number(self.id_number)
         if self.id_type == IdType.RESIDENT_ID:
             try:
-                check_resident_id_shape(self.id_number)
+                check_resident_id(self.id_number)
             except ValidationError as exc:
                 raise ValidationError({"id_number": exc}) from None
+        child = getattr(self.application, "child", None) if self.application_id else None
+        if child is not None and (child.id_type, child.id_number) == (self.id_type, self.id_number):
+            raise ValidationError({"id_number": error_codes.GUARDIAN_IS_CHILD.error()})

@@ -1,6 +1,7 @@
 """R9: mainland resident ID numbers (GB 11643) and their consistency with the entered data."""
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -49,11 +50,24 @@ def check_resident_id(number: str, birth_date: dt.date | None = None, gender: st
         raise error_codes.ID_INVALID.error() from None
     if ric.calc_check_digit(compact) != compact[17]:
         raise error_codes.ID_CHECKSUM.error()
+    if not is_region_code(compact[:6]):
+        raise error_codes.ID_REGION.error()
     if birth_date is not None and encoded_birth != birth_date:
         raise error_codes.ID_BIRTH_DATE.error()
     if gender is not None and id_gender(compact) != gender:
         raise error_codes.ID_GENDER.error()
     return compact
+
+
+@functools.lru_cache(maxsize=4096)
+def is_region_code(code: str) -> bool:
+    """Whether `code` is, or was, an administrative division code of GB/T 2260. The list is the one
+    python-stdnum ships (stdnum/cn/loc.dat), with abolished codes kept: an ID keeps the code of the
+    place and year it was issued (崇文区 110103 before 2010)."""
+    from stdnum import numdb
+
+    found = {key: value for _part, props in numdb.get("cn/loc").info(code) for key, value in props.items()}
+    return "county" in found
 
 
 def id_gender(compact: str) -> str:

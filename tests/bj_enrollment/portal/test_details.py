@@ -46,7 +46,7 @@ def _complete(city, **changes) -> dict:
         "g1-relationship": "father",
         "g1-nationality": "中国",
         "g1-id_type": "resident_id",
-        "g1-id_number": "110101198805040075",
+        "g1-id_number": "110101198805040071",
         "g1-phone": "13912345678",
         "g2-id_type": "resident_id",
         "g2-nationality": "中国",
