@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 6
 KEEP_DONE = dt.timedelta(days=7)
 SWEEP_LIMIT = 500
 QUEUE_DOWN_PAUSE = 15  # seconds
-# Parameters that hold a secret: such a job is never written down (the row would keep the secret).
+# Parameters that hold a secret: such a job is refused (its row and its RQ job would keep the secret).
 SECRET_PARAMETER = re.compile(r"^(sms_|verification_)?code$|(^|_)(password|passwd|secret|token|otp)$")
 
 _current_job: contextvars.ContextVar[int | None] = contextvars.ContextVar("outbox_job", default=None)
@@ -43,7 +43,7 @@ _when_dead: dict[str, Callable[[OutboxJob], None]] = {}
 _queue_down_until = 0.0  # monotonic time until which requests leave rows to the sweeper
 
 
-def enqueue(func, *args, queue: str = "default", **kwargs) -> OutboxJob | None:
+def enqueue(func, *args, queue: str = "default", **kwargs) -> OutboxJob:
     """Run `func(*args, **kwargs)` in the background once the current transaction commits.
 
     `retry=rq.Retry(...)` is RQ's own quick retry; the outbox's back-off comes on top of it.
@@ -51,10 +51,8 @@ def enqueue(func, *args, queue: str = "default", **kwargs) -> OutboxJob | None:
     retry = kwargs.pop("retry", None)
     path = _path(func)
     secret = _secret_parameter(func, args, kwargs)
-    if secret:
-        logger.warning("job %s takes a secret (%s): sent once after commit, never written to the outbox", path, secret)
-        transaction.on_commit(lambda: _send_unrecorded(func, args, kwargs, queue, retry))
-        return None
+    if secret:  # job arguments are stored in Redis and the outbox, shown on dashboards and logged
+        raise ValueError(f"job {path} takes a secret ({secret}): pass a reference to it, never the secret itself")
     job = OutboxJob.objects.create(
         func=path,
         args=list(args),
@@ -97,7 +95,10 @@ def dispatch(job: OutboxJob, *, retrying: bool = False) -> None:
     if not retrying and time.monotonic() < _queue_down_until:
         return
     try:
-        _queue(job.queue).enqueue_call(run, args=(job.key,), job_id=job.key, retry=_retry(job))
+        queue = _queue(job.queue)
+        if retrying:
+            _forget(queue, job.key)
+        queue.enqueue_call(run, args=(job.key,), job_id=job.key, retry=_retry(job))
     except Exception as exc:  # Redis down or refusing: the row is the record, the sweeper re-drives it
         _queue_down_until = time.monotonic() + QUEUE_DOWN_PAUSE
         logger.warning("job %s %s not queued (%s); the sweeper will queue it", job.func, job.key, exc)
@@ -109,23 +110,25 @@ def dispatch(job: OutboxJob, *, retrying: bool = False) -> None:
     )
 
 
-def run(key: str) -> None:
-    """The worker's entry point: run the row's job unless it is done, given up or running elsewhere."""
+def run(key: str):
+    """The worker's entry point: run the row's job unless it is done, given up or running elsewhere;
+    returns the job's result (RQ keeps it)."""
     job = _claim(key)
     if job is None:
-        return
+        return None
     token = _current_job.set(job.pk)
     try:
-        import_string(job.func)(*job.args, **job.kwargs)
+        result = import_string(job.func)(*job.args, **job.kwargs)
     except Exception as exc:
         _failed(job, exc)
         if settings.JOBS_IN_PROCESS:  # the transaction is committed: the user's request is not the place
             logger.exception("job %s %s failed", job.func, job.key)
-            return
+            return None
         raise
     finally:
         _current_job.reset(token)
     OutboxJob.objects.filter(pk=job.pk).update(state=State.DONE, finished_at=timezone.now(), last_error="")
+    return result
 
 
 def sweep() -> int:
@@ -228,6 +231,18 @@ def _waiting_in_queue(job: OutboxJob) -> bool:
     return status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
+def _forget(queue, key: str) -> None:
+    """Drop RQ's record of an earlier delivery of this row (failed, or started by a lost worker), so
+    the new one under the same id leaves no stale entry in RQ's registries."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        Job.fetch(key, connection=queue.connection).delete()
+    except NoSuchJobError:
+        pass
+
+
 def _queue(name: str):
     import django_rq
 
@@ -261,8 +276,3 @@ def _secret_parameter(func, args, kwargs) -> str | None:
     return next((name for name in bound.arguments if SECRET_PARAMETER.search(name)), None)
 
 
-def _send_unrecorded(func, args, kwargs, queue, retry) -> None:
-    if settings.JOBS_IN_PROCESS:
-        func(*args, **kwargs)
-    else:
-        _queue(queue).enqueue(func, *args, retry=retry, **kwargs)
