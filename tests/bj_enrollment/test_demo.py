@@ -70,6 +70,14 @@ def test_demo_builds_a_city_from_nothing():
     assert StaffScope.objects.get(user__username="district_reviewer").district.name == "东城区"
     assert StaffScope.objects.get(user__username="school_reviewer").school.district.name == "东城区"
 
+    # R23: ready to print, a family has its zone's school unless its home is in a multi-school zone
+    from apps.bj_enrollment.rules.zone_schools import zone_schools
+
+    for app in apps.filter(state=ApplicationState.READY_TO_PRINT, housing_type="rented")[:40]:
+        schools, lottery = zone_schools(app)
+        assert (app.school_id is None) == lottery, (app.residence_address, app.school_id, schools)
+        assert lottery or app.school_id in schools
+
     # R34: every demo family's address is found by the zone look-up the public page uses
     from apps.bj_enrollment.zones import index as zone_index
 

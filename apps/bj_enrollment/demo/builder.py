@@ -91,7 +91,6 @@ OVERRIDE_EXTRA_DAYS = 3
 
 # States in which the family has been to the school, or at least picked one
 SCHOOL_STATES = {S.PRE_ADMITTED, S.SCHOOL_REJECTED, S.CONFIRMED, S.DISTRICT_REJECTED}
-READY_WITH_SCHOOL_SHARE = 0.6
 # States a non-local child only reaches after the five-certificate review passed (R4, R20)
 PAST_FIVE_CERTIFICATE = {S.READY_TO_PRINT, *SCHOOL_STATES}
 FIVE_CERTIFICATE_STATES = {S.FIVE_CERTIFICATE_REVIEW, S.FIVE_CERTIFICATE_REJECTED}
@@ -913,10 +912,16 @@ class ApplicationFactory:
 
     # insert ---------------------------------------------------------------------------------------
 
+    def _in_multi_zone(self, family) -> bool:
+        multi = self.multi_zone.get(family.district.pk)
+        return bool(multi) and any(family.address.startswith(place) for place, _buildings in multi[1])
+
     def _application(self, plan: _Plan, form_number: str) -> Application:
         rng, family, state = self.rng, plan.family, plan.state
         school = None
-        if state in SCHOOL_STATES or (state == S.READY_TO_PRINT and rng.random() < READY_WITH_SCHOOL_SHARE):
+        # R23: ready to print means the single school of the home's zone is set; a home in a
+        # multi-school zone waits for the zone lottery (rules/zone_schools.assign_zone_school)
+        if state in SCHOOL_STATES or (state == S.READY_TO_PRINT and not self._in_multi_zone(family)):
             school = family.home_school
             private = self.private_schools.get(family.district.pk)
             if private and state in (S.PRE_ADMITTED, S.CONFIRMED) and rng.random() < 0.04:
