@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.bj_enrollment.rules.identity import is_ascii_digits, normalise_id_number
 from apps.bj_enrollment.scope import restrict
 
 
@@ -24,7 +25,7 @@ def scanned(text: str) -> tuple[str, str] | None:
         number, code = query.get("q", [""])[0], query.get("verification_code", [""])[0]
     else:
         parts = text.split()
-        if len(parts) != 2 or not (parts[0].isdigit() and len(parts[0]) == 8):
+        if len(parts) != 2 or not is_ascii_digits(parts[0], 8):
             return None
         number, code = parts
     return (number, code.upper()) if number and code else None
@@ -103,7 +104,7 @@ class ScanMixin:
         return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[application.pk]))
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip().upper()
+        term = normalise_id_number(search_term)  # full-width, spaced or dashed numbers find the same row
         field = search_field(term)
         if field is None:
             return super().get_search_results(request, queryset, search_term)

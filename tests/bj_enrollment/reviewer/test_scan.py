@@ -9,6 +9,7 @@ from apps.bj_enrollment.print_context import verification_text
 
 pytestmark = pytest.mark.django_db
 LIST = "admin:bj_enrollment_application_changelist"
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
 def search(client, term, **filters):
@@ -68,9 +69,11 @@ def test_plain_search_still_searches(client, city):
         lambda a: a.mobile,
         lambda a: a.child.id_number,
         lambda a: a.child.id_number.lower(),
+        lambda a: a.child.id_number.translate(FULL_WIDTH),
+        lambda a: f"{a.mobile[:3]}-{a.mobile[3:7]} {a.mobile[7:]}".translate(FULL_WIDTH),
         lambda a: a.child.name[:2],
     ],
-    ids=["form number", "mobile", "ID number", "ID number lower-case x", "name prefix"],
+    ids=["form number", "mobile", "ID number", "ID number lower-case x", "full-width ID", "spaced mobile", "name"],
 )
 def test_search_by_what_reviewers_type_finds_only_in_scope(client, city, term):
     """Each shape searches its own indexed column; none reaches past the reviewer's scope."""
