@@ -18,13 +18,14 @@ from openpyxl import Workbook
 from apps.bj_enrollment.desk.export import XLSX
 from apps.bj_enrollment.models import Campaign
 from apps.bj_enrollment.reports import statistics
+from apps.bj_enrollment.rules.identity import is_ascii_digits
 from apps.lowcode.export_cells import safe_row
 
 
 def _campaign(request) -> Campaign | None:
     campaigns = Campaign.objects.order_by("-year", "level")
     chosen = request.GET.get("campaign")
-    return (campaigns.filter(pk=chosen).first() if chosen and chosen.isdigit() else None) or campaigns.first()
+    return (campaigns.filter(pk=chosen).first() if is_ascii_digits(chosen) else None) or campaigns.first()
 
 
 def _link(campaign, filters: dict) -> str:
