@@ -110,7 +110,7 @@ class MessageTemplateAdmin(ModelAdmin):
             return None
         queryset = model_admin.get_queryset(request)
         found = model_admin.get_search_results(request, queryset, term)[0].first()
-        if found is None and term.isdigit():
+        if found is None and term.isascii() and term.isdigit():
             found = queryset.filter(pk=term).first()
         return found
 
