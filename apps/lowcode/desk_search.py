@@ -90,3 +90,20 @@ class KeyedSearchMixin:
             params.append((KEY_VAR, [remember(request, term)]))
         query = urlencode(params, doseq=True)
         return HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+
+
+def term_from(request, name: str):
+    """For a desk page that looks a document up by a typed term (the print and message previews):
+    (term, key, redirect). A term that arrives posted or in the query string is kept under a key and
+    the page is asked for again with the key alone; the key then gives the term back."""
+    posted = request.method == "POST" and name in request.POST
+    if posted or name in request.GET:
+        term = (request.POST if posted else request.GET)[name].strip()
+        params = [(k, v) for k, v in request.GET.lists() if k not in (name, KEY_VAR)]
+        if term:
+            params.append((KEY_VAR, [remember(request, term)]))
+        query = urlencode(params, doseq=True)
+        return term, "", HttpResponseRedirect(f"{request.path}?{query}" if query else request.path)
+    key = request.GET.get(KEY_VAR, "")
+    term = recall(request, key) or ""
+    return term, (key if term else ""), None

@@ -103,3 +103,24 @@ def test_every_desk_list_of_personal_data_searches_by_key(rf, city):
         model_admin = admin.site._registry[model]
         assert model_admin.search_fields
         assert issubclass(model_admin.get_changelist(request), KeyedSearchChangeList), model
+
+
+@pytest.mark.parametrize("preview", ["print format", "message template"])
+def test_previews_take_a_typed_id_number_out_of_the_url(client, city, preview):
+    """The print and message previews look a document up by what the user types, an ID number too."""
+    from apps.lowcode.messaging.models import MessageTemplate
+    from apps.lowcode.printing.models import PrintFormat
+
+    if preview == "print format":
+        url = reverse("admin:lowcode_printing_printformat_preview", args=[PrintFormat.objects.first().pk])
+    else:
+        template = MessageTemplate.objects.get(key="application_pre_admitted")
+        url = reverse("admin:lowcode_messaging_messagetemplate_preview", args=[template.pk])
+    client.force_login(city.city_admin)
+    secret = city.east_app.child.id_number
+    response = client.post(url, {"document": secret})
+    assert response.status_code == 302 and secret not in unquote(response["Location"])
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and page.context["document"] == city.east_app
+    assert not [u for u in urls_in(page.content.decode()) if secret in u]
+    assert client.get(url, {"document": secret})["Location"] == response["Location"]  # same term, same key

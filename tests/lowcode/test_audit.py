@@ -63,7 +63,7 @@ def test_print_preview_of_a_document_is_recorded(client, city):
     assert print_format is not None
     client.force_login(city.city_admin)
     url = reverse("admin:lowcode_printing_printformat_preview", args=[print_format.pk])
-    response = client.get(url, {"document": city.east_app.form_number, "as": "pdf"})
+    response = client.get(url, {"document": city.east_app.form_number, "as": "pdf"}, follow=True)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     row = PersonalDataAccess.objects.get()
     assert row.action == "print" and row.object_id == str(city.east_app.pk)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import action
 
+from apps.lowcode.desk_search import term_from
 from apps.lowcode.messaging import rendering, sending
 from apps.lowcode.messaging.models import MessageAttempt, MessageLog, MessageTemplate
 from apps.lowcode.messaging.registry import provider_for, registered_labels
@@ -65,7 +66,9 @@ class MessageTemplateAdmin(ModelAdmin):
         if not self.has_view_permission(request, template):
             raise PermissionDenied
         model = template.document_type.model_class()
-        term = request.GET.get("document", "").strip()
+        term, _key, moved = term_from(request, "document")  # an ID number typed here stays out of URLs
+        if moved:
+            return moved
         document, problem = None, None
         context = rendering.sample_context(model)
         if term:

@@ -18,6 +18,7 @@ from unfold.admin import ModelAdmin
 from unfold.decorators import action
 
 from apps.lowcode.audit import record as audit
+from apps.lowcode.desk_search import KEY_VAR, term_from
 from apps.lowcode.printing import service
 from apps.lowcode.printing.errors import PrintError
 from apps.lowcode.printing.models import PrintFormat
@@ -71,7 +72,9 @@ class PrintFormatAdmin(ModelAdmin):
         if not self.has_view_permission(request, print_format):
             raise PermissionDenied
         model = print_format.document_type.model_class()
-        term = request.GET.get("document", "").strip()
+        term, key, moved = term_from(request, "document")  # an ID number typed here stays out of URLs
+        if moved:
+            return moved
         document, problem, html, status = None, None, "", 200
         try:
             if term:
@@ -93,7 +96,7 @@ class PrintFormatAdmin(ModelAdmin):
                 return response
         except PrintError as exc:
             problem, html = exc.message, ""
-        pdf_query = urlencode({"document": term, "as": "pdf"} if term else {"as": "pdf"})
+        pdf_query = urlencode({KEY_VAR: key, "as": "pdf"} if term else {"as": "pdf"})
         return TemplateResponse(request, "lowcode_printing/preview.html", {
             **self.admin_site.each_context(request),
             "opts": self.opts,

@@ -127,7 +127,7 @@ def test_preview_renders_for_a_document_in_scope(city, desk):
     template = MessageTemplate.objects.get(key="application_pre_admitted")
     app = city.west_app
     response = desk.get(
-        f"/desk/lowcode_messaging/messagetemplate/{template.pk}/preview/", {"document": app.form_number}
+        f"/desk/lowcode_messaging/messagetemplate/{template.pk}/preview/", {"document": app.form_number}, follow=True
     )
     assert response.status_code == 200
     assert response.context["document"] == app
@@ -151,9 +151,9 @@ def test_preview_refuses_a_document_outside_the_users_scope(city, client):
     client.login(username="east", password=PASSWORD)
     template = MessageTemplate.objects.get(key="application_pre_admitted")
     url = f"/desk/lowcode_messaging/messagetemplate/{template.pk}/preview/"
-    outside = client.get(url, {"document": city.west_app.form_number})
+    outside = client.get(url, {"document": city.west_app.form_number}, follow=True)
     assert outside.context["document"] is None
     assert outside.context["rendered"] == ""
     assert "赵西西" not in outside.content.decode()
-    inside = client.get(url, {"document": city.east_app.form_number})
+    inside = client.get(url, {"document": city.east_app.form_number}, follow=True)
     assert inside.context["document"] == city.east_app

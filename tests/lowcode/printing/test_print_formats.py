@@ -217,7 +217,7 @@ def test_preview_renders_sample_html_and_document_pdf_for_city_admin(client, cit
     assert sample.status_code == 200
     assert SAMPLE["child"]["name"] in sample.content.decode()
 
-    page = client.get(_preview(form.pk), {"document": city.west_app.form_number})
+    page = client.get(_preview(form.pk), {"document": city.west_app.form_number}, follow=True)
     assert page.status_code == 200
     assert city.west_app.child.name in page.content.decode()
 
@@ -232,11 +232,11 @@ def test_preview_refuses_out_of_scope_document_for_district_reviewer(client, cit
     client.force_login(city.east_reviewer)
     for term in (city.west_app.pk, city.west_app.form_number):
         for extra in ({}, {"as": "pdf"}):
-            response = client.get(_preview(form.pk), {"document": term, **extra})
+            response = client.get(_preview(form.pk), {"document": term, **extra}, follow=True)
             assert response.status_code == 404
             assert response["Content-Type"].startswith("text/html")
             assert city.west_app.child.name not in response.content.decode()
-    own = client.get(_preview(form.pk), {"document": city.east_app.pk})
+    own = client.get(_preview(form.pk), {"document": city.east_app.pk}, follow=True)
     assert own.status_code == 200 and city.east_app.child.name in own.content.decode()
 
 
