@@ -5,8 +5,12 @@ from rq import cron
 from apps.bj_enrollment import housekeeping
 from apps.bj_enrollment.registries import checks
 from apps.lowcode import jobs
+from apps.lowcode.messaging import sending
+from apps.lowcode.workflow import bulk
 
 # Re-drives every job that a Redis or worker failure dropped (apps/lowcode/jobs.py).
 cron.register(jobs.sweep, queue_name="default", cron="* * * * *")
+cron.register(sending.requeue_stuck, queue_name="default", cron="*/10 * * * *")
+cron.register(bulk.requeue_stuck, queue_name="default", cron="*/10 * * * *")
 cron.register(housekeeping.clear_expired_sessions, queue_name="default", cron="17 3 * * *")
 cron.register(checks.requeue_stale_identity_checks, queue_name="default", cron="*/30 * * * *")

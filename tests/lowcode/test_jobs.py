@@ -55,12 +55,16 @@ def test_scheduler_config_registers_the_housekeeping_job():
     from apps.bj_enrollment import housekeeping
     from apps.bj_enrollment.registries import checks
     from apps.lowcode import jobs as outbox
+    from apps.lowcode.messaging import sending
+    from apps.lowcode.workflow import bulk
 
     scheduler = DjangoCronScheduler()
     scheduler.load_config_from_file("apps.bj_enrollment.cron")
     jobs = scheduler.get_jobs()
     assert [(job.func, job.cron) for job in jobs] == [
         (outbox.sweep, "* * * * *"),
+        (sending.requeue_stuck, "*/10 * * * *"),
+        (bulk.requeue_stuck, "*/10 * * * *"),
         (housekeeping.clear_expired_sessions, "17 3 * * *"),
         (checks.requeue_stale_identity_checks, "*/30 * * * *"),
     ]

@@ -6,12 +6,13 @@ a background job after commit, so a rolled-back transition never texts anyone.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.lowcode import jobs
 from apps.lowcode.messaging import rendering
@@ -19,6 +20,7 @@ from apps.lowcode.messaging.models import MessageLog, MessageTemplate, Status
 from apps.lowcode.messaging.registry import provider_for
 
 logger = logging.getLogger(__name__)
+STUCK_AFTER = dt.timedelta(hours=1)
 
 
 def transition_events(record) -> list[str]:
@@ -100,6 +102,20 @@ def enqueue_delivery(log_id: int) -> None:
 
         intervals = list(getattr(settings, "MESSAGING_RETRY_INTERVALS", [60, 600]))
         jobs.enqueue(deliver, log_id, retry=Retry(max=len(intervals), interval=intervals))
+
+
+def requeue_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
+    """For the scheduler, a safety net under the outbox: queue again messages still "queued" long
+    after they were written (e.g. from before the outbox). A second delivery job is harmless: only
+    one of them can mark the message "sending"."""
+    now = timezone.now()
+    ids = list(
+        MessageLog.objects.filter(status=Status.QUEUED, updated_at__lt=now - older_than).values_list("pk", flat=True)
+    )
+    MessageLog.objects.filter(pk__in=ids, status=Status.QUEUED).update(updated_at=now)
+    for log_id in ids:
+        enqueue_delivery(log_id)
+    return len(ids)
 
 
 def retry_failed(logs: models.QuerySet[MessageLog]) -> int:

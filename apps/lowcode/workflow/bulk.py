@@ -8,8 +8,11 @@ the next document. When the outbox gives up, the batch is marked failed.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +22,7 @@ from apps.lowcode.workflow.errors import WorkflowError
 from apps.lowcode.workflow.models import BULK_STALLED_AFTER, BulkTransition
 
 CHUNK = 200  # documents loaded at once
+STUCK_AFTER = dt.timedelta(hours=1)
 State = BulkTransition.State
 
 
@@ -57,6 +61,23 @@ def run(bulk_id: int) -> None:
     BulkTransition.objects.filter(pk=bulk.pk, state=State.RUNNING).update(
         state=State.DONE, error="", finished_at=timezone.now()
     )
+
+
+def requeue_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
+    """For the scheduler, a safety net under the outbox: run again batches without progress for
+    `older_than` (e.g. from before the outbox). A second run is harmless: each document is acted on
+    only at the checkpoint, under the batch's lock."""
+    cutoff = timezone.now() - older_than
+    unfinished = BulkTransition.objects.filter(state__in=[State.QUEUED, State.RUNNING, State.INTERRUPTED])
+    ids = list(
+        unfinished.filter(Q(progressed_at__lt=cutoff) | Q(progressed_at=None, created_at__lt=cutoff)).values_list(
+            "pk", flat=True
+        )
+    )
+    BulkTransition.objects.filter(pk__in=ids).update(progressed_at=timezone.now())
+    for bulk_id in ids:
+        jobs.enqueue(run, bulk_id)
+    return len(ids)
 
 
 @jobs.when_dead(run)

@@ -168,3 +168,28 @@ def test_batch_that_cannot_be_resumed_is_marked_failed(client, city, pre_admitte
     assert client.get(reverse(STATUS, args=[batch.pk])).json()["state"] == "failed"
     assert batch.applied + len(batch.refusals) == 10
     assert Application.objects.filter(state=S.CONFIRMED).count() == batch.applied  # the rest untouched
+
+
+def test_batch_stuck_without_a_job_is_run_again_from_its_checkpoint(client, city, pre_admitted, queue, monkeypatch):
+    from apps.lowcode.workflow import bulk
+
+    client.force_login(city.east_reviewer)
+    post_bulk(client, [a.pk for a in pre_admitted])
+    commit()
+    batch = BulkTransition.objects.get()
+    job = OutboxJob.objects.get(func="apps.lowcode.workflow.bulk.run")
+    queue.empty()
+    fail_at(monkeypatch, 21, WorkerKilled())
+    with pytest.raises(WorkerKilled):
+        jobs.run(job.key)
+    monkeypatch.undo()
+    OutboxJob.objects.all().delete()  # a batch from before the outbox: no row re-drives it
+    assert bulk.requeue_stuck() == 0
+    BulkTransition.objects.filter(pk=batch.pk).update(progressed_at=timezone.now() - dt.timedelta(hours=2))
+    assert bulk.requeue_stuck() == 1
+    assert bulk.requeue_stuck() == 0
+    commit()
+    work(queue)
+    batch.refresh_from_db()
+    assert batch.resumed == 1
+    assert_each_confirmed_once(batch, pre_admitted)

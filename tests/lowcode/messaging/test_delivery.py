@@ -182,3 +182,23 @@ def test_message_whose_delivery_job_is_given_up_is_not_left_sending(
     assert OutboxJob.objects.get(pk=job.pk).state == OutboxJob.State.DEAD
     assert log.status == Status.UNKNOWN and "given up" in log.error
     assert len(outbox) == 1
+
+
+def test_message_stuck_queued_without_a_job_is_queued_again_and_sent_once(
+    city, outbox, queue, run_jobs, django_capture_on_commit_callbacks
+):
+    from apps.lowcode.messaging import sending
+
+    with django_capture_on_commit_callbacks(execute=False):  # its job was never queued ...
+        apply(city.east_app, "Pre-admit", ApplicationState.PRE_ADMITTED)
+    OutboxJob.objects.all().delete()  # ... nor written down (a message from before the outbox)
+    log = MessageLog.objects.get()
+    assert sending.requeue_stuck() == 0  # not stuck yet
+    MessageLog.objects.filter(pk=log.pk).update(updated_at=timezone.now() - dt.timedelta(hours=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.requeue_stuck() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sending.requeue_stuck() == 0
+    run_jobs()
+    log.refresh_from_db()
+    assert (log.status, log.attempts, len(outbox)) == (Status.SENT, 1, 1)
