@@ -254,6 +254,8 @@ def test_outbox_desk_is_for_superusers_only(client):
     job = jobs.enqueue(count_run, "x")
     client.force_login(User.objects.create_user("staff", is_staff=True))
     assert client.get("/desk/lowcode/outboxjob/").status_code == 403
+    assert "/desk/lowcode/outboxjob/" not in client.get("/desk/").content.decode()
     client.force_login(User.objects.create_superuser("root"))
     page = client.get(f"/desk/lowcode/outboxjob/{job.pk}/change/")
     assert page.status_code == 200 and "count_run" in page.content.decode()
+    assert "/desk/lowcode/outboxjob/" in client.get("/desk/").content.decode()  # in the sidebar

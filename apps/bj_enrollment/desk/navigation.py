@@ -49,6 +49,7 @@ GROUPS = [
             ("lowcode_printing", "printformat", "print"),
             ("lowcode_messaging", "messagetemplate", "sms"),
             ("lowcode_messaging", "messagelog", "outbox"),
+            ("lowcode", "outboxjob", "pending_actions"),  # superusers only (apps/lowcode/admin.py)
         ],
     ),
     (_("Staff"), [("auth", "user", "person"), ("auth", "group", "group")]),
