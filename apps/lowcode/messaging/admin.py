@@ -150,7 +150,7 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     ]
     list_filter = ["status", "channel", "document_type"]
     search_fields = ["document_label", "document_id"]
-    actions = ["retry_failed"]
+    actions = ["retry_failed", "resend_unknown"]
     list_select_related = ["document_type"]
     inlines = [MessageAttemptInline]
     fields = [
@@ -208,6 +208,23 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
         self.message_user(
             request,
             ngettext("%(count)d failed message queued again.", "%(count)d failed messages queued again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(
+        description=gettext_lazy("Send again messages of unknown outcome (the provider confirmed it did not deliver)"),
+        permissions=["retry"],
+    )
+    def resend_unknown(self, request, queryset):
+        count = sending.resend_unknown(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d message of unknown outcome queued again.",
+                "%(count)d messages of unknown outcome queued again.",
+                count,
+            )
             % {"count": count},
             messages.SUCCESS if count else messages.WARNING,
         )

@@ -118,6 +118,17 @@ def requeue_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
     return len(ids)
 
 
+def resend_unknown(logs: models.QuerySet[MessageLog]) -> int:
+    """A person checked with the provider that messages of unknown outcome were not delivered: queue
+    them again (same idempotency key); returns how many. Other messages are left alone."""
+    with transaction.atomic():
+        ids = list(logs.filter(status=Status.UNKNOWN).select_for_update().values_list("pk", flat=True))
+        MessageLog.objects.filter(pk__in=ids).update(status=Status.QUEUED, error="")
+    for log_id in ids:
+        enqueue_delivery(log_id)
+    return len(ids)
+
+
 def retry_failed(logs: models.QuerySet[MessageLog]) -> int:
     """Put failed messages back in the queue; returns how many. Sent or queued ones are left alone."""
     with transaction.atomic():

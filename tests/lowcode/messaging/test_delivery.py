@@ -145,6 +145,16 @@ def test_sms_the_provider_cannot_account_for_is_left_to_a_person(
     page = client.get(f"/desk/lowcode_messaging/messagelog/{log.pk}/change/").content.decode()
     assert "结果未知" in page and "服务商无法确认" in page
 
+    # the operator asked the provider, which had not delivered it: only then is it sent again
+    response = client.post(
+        "/desk/lowcode_messaging/messagelog/", {"action": "resend_unknown", "_selected_action": [log.pk]}, follow=True
+    )
+    assert "已将 1 条结果未知的消息重新排队。" in response.content.decode()
+    run_jobs()
+    log.refresh_from_db()
+    assert (log.status, log.attempts, len(outbox)) == (Status.SENT, 2, 2)
+    assert outbox[1].key == outbox[0].key == log.idempotency_key
+
 
 def test_redis_down_between_commit_and_queue_the_sweeper_sends_the_sms_once(
     city, outbox, queue, run_jobs, monkeypatch, django_capture_on_commit_callbacks
