@@ -1,6 +1,6 @@
 """Benchmark of one workflow transition on MariaDB: the desk's "pre-admit" through the engine
-(row lock, permission and condition checks, save with history, transition record, signal →
-message template lookup). Runs in a throw-away test database of the site's MariaDB.
+(row lock, permission and condition checks, save with history, transition record, the application's
+ordered steps, then the message template lookup). Runs in a throw-away test database of the site's MariaDB.
 
     BJ_SITE=test BJ_HTTPS=false .venv/bin/python bench/workflow_bench.py [--applies 200]
 """
