@@ -29,19 +29,13 @@ def is_ascii_digits(text: str, length: int | None = None) -> bool:
     return bool(re.fullmatch(r"[0-9]+", text or "", re.ASCII)) and (length is None or len(text) == length)
 
 
-def check_resident_id_shape(number: str) -> str:
-    """The normal form if it has the shape [0-9]{17}[0-9X]; ValidationError otherwise."""
+def check_resident_id(number: str, birth_date: dt.date | None = None, gender: str | None = None) -> str:
+    """Return the normal form of the ID number or raise ValidationError saying exactly what is wrong."""
     compact = normalise_id_number(number)
     if len(compact) != 18:
         raise error_codes.ID_LENGTH.error()
     if not RESIDENT_ID_SHAPE.fullmatch(compact):
         raise error_codes.ID_CHARACTERS.error()
-    return compact
-
-
-def check_resident_id(number: str, birth_date: dt.date | None = None, gender: str | None = None) -> str:
-    """Return the normal form of the ID number or raise ValidationError saying exactly what is wrong."""
-    compact = check_resident_id_shape(number)
     try:
         # Not ric.validate(): it also requires the region code to have existed at the birth date,
         # which turns away genuine numbers issued under later or renamed codes.
