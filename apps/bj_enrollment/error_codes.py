@@ -63,6 +63,7 @@ PATTERN = _code("pattern", _("Enter a value in the required format."))
 UNKNOWN_FIELD = _code("unknown", _("This field is unknown."))
 
 # --- the request itself (API) -------------------------------------------------------------------------
+BAD_REQUEST = _code("bad_request", _("The request could not be understood."))
 MALFORMED_BODY = _code("malformed_body", _("The request body must be a JSON object (Content-Type: application/json)."))
 UNAUTHORISED = _code("unauthorised", _("Log in first."))
 CSRF = _code("csrf", _("The page's security token is missing or old: reload the page, or use a bearer token."))

@@ -38,6 +38,9 @@ BY_STATUS = {
     405: error_codes.METHOD_NOT_ALLOWED,
     429: error_codes.RATE_LIMITED,
 }
+# what reaches the middleware without the API's code having answered: a 400 there is Django's (a
+# host not allowed, a body too large), not a body the API failed to parse
+OUTSIDE_BY_STATUS = {**BY_STATUS, 400: error_codes.BAD_REQUEST}
 # pydantic's error types (ninja's schema errors) by the code they answer with
 SCHEMA_TYPES = {"missing": error_codes.REQUIRED, "json_invalid": error_codes.MALFORMED_BODY}
 
@@ -166,7 +169,7 @@ class ApiErrorMiddleware:
             if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
                 if response.status_code >= 500:
                     return server_error(request)
-                code = BY_STATUS.get(response.status_code, error_codes.INVALID)
+                code = OUTSIDE_BY_STATUS.get(response.status_code, error_codes.INVALID)
                 replaced = _json(request, of(code), response.status_code)
                 if response.has_header("Allow"):
                     replaced["Allow"] = response["Allow"]

@@ -175,3 +175,9 @@ def test_a_plain_django_api_view_that_raises_answers_500_as_json(monkeypatch, ca
     error = only_error(response)
     assert error["code"] == "server_error" and response["X-Request-ID"] in error["message"]
     assert any(response["X-Request-ID"] in r.getMessage() for r in caplog.records)
+
+
+def test_a_request_django_refuses_before_the_api_is_400_json(client):
+    response = client.get("/api/v1/application", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert only_error(response) == {"field": "__all__", "code": "bad_request", "message": "无法识别该请求。"}
