@@ -3,7 +3,10 @@
 
 import os
 
+import django_rq
 import pytest
+from django.db import connection
+from rq import SimpleWorker
 
 REQUIRE_SERVERS = os.environ.get("BJ_REQUIRE_SERVERS") == "1" or os.environ.get("CI") == "true"
 
@@ -59,3 +62,30 @@ def _default_language():
 
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture
+def queue():
+    """The RQ queue on the suite's queue Redis, empty (registries too) before and after the test."""
+    q = django_rq.get_queue("default")
+    q.empty()
+    for registry in (q.scheduled_job_registry, q.failed_job_registry, q.finished_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    yield q
+    q.empty()
+
+
+@pytest.fixture
+def run_jobs(queue):
+    """Run what the code queued the way production does. The test's transaction never commits, so
+    first hand over what waits for the commit (the outbox's dispatch to Redis), then let an RQ worker
+    run the queue until it is empty."""
+
+    def run():
+        pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
+        for _savepoints, callback, _robust in pending:
+            callback()
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+    return run

@@ -94,6 +94,8 @@ def dispatch(job: OutboxJob, *, retrying: bool = False) -> None:
         return
     if not retrying and time.monotonic() < _queue_down_until:
         return
+    if not retrying and not OutboxJob.objects.filter(pk=job.pk, state=State.PENDING).exists():
+        return  # handed over already (a commit hook run twice): one row, one delivery
     try:
         queue = _queue(job.queue)
         if retrying:

@@ -30,8 +30,7 @@ def browser(monkeypatch):
         browser.close()
 
 
-@pytest.fixture(autouse=True)
-def _static_names_the_live_server_knows(settings):
+def serve_unhashed_static(settings) -> None:
     """The live server serves static files from the finders, which know no hashed names."""
     settings.STORAGES = {
         **settings.STORAGES,
@@ -39,8 +38,14 @@ def _static_names_the_live_server_knows(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _static_names_the_live_server_knows(settings):
+    serve_unhashed_static(settings)
+
+
 @pytest.fixture
-def live_city(transactional_db, live_server):
+def live_city(transactional_db, live_server, settings):
+    serve_unhashed_static(settings)  # also for the browser tests that live beside their app's tests
     from tests import factories
 
     return factories.City.build()

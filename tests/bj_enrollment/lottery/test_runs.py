@@ -8,13 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import django_rq
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 from django.urls import reverse
-from rq import SimpleWorker
 
 from apps.bj_enrollment import roles
 from apps.bj_enrollment.choices import ApplicationState, CategoryKind
@@ -28,20 +25,6 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[3]
 SEED = "2026-07-01-dongcheng-ceremony-4411"
 SEATS = {"和平里第一小学": 6, "和平里第四小学": 4}
-
-
-@pytest.fixture
-def run_jobs():
-    queue = django_rq.get_queue("default")
-    queue.empty()
-
-    def run():
-        pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
-        for _savepoints, callback, _robust in pending:
-            callback()
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-    return run
 
 
 def build_draw_city(city):

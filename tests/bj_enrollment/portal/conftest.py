@@ -1,11 +1,8 @@
 import re
 
-import django_rq
 import pytest
 from captcha.models import CaptchaStore
 from django.core.cache import cache
-from django.db import connection
-from rq import SimpleWorker
 
 from tests.bj_enrollment.portal import sms
 
@@ -21,24 +18,6 @@ def _fresh_counters(settings, tmp_path):
     sms.clear()
     yield
     cache.delete_pattern("*")
-
-
-@pytest.fixture
-def run_jobs():
-    """Run what the request queued (SMS sending) the way production does: an RQ worker on Redis."""
-    queue = django_rq.get_queue("default")
-    queue.empty()
-
-    def run():
-        # The test's transaction never commits: hand over what was waiting for the commit (the
-        # enqueue itself, as django-rq defers it), then let a worker run the queue.
-        pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
-        for _savepoints, callback, _robust in pending:
-            callback()
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-    yield run
-    queue.empty()
 
 
 def captcha_answer(html: str) -> dict:

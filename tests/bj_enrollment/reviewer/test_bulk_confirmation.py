@@ -1,12 +1,9 @@
 """R24: a district confirms its pre-admitted children in bulk; a large batch runs in the worker with
 a progress page, every child through the workflow as the reviewer, refusals listed, SMS sent (R30)."""
 
-import django_rq
 import pytest
 from django.contrib.admin import helpers
-from django.db import connection
 from django.urls import reverse
-from rq import SimpleWorker
 
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.models import Application
@@ -17,20 +14,6 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 LIST = "admin:bj_enrollment_application_changelist"
-
-
-@pytest.fixture
-def run_jobs():
-    queue = django_rq.get_queue("default")
-    queue.empty()
-
-    def run():
-        pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
-        for _savepoints, callback, _robust in pending:
-            callback()
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-    return run
 
 
 @pytest.fixture
