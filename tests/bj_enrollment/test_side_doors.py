@@ -206,3 +206,17 @@ def test_no_desk_url_but_the_change_form_and_workflow_writes_a_case(client, city
         tried += 1
         assert fingerprint() == before, f"POST {url} ({name}) as {role} changed a row"
     assert tried > 40  # history, delete, password, autocomplete, dashboards, job pages…
+
+
+def test_the_change_form_does_not_move_a_school_or_a_material_number(client, city):
+    """School (R23), material number (R4) and rejection reason are the workflow's to write."""
+    app = city.east_app
+    other = factories.school(city.east, "和平里第一小学")
+    client.force_login(city.east_school_reviewer)
+    page = client.get(reverse("admin:bj_enrollment_application_change", args=[app.pk]))
+    form = page.context["adminform"].form
+    assert not {"school", "material_number", "rejection_reason"} & set(form.fields)
+    client.post(reverse("admin:bj_enrollment_application_change", args=[app.pk]),
+                form_data(app, school=other.pk, material_number="CL0120269999"))
+    app.refresh_from_db()
+    assert app.school == city.east_school and app.material_number == ""

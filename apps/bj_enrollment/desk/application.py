@@ -99,6 +99,11 @@ class ApplicationAdmin(
         "updated_at",
         "details_confirmed_at",
         "account",
+        # written by the workflow's steps and actions only: the zone school, the walk-in or the
+        # lottery sets the school (R23), approval the material number (R4), a refusal its reason
+        "school",
+        "material_number",
+        "rejection_reason",
     )
     fixed_after_registration = ("campaign", "child", "district", "mobile", "hukou_category")  # R14
     fieldsets = (

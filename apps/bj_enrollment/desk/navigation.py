@@ -52,7 +52,10 @@ GROUPS = [
             ("lowcode", "outboxjob", "pending_actions"),  # superusers only (apps/lowcode/admin.py)
         ],
     ),
-    (_("Staff"), [("auth", "user", "person"), ("auth", "group", "group")]),
+    (
+        _("Staff"),
+        [("auth", "user", "person"), ("auth", "group", "group"), ("lowcode_audit", "personaldataaccess", "visibility")],
+    ),
 ]
 
 PAGE_TITLES = {
