@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 
+from apps.lowcode.audit.record import Action, record
 from apps.lowcode.customfields.export import custom_export_columns
 from apps.lowcode.export_cells import safe_row
 
@@ -36,8 +37,11 @@ def export_xlsx(modeladmin, request, queryset):
     related = modeladmin.list_select_related
     if isinstance(related, list | tuple) and related:
         queryset = queryset.select_related(*related)
+    rows = 0
     for obj in queryset.iterator(chunk_size=2000):
         sheet.append(safe_row([_value(obj, getter) for _header, getter in columns]))
+        rows += 1
+    record(request, Action.EXPORT, modeladmin.model, count=rows, detail=request.get_full_path())
     buffer = BytesIO()
     book.save(buffer)
     name = f"{modeladmin.model._meta.model_name}-{timezone.localdate():%Y%m%d}.xlsx"

@@ -62,4 +62,3 @@ def account_name(username: str) -> str:
 
 def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
-
