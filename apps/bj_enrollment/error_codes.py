@@ -129,6 +129,10 @@ PASSWORD_CLASSES = _code(
 PASSWORD_MISMATCH = _code("mismatch", _("The two passwords differ."))
 NO_ACCOUNT = _code("no_account", _("No live account matches this number and mobile."))
 INVALID_LOGIN = _code("invalid_login", _("The account number or the password is wrong."))
+ACCOUNT_CANCELLED = _code(
+    "account_cancelled",
+    _("This account was cancelled; it can no longer log in. To apply again, register the child anew."),
+)
 LOCKED = _code(
     "locked",
     _(

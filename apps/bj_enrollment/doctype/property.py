@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -44,3 +46,12 @@ class Property(models.Model):
 
     def __str__(self):
         return self.certificate_number
+
+    def clean(self):
+        """One spelling per certificate (the registry is asked with it): full-width brackets and digits
+        as parents type them on a phone become the ASCII the real-estate registry uses, spaces go."""
+        self.certificate_number = normal_certificate_number(self.certificate_number)
+
+
+def normal_certificate_number(number: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", number or "").split())

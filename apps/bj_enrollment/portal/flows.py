@@ -4,7 +4,7 @@ pages and the API. Each raises ValidationError (per field where it can) and chan
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import ValidationError
 
 from apps.bj_enrollment import error_codes
@@ -96,8 +96,15 @@ def authenticate_parent(request, username: str, password: str):
     user = authenticate(request, username=username, password=password)
     if user is None or user.is_staff or not Application.objects.filter(account=user).exists():
         limits.usage(request, "login_failures", username, increment=True)
+        if user is None and _cancelled_account(username, password):
+            raise error_codes.ACCOUNT_CANCELLED.error()  # only to whoever knows its password (R33)
         raise error_codes.INVALID_LOGIN.error()
     return user
+
+
+def _cancelled_account(username: str, password: str) -> bool:
+    account = get_user_model().objects.filter(username=username, is_active=False, is_staff=False).first()
+    return account is not None and account.check_password(password)
 
 
 def _reset_subject(application: Application | None, identifier: str) -> str:

@@ -83,8 +83,14 @@ class RegistrationForm(forms.Form):
     )
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(render_value=True))
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput(render_value=True))
-    notice_read = forms.BooleanField(label=_("I have read the registration notice"))
-    privacy_accepted = forms.BooleanField(label=_("I accept the privacy policy"))
+    notice_read = forms.BooleanField(
+        label=_("I have read the registration notice"),
+        error_messages={"required": _("Tick the box to confirm that you have read the registration notice.")},
+    )
+    privacy_accepted = forms.BooleanField(
+        label=_("I accept the privacy policy"),
+        error_messages={"required": _("Tick the box to accept the privacy policy.")},
+    )
 
     def clean_child_name(self):
         return "".join(self.cleaned_data["child_name"].split())

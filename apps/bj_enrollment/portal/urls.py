@@ -6,6 +6,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.start, name="start"),
     path("register/", views.registration, name="register"),
+    path("privacy/", views.privacy, name="privacy"),
     path("registered/", views.registered, name="registered"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),

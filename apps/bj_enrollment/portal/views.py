@@ -64,6 +64,11 @@ def start(request):
     return render(request, "portal/start.html", {"campaign": campaign, "districts": districts, "guide": guide})
 
 
+def privacy(request):
+    """The privacy policy the registration asks the family to accept (PIPL)."""
+    return render(request, "portal/privacy.html")
+
+
 def registration(request):
     campaign = current_campaign()
     if campaign is None:

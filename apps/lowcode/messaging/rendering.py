@@ -41,6 +41,8 @@ def merge(document_context: Mapping, event: Mapping) -> dict:
     """The event's values over the document's, except that an empty event reason keeps the document's."""
     merged = {**event, **document_context}
     merged.update({name: value for name, value in event.items() if value or name not in document_context})
+    if merged.get("reason"):  # a reason is set into a sentence of the template: no "。。" after it
+        merged["reason"] = str(merged["reason"]).strip().rstrip("。．.！!；;，,、 ")
     return merged
 
 

@@ -4,7 +4,6 @@ confirm/withdraw (R17), and the window (R1)."""
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,17 +14,6 @@ from tests.bj_enrollment.registries import records
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Parent2026ok"
-
-
-@pytest.fixture
-def parent(client, city):
-    app = city.east_app
-    Application.objects.filter(pk=app.pk).update(state=ApplicationState.REGISTERED)
-    user = User.objects.create_user(app.form_number, password=PASSWORD)
-    Application.objects.filter(pk=app.pk).update(account=user)
-    app.properties.all().delete()
-    client.post(reverse("portal:login"), {"username": app.form_number, "password": PASSWORD})
-    return Application.objects.get(pk=app.pk)
 
 
 def _store_certificate(prop, **changes) -> None:
