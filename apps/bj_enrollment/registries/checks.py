@@ -50,6 +50,12 @@ HUKOU_DISTRICT_MISMATCH = _("The hukou district differs from the population regi
 CERTIFICATE_NOT_FOUND = _("The real-estate registry has no certificate with this number.")
 OWNERS_MISMATCH = _("The owners differ from the real-estate registry.")
 PROPERTY_DISTRICT_MISMATCH = _("The district differs from the real-estate registry.")
+CERTIFICATE_DATE_MISMATCH = _("The certificate date differs from the real-estate registry.")
+PROPERTY_ADDRESS_MISMATCH = _("The property's address differs from the real-estate registry.")
+NOT_FAMILY_OWNED = _(
+    "The real-estate registry names owners other than the child and the parents: this property is not the "
+    "family's own."
+)
 PERMIT_NOT_FOUND = _("No residence permit is registered for guardian 1's ID number.")
 PERMIT_NUMBER_MISMATCH = _("The residence permit number differs from the registry.")
 
@@ -177,7 +183,29 @@ def _ask_property(prop: Property) -> tuple[str, dict[str, list[str]]]:
             problems["owners"] = [gettext(OWNERS_MISMATCH)]
         if record.district != prop.district.code:
             problems["district"] = [gettext(PROPERTY_DISTRICT_MISMATCH)]
+        # R35: the certificate date decides single- or multi-school zones, so a back-dated certificate
+        # is refused; the address is the one the zone look-up reads (building and room aside)
+        if record.certificate_date != prop.certificate_date:
+            problems["certificate_date"] = [gettext(CERTIFICATE_DATE_MISMATCH)]
+        if not _same_place(record.address, prop.address):
+            problems["address"] = [gettext(PROPERTY_ADDRESS_MISMATCH)]
+        # R16: whether the family owns it is the registry's owners' say, not a tick box
+        if prop.family_owned and not set(record.owners) <= _family_names(prop.application):
+            problems["family_owned"] = [gettext(NOT_FAMILY_OWNED)]
     return (RegistryStatus.FAILED if problems else RegistryStatus.VERIFIED), problems
+
+
+def _same_place(registered: str, entered: str) -> bool:
+    from apps.bj_enrollment.zones import index as zone_index
+
+    index = zone_index.current()
+    return index.parse(registered).place == index.parse(entered).place
+
+
+def _family_names(application) -> set[str]:
+    """The child and the guardians: a property owned only by them is the family's (R16)."""
+    names = {application.child.name, *application.guardians.values_list("name", flat=True)}
+    return {"".join(name.split()) for name in names if name}
 
 
 def _record_property_statuses(answers: dict[int, tuple[str, str]]) -> None:

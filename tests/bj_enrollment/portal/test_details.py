@@ -198,3 +198,36 @@ def test_details_cannot_change_data_fixed_at_registration(client, city, parent):
     child.refresh_from_db()
     parent.refresh_from_db()
     assert (child.name, child.id_number, child.birth_date, child.gender, parent.district_id) == before
+
+
+OWNED = {
+    "residence-housing_type": "owned",
+    "property-certificate_number": "京(2021)东城区不动产权第0000003号",
+    "property-owners": "王大明",
+    "property-owner_relationship": "父亲",
+    "property-family_owned": "on",
+    "property-address": "东四十条1号院",
+    "property-certificate_date": "2017-01-02",
+}
+
+
+@pytest.mark.parametrize(
+    ("registry", "field", "message"),
+    [
+        ({"certificate_date": "2021-01-02"}, "certificate_date", "产权证登记日期与不动产登记信息不符。"),  # back-dated
+        ({"address": "东城区府学胡同36号"}, "address", "房产地址与不动产登记信息不符。"),
+        ({"owners": ["王大明", "王老太"]}, "family_owned", "不动产登记的产权人不只是儿童及其父母"),
+    ],
+)
+def test_details_property_is_what_the_registry_says(client, city, parent, registry, field, message):
+    """R16/R35: a certificate back-dated before a cutoff, another address, or a grandparent among the
+    owners of a 'family-owned' home is refused on submission, and nothing moves."""
+    data = _complete(city, **OWNED, **{"property-district": city.east.pk})
+    client.post(reverse("portal:details"), {**data, "draft": "1"})
+    _store_certificate(parent.properties.get(), **registry)
+    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    errors = response.context["forms"]["property"].errors
+    assert any(message in str(e) for e in errors.get(field, [])), errors
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+    assert parent.properties.get().registry_status == "failed"

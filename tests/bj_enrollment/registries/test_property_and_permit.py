@@ -34,6 +34,7 @@ def test_check_property_owner_and_district_mismatch_failed(city, registry):
     assert checks.check_property(prop) == {
         "owners": [gettext(checks.OWNERS_MISMATCH)],
         "district": [gettext(checks.PROPERTY_DISTRICT_MISMATCH)],
+        "family_owned": [gettext(checks.NOT_FAMILY_OWNED)],  # 李芳 is neither the child nor a guardian
     }
     prop.refresh_from_db()
     assert prop.registry_status == RegistryStatus.FAILED
@@ -104,7 +105,7 @@ def test_check_details_reports_problems_by_field(city, registry):
     prop = app.properties.get()
     _store_certificate(registry, prop, owners=["张三"])
     result = checks.check_details(app)
-    assert set(result.problems) == {"owners", "residence_permit_since"} and not result.pending
+    assert set(result.problems) == {"owners", "family_owned", "residence_permit_since"} and not result.pending
     prop.refresh_from_db()
     assert prop.registry_status == RegistryStatus.FAILED
 
