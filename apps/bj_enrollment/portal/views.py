@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.api import auth as api_auth
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import District
@@ -36,7 +35,6 @@ from apps.bj_enrollment.rules.printing import PRINTABLE, check_can_print
 from apps.bj_enrollment.services import details
 from apps.bj_enrollment.services.printing import printed_form
 from apps.lowcode.masking import mask_phone
-from apps.lowcode.workflow import engine
 from apps.lowcode.workflow.errors import WorkflowError
 
 NOTICE_SECONDS = 10
@@ -276,7 +274,7 @@ def details_view(request):
         "forms": forms_,
         "editable": editable,
         "why_not": why_not,
-        "can_withdraw": any(t.action == actions.WITHDRAW for t in engine.available_actions(request.user, application)),
+        "can_withdraw": details.can_withdraw(application, request.user),
     }
     return render(request, "portal/details.html", context)
 

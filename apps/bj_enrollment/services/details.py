@@ -112,6 +112,16 @@ def submit(application, user) -> bool:
 
 
 def withdraw(application, user) -> None:
-    """R17: back to editing while the window is open and the identity check has not finished."""
+    """R17: back to editing while the window is open: until the identity check has finished, or after
+    it failed (the family then corrects what the registries disagreed with and submits again)."""
     eligibility.check_registration_window(application.campaign, application.district)
     engine.apply_action(user, application, actions.WITHDRAW)
+
+
+def can_withdraw(application, user) -> bool:
+    """Whether `withdraw` would be allowed now: the one answer for the portal's button and the API."""
+    try:
+        eligibility.check_registration_window(application.campaign, application.district)
+    except ValidationError:
+        return False
+    return any(t.action == actions.WITHDRAW for t in engine.available_actions(user, application))

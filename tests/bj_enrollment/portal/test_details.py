@@ -231,3 +231,35 @@ def test_details_property_is_what_the_registry_says(client, city, parent, regist
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
     assert parent.properties.get().registry_status == "failed"
+
+
+def test_after_a_failed_identity_check_the_family_withdraws_corrects_and_resubmits(client, city, parent):
+    """R17: the SMS tells the family to correct and submit again; the portal lets it (not a 409)."""
+    from tests import factories
+
+    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    factories.put_in_state(parent, ApplicationState.IDENTITY_FAILED)
+    page = client.get(reverse("portal:details")).content.decode()
+    assert reverse("portal:withdraw") in page
+    client.post(reverse("portal:withdraw"))
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.REGISTERED
+    corrected = _complete(city, **{"residence-residence_address": "东四十条3号院1号楼101"})
+    client.post(reverse("portal:details"), {**corrected, "submit": "1"})
+    parent.refresh_from_db()
+    assert parent.state != ApplicationState.REGISTERED and parent.residence_address == "东四十条3号院1号楼101"
+
+
+def test_after_the_window_closed_a_failed_check_cannot_be_withdrawn(client, city, parent):
+    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    factories_state = ApplicationState.IDENTITY_FAILED
+    Application.objects.filter(pk=parent.pk).update(state=factories_state)
+    CampaignWindow.objects.filter(campaign=city.campaign, stage=Stage.REGISTRATION).update(
+        closes_at=timezone.now() - dt.timedelta(minutes=5)
+    )
+    assert reverse("portal:withdraw") not in client.get(reverse("portal:details")).content.decode()
+    client.post(reverse("portal:withdraw"))
+    parent.refresh_from_db()
+    assert parent.state == ApplicationState.IDENTITY_FAILED
+    response = client.post("/api/v1/application/withdrawal", content_type="application/json")
+    assert response.status_code in (400, 409) and "errors" in response.json()
