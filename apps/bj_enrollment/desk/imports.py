@@ -1,10 +1,12 @@
-"""An "Import from a spreadsheet" button for a desk list: upload, every row checked, all saved or none,
-the bad rows listed by their line in the file; a template file with the headers to start from."""
+"""The one "Import from a spreadsheet" screen of the desk (schools, plans, zone rows): upload, every row
+checked, all saved or none, the bad rows listed by their line in the file; a template file with the
+headers to start from."""
 
 from __future__ import annotations
 
 from io import BytesIO
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -15,36 +17,57 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from unfold.decorators import action
+from unfold.widgets import UnfoldAdminFileFieldWidget
 
 from apps.bj_enrollment.desk.export import XLSX
-from apps.bj_enrollment.desk.zones import ImportForm
 from apps.lowcode.dataimport import read_rows
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Spreadsheet"),
+        help_text=gettext_lazy("An .xlsx or .csv file with a header row; at most 5 MB."),
+        widget=UnfoldAdminFileFieldWidget,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise ValidationError(gettext_lazy("The file is larger than 5 MB."))
+        return upload
+
+
 class SpreadsheetImportMixin:
-    """Set `importer` (a module with COLUMNS, REQUIRED, HELP and one import function named in
-    `import_function`); the user needs add and change permission on the model."""
+    """Set `importer`, a module with COLUMNS, REQUIRED, HELP (optional ANY_OF, NOTE) and the import
+    function named by `import_function`, which takes the rows and the user and returns an ImportResult.
+    The user needs `import_permissions` (by default add and change on the model)."""
 
     importer = None
     import_function = ""
+    import_permissions: tuple[str, ...] = ()
     actions_list = ["import_file", "import_template"]
 
     def _require_import_rights(self, request):
         opts = self.model._meta
-        if not request.user.has_perms([f"{opts.app_label}.add_{opts.model_name}",
-                                       f"{opts.app_label}.change_{opts.model_name}"]):
+        needed = self.import_permissions or (
+            f"{opts.app_label}.add_{opts.model_name}",
+            f"{opts.app_label}.change_{opts.model_name}",
+        )
+        if not request.user.has_perms(needed):
             raise PermissionDenied
 
     @action(description=gettext_lazy("Import from a spreadsheet"), url_path="import", icon="upload_file")
     def import_file(self, request):
         self._require_import_rights(request)
         form = ImportForm(request.POST or None, request.FILES or None)
-        result = None
+        importer, result = self.importer, None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = read_rows(upload.name, upload.read(), self.importer.COLUMNS, self.importer.REQUIRED)
-                result = getattr(self.importer, self.import_function)(rows, user=request.user)
+                rows = read_rows(
+                    upload.name, upload.read(), importer.COLUMNS, importer.REQUIRED, getattr(importer, "ANY_OF", ())
+                )
+                result = getattr(importer, self.import_function)(rows, user=request.user)
             except ValidationError as exc:
                 form.add_error("file", exc)
             if result is not None and result.ok:
@@ -60,7 +83,8 @@ class SpreadsheetImportMixin:
             "title": _("Import %(things)s") % {"things": self.opts.verbose_name_plural},
             "form": form,
             "result": result,
-            "columns": [(self.importer.COLUMNS[key][0], text) for key, text in self.importer.HELP],
+            "note": getattr(importer, "NOTE", ""),
+            "columns": [(importer.COLUMNS[key][0], text) for key, text in importer.HELP],
         }
         return TemplateResponse(request, "desk/import.html", context)
 

@@ -1,60 +1,39 @@
 """Desk pages for zone look-ups: the zone rows (edit, import, read from descriptions) and the look-up log."""
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from unfold.decorators import action
-from unfold.widgets import UnfoldAdminFileFieldWidget
 
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
 from apps.bj_enrollment.models import ServiceZone, ZoneArea, ZoneLookup
 from apps.bj_enrollment.rules.identity import check_resident_id
 from apps.bj_enrollment.scope import restrict
-from apps.bj_enrollment.zones.importer import COLUMNS, generate_from_descriptions, import_zone_areas, read_table
+from apps.bj_enrollment.zones import importer as zones_import
+from apps.bj_enrollment.zones.importer import COLUMNS, generate_from_descriptions
 from apps.bj_enrollment.zones.limits import id_key
-
-COLUMN_HELP = [
-    ("district", _("District, e.g. 东城区 (required)")),
-    ("zone", _("Name of the service zone (required); a new name creates the zone")),
-    ("schools", _("Schools of the zone, separated by 、 (required for a new zone)")),
-    ("multi_school", _("是 for a multi-school zone, 否 otherwise")),
-    ("property_cutoff", _("Property certificate cutoff, e.g. 2017-06-30 (R35)")),
-    ("road", _("Street, road or hutong")),
-    ("compound", _("Residential compound, community or courtyard")),
-    ("number_from", _("First house number (building number for a compound)")),
-    ("number_to", _("Last house number (building number for a compound)")),
-    ("parity", _("全部, 单号 or 双号")),
-]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Spreadsheet"),
-        help_text=_("An .xlsx or .csv file with a header row; at most 5 MB."),
-        widget=UnfoldAdminFileFieldWidget,
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError(_("The file is larger than 5 MB."))
-        return upload
 
 
 @admin.register(ZoneArea)
-class ZoneAreaAdmin(ScopedAdmin):
+class ZoneAreaAdmin(SpreadsheetImportMixin, ScopedAdmin):
     list_display = ("zone", "district_name", "road", "compound", "number_range", "parity")
     list_filter = (("zone__district", ScopedRelatedFilter), "parity")
     list_select_related = ("zone__district",)
     search_fields = ("road", "compound", "zone__name")
     autocomplete_fields = ("zone",)
     fields = ("zone", ("road", "compound"), ("number_from", "number_to", "parity"))
-    actions_list = ["import_file", "read_descriptions"]
+    importer, import_function = zones_import, "import_zone_areas"
+    import_permissions = (
+        "bj_enrollment.add_zonearea",
+        "bj_enrollment.delete_zonearea",
+        "bj_enrollment.change_servicezone",
+    )
+    actions_list = ["import_file", "import_template", "read_descriptions"]
     export_columns = [
         (COLUMNS["district"][0], "zone.district.name"),
         (COLUMNS["zone"][0], "zone.name"),
@@ -73,37 +52,6 @@ class ZoneAreaAdmin(ScopedAdmin):
     def number_range(self, obj):
         return "" if obj.number_from is None else f"{obj.number_from}–{obj.number_to}"
 
-    def _require_import_rights(self, request):
-        if not request.user.has_perms(
-            ["bj_enrollment.add_zonearea", "bj_enrollment.delete_zonearea", "bj_enrollment.change_servicezone"]
-        ):
-            raise PermissionDenied
-
-    def _page(self, request, title, **context):
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title, **context}
-        return TemplateResponse(request, "zones/desk_import.html", context)
-
-    @action(description=_("Import from a spreadsheet"), url_path="import", icon="upload_file")
-    def import_file(self, request):
-        self._require_import_rights(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
-        report = None
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                report = import_zone_areas(read_table(upload.name, upload.read()), user=request.user)
-            except ValidationError as exc:
-                form.add_error("file", exc)
-            if report is not None and report.ok:
-                messages.success(
-                    request,
-                    gettext("Imported %(rows)d rows: %(created)d zones created, %(updated)d zones updated.")
-                    % {"rows": report.rows, "created": report.zones_created, "updated": report.zones_updated},
-                )
-                return redirect(reverse("admin:bj_enrollment_zonearea_changelist"))
-        columns = [(COLUMNS[key][0], text) for key, text in COLUMN_HELP]
-        return self._page(request, _("Import zone areas"), form=form, report=report, columns=columns)
-
     @action(description=_("Read rows from zone descriptions"), url_path="from-descriptions", icon="playlist_add")
     def read_descriptions(self, request):
         self._require_import_rights(request)
@@ -114,7 +62,13 @@ class ZoneAreaAdmin(ScopedAdmin):
                 request, gettext("Read %(rows)d rows for %(zones)d zones.") % {"rows": rows, "zones": zones}
             )
             return redirect(reverse("admin:bj_enrollment_zonearea_changelist"))
-        return self._page(request, _("Read rows from zone descriptions"), pending=pending, describe=True)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Read rows from zone descriptions"),
+            "pending": pending,
+        }
+        return TemplateResponse(request, "zones/desk_read_descriptions.html", context)
 
 
 @admin.register(ZoneLookup)

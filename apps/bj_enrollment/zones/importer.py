@@ -1,7 +1,8 @@
-"""Zone rows from a spreadsheet (CSV or Excel) or from the zones' description text: all rows or none.
+"""Zone rows from a spreadsheet (CSV or Excel, through the desk's one import screen) or from the zones'
+description text: all rows or none.
 
 A zone named in the file gets exactly the file's rows (its old rows go), so importing the same file
-twice changes nothing. Zones not named in the file are left alone.
+twice changes nothing. Zones not named in the file are left alone. The result counts zones.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.bj_enrollment.zones import index as zone_index
 from apps.bj_enrollment.zones.normalise import canonical, looks_like_road
 from apps.lowcode import dataimport
-from apps.lowcode.dataimport import RowError
+from apps.lowcode.dataimport import ImportResult, RowError
 
 # Column -> accepted headers (Chinese as district offices write them, or the English key).
 COLUMNS = {
@@ -33,28 +35,29 @@ COLUMNS = {
     "number_to": ("终止号", "终止门牌号", "number_to"),
     "parity": ("单双号", "parity"),
 }
+REQUIRED = ("district", "zone")
+ANY_OF = ("road", "compound")
+HELP = [
+    ("district", gettext_lazy("District, e.g. 东城区 (required)")),
+    ("zone", gettext_lazy("Name of the service zone (required); a new name creates the zone")),
+    ("schools", gettext_lazy("Schools of the zone, separated by 、 (required for a new zone)")),
+    ("multi_school", gettext_lazy("是 for a multi-school zone, 否 otherwise")),
+    ("property_cutoff", gettext_lazy("Property certificate cutoff, e.g. 2017-06-30 (R35)")),
+    ("road", gettext_lazy("Street, road or hutong")),
+    ("compound", gettext_lazy("Residential compound, community or courtyard")),
+    ("number_from", gettext_lazy("First house number (building number for a compound)")),
+    ("number_to", gettext_lazy("Last house number (building number for a compound)")),
+    ("parity", gettext_lazy("全部, 单号 or 双号")),
+]
+NOTE = gettext_lazy(
+    "A zone named in the file gets exactly the file's rows; other zones are not touched. "
+    "Zone columns may be repeated on every row of the zone."
+)
 _PARITY = {"": "all", "全部": "all", "all": "all", "单": "odd", "单号": "odd", "odd": "odd", "双": "even",
            "双号": "even", "even": "even"}  # fmt: skip
 _YES = {"是", "y", "yes", "true", "1", "√"}
 _NO = {"否", "n", "no", "false", "0", ""}
 _LIST_SEPARATORS = re.compile(r"[、,，;；/\n]+")
-
-
-@dataclass
-class ImportReport:
-    errors: list[RowError] = field(default_factory=list)
-    zones_created: int = 0
-    zones_updated: int = 0
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def read_table(name: str, content: bytes) -> list[dict[str, object]]:
-    """Rows of an .xlsx or .csv (UTF-8, with or without BOM, or GB18030) as {column: value}."""
-    return dataimport.read_rows(name, content, COLUMNS, required=("district", "zone"), any_of=("road", "compound"))
 
 
 _text = dataimport.text
@@ -92,7 +95,7 @@ class _ZonePlan:
     areas: list = field(default_factory=list)
 
 
-def import_zone_areas(rows: list[dict[str, object]], *, user=None) -> ImportReport:
+def import_zone_areas(rows: list[dict[str, object]], *, user=None) -> ImportResult:
     """Check every row, then write every zone and row in one transaction, or nothing if any row is wrong.
 
     `user`, when given, may only import into the districts of their scope.
@@ -110,7 +113,7 @@ def import_zone_areas(rows: list[dict[str, object]], *, user=None) -> ImportRepo
         schools[(school.district_id, canonical(school.name))] = school
         schools[(school.district_id, school.code)] = school
     existing = {(z.district_id, z.name): z for z in ServiceZone.objects.all()}
-    report, plans = ImportReport(), {}
+    report, plans = ImportResult(), {}
 
     for line, raw in enumerate(rows, start=2):
         values = {key: raw.get(key, "") for key in COLUMNS}
@@ -151,11 +154,11 @@ def import_zone_areas(rows: list[dict[str, object]], *, user=None) -> ImportRepo
             zone.areas = "\n".join(area_line(a) for a in plan.areas)
             for area in plan.areas:
                 area.zone = zone
-            report.rows += len(plan.areas)
             if before is not None and before == _zone_state(zone, plan):
+                report.unchanged += 1
                 continue  # the same file again: no write, no new row ids, no index rebuild
-            report.zones_updated += zone.pk is not None
-            report.zones_created += zone.pk is None
+            report.updated += zone.pk is not None
+            report.created += zone.pk is None
             zone.full_clean(exclude=["schools"])
             zone.save()
             if plan.schools:
@@ -277,4 +280,4 @@ def generate_from_descriptions(zones) -> tuple[int, int]:
     return done, made
 
 
-__all__ = ["COLUMNS", "ImportReport", "RowError", "generate_from_descriptions", "import_zone_areas", "read_table"]
+__all__ = ["ANY_OF", "COLUMNS", "HELP", "NOTE", "REQUIRED", "generate_from_descriptions", "import_zone_areas"]

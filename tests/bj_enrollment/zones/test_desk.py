@@ -108,3 +108,30 @@ def test_desk_import_page_imports_a_good_file(zone_city, client):
     response = client.post(url, {"file": upload})
     assert response.status_code == 302
     assert ZoneArea.objects.filter(zone__name="北新桥片", zone__district=zone_city.dongcheng, number_to=40).exists()
+
+
+def test_zone_rows_share_the_desk_import_screen_and_its_template(zone_city, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(factories.staff("dc-template", "区教委审核员", district_=zone_city.dongcheng))
+    template = client.get(reverse("admin:bj_enrollment_zonearea_import_template"))
+    assert template.status_code == 200
+    headers = [c.value for c in next(load_workbook(io.BytesIO(template.content)).active.iter_rows())]
+    assert headers == [
+        "区",
+        "服务片区",
+        "学校",
+        "多校划片",
+        "房产证日期界限",
+        "街道路名",
+        "小区",
+        "起始号",
+        "终止号",
+        "单双号",
+    ]
+    page = client.get(reverse("admin:bj_enrollment_zonearea_import_file")).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "文件中出现的片区将完全替换为文件中的范围行" in page
+    descriptions = client.get(reverse("admin:bj_enrollment_zonearea_read_descriptions"))
+    assert descriptions.status_code == 200

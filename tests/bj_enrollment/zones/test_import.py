@@ -8,8 +8,10 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from apps.bj_enrollment.models import ServiceZone, ZoneArea
-from apps.bj_enrollment.zones.importer import import_zone_areas, read_table
+from apps.bj_enrollment.zones import importer
+from apps.bj_enrollment.zones.importer import import_zone_areas
 from apps.bj_enrollment.zones.service import look_up_zone
+from apps.lowcode.dataimport import read_rows
 from tests import factories
 from tests.bj_enrollment.zones.conftest import new_id
 
@@ -22,6 +24,10 @@ GOOD = HEADER + (
 )
 
 
+def read_table(name: str, content: bytes):
+    return read_rows(name, content, importer.COLUMNS, importer.REQUIRED, importer.ANY_OF)
+
+
 def rows(text: str):
     return read_table("zones.csv", text.encode("utf-8-sig"))
 
@@ -29,17 +35,17 @@ def rows(text: str):
 def test_good_file_imports_and_again_changes_nothing(zone_city):
     before = ZoneArea.objects.count()
     report = import_zone_areas(rows(GOOD))
-    assert report.ok and (report.zones_created, report.zones_updated, report.rows) == (1, 1, 3)
+    assert report.ok and (report.created, report.updated, report.unchanged) == (1, 1, 0)
     fields = ("zone__name", "road", "compound", "number_from", "number_to", "parity")
     snapshot = sorted(ZoneArea.objects.values_list(*fields))
     assert len(snapshot) == before + 3 - 1  # the southern Zhongguancun zone's one row was replaced
     ids = sorted(ZoneArea.objects.values_list("pk", flat=True))
     again = import_zone_areas(rows(GOOD))
-    assert again.ok and (again.zones_created, again.zones_updated, again.rows) == (0, 0, 3)
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert sorted(ZoneArea.objects.values_list(*fields)) == snapshot
     assert sorted(ZoneArea.objects.values_list("pk", flat=True)) == ids  # not even rewritten
     changed = import_zone_areas(rows(GOOD.replace(",1,40,", ",1,42,")))
-    assert (changed.zones_created, changed.zones_updated) == (0, 1)
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     assert ZoneArea.objects.filter(road="北新桥三条", number_to=42).count() == 1
     import_zone_areas(rows(GOOD))
     result = look_up_zone(new_id(), "东城区北新桥三条12号", campaign=zone_city.campaign)
@@ -75,9 +81,9 @@ def test_excel_reads_like_csv(zone_city):
     buffer = io.BytesIO()
     book.save(buffer)
     report = import_zone_areas(read_table("zones.xlsx", buffer.getvalue()))
-    assert report.ok and report.rows == 3
+    assert report.ok and (report.created, report.updated) == (1, 1)
     again = import_zone_areas(rows(GOOD))
-    assert again.ok and again.zones_created == 0
+    assert again.ok and (again.created, again.updated, again.unchanged) == (0, 0, 2)
     assert ZoneArea.objects.filter(zone__name="北新桥片", road="北新桥三条", number_from=1, number_to=40).count() == 1
 
 
