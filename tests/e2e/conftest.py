@@ -64,3 +64,14 @@ def new_page(browser):
 
     yield make
     assert [f for f in failures if not f.endswith("/favicon.ico")] == []
+
+
+def desk_login(page, base: str, username: str) -> None:
+    """A staff member logs in to the desk with the factories' password (the second factor is off)."""
+    from tests.factories import PASSWORD
+
+    page.goto(f"{base}/desk/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/desk/")

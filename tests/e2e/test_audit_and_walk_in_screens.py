@@ -7,27 +7,19 @@ from apps.bj_enrollment.models import ServiceZone, ZoneArea
 from apps.bj_enrollment.print_context import verification_text
 from apps.bj_enrollment.zones import index as zone_index
 from tests import factories
-from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
-
-def _login(page, base, username):
-    page.goto(f"{base}/desk/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/desk/")
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_city_admin_reads_who_opened_an_application(new_page, live_server, live_city, width):
     reviewer = new_page(viewport={"width": 1280, "height": 900})
-    _login(reviewer, live_server.url, "east")
+    desk_login(reviewer, live_server.url, "east")
     reviewer.goto(f"{live_server.url}/desk/bj_enrollment/application/{live_city.east_app.pk}/change/")
     page = new_page(viewport={"width": width, "height": 900})
-    _login(page, live_server.url, "city")
+    desk_login(page, live_server.url, "city")
     page.goto(f"{live_server.url}/desk/lowcode_audit/personaldataaccess/")
     row = page.locator("#result_list tr", has_text="east")
     assert row.count() >= 1 and "查看" in row.first.inner_text()
@@ -46,7 +38,7 @@ def test_school_scans_a_walk_in_family(new_page, live_server, live_city):
     app = factories.application(city.campaign, factories.child("吴走进"), city.east, None, mobile="13655556666")
     Application.objects.filter(pk=app.pk).update(residence_address="和平里中街3号")
     page = new_page(viewport={"width": 390, "height": 844})
-    _login(page, live_server.url, "east-school")
+    desk_login(page, live_server.url, "east-school")
     page.goto(f"{live_server.url}/desk/bj_enrollment/application/")
     assert "吴走进" not in page.content()
     search = page.locator("input[name=q]").first

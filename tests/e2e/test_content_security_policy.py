@@ -6,8 +6,7 @@ notice counts down, the desk's Alpine.js filter panel opens, Swagger UI renders)
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, desk_login
 from tests.lowcode.customfields.helpers import define
 
 pytestmark = pytest.mark.e2e
@@ -46,12 +45,8 @@ def assert_clean(page):
 
 
 def _login(page, base, username):
-    page.goto(f"{base}/desk/login/")
+    desk_login(page, base, username)
     assert_clean(page)
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/desk/")
 
 
 def test_portal_start_and_registration_notice_countdown(watched_page, live_server, live_city):

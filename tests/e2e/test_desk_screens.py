@@ -3,23 +3,15 @@
 import pytest
 
 from apps.lowcode.masking import mask_id_number
-from tests.e2e.conftest import ARTIFACTS
-from tests.factories import PASSWORD
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
 
-def _login(page, base, username):
-    page.goto(f"{base}/desk/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/desk/")
-
 
 def test_desk_home_and_application_list(new_page, live_server, live_city):
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "city")
+    desk_login(page, live_server.url, "city")
     assert "入学服务平台" in page.title()
     # styled, not bare HTML: the theme's stylesheet arrived and applies
     assert page.evaluate("[...document.styleSheets].reduce((n, s) => n + s.cssRules.length, 0)") > 200
@@ -42,7 +34,7 @@ def test_desk_home_and_application_list(new_page, live_server, live_city):
 
 def test_school_reviewer_list_holds_only_the_school(new_page, live_server, live_city):
     page = new_page(viewport={"width": 1280, "height": 800})
-    _login(page, live_server.url, "east-school")
+    desk_login(page, live_server.url, "east-school")
     page.goto(f"{live_server.url}/desk/bj_enrollment/application/")
     text = page.locator("#result_list").inner_text()
     assert live_city.east_app.form_number in text
@@ -54,7 +46,7 @@ def test_school_reviewer_list_holds_only_the_school(new_page, live_server, live_
 
 def test_statistics_page_for_a_district_reviewer(new_page, live_server, live_city):
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     page.goto(f"{live_server.url}/desk/statistics/")
     table = page.locator("#district-by-state").inner_text()
     assert "东城区" in table and "西城区" not in table
@@ -63,7 +55,7 @@ def test_statistics_page_for_a_district_reviewer(new_page, live_server, live_cit
 
 def test_application_change_page_with_workflow_buttons(new_page, live_server, live_city):
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east-school")
+    desk_login(page, live_server.url, "east-school")
     page.goto(f"{live_server.url}/desk/bj_enrollment/application/{live_city.east_app.pk}/change/")
     page.get_by_role("button", name="预录取").click()
     page.wait_for_load_state()

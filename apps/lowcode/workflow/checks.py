@@ -34,18 +34,20 @@ def check_condition_attributes(app_configs=None, **kwargs):
     return found
 
 
+def _readable(databases, model) -> list[str]:
+    """The databases asked about whose rows of `model` can be read (migrated far enough)."""
+    from apps.lowcode.schema import rows_checkable
+
+    return [alias for alias in databases or () if rows_checkable(alias, model)]
+
+
 @register(Tags.database)
 def check_stored_workflows(app_configs=None, databases=None, **kwargs):
-    if not databases:
-        return []
-    from apps.lowcode.schema import rows_checkable
     from apps.lowcode.workflow import spec, validation
     from apps.lowcode.workflow.models import Workflow
 
     found = []
-    for alias in databases:
-        if not rows_checkable(alias, Workflow):
-            continue
+    for alias in _readable(databases, Workflow):
         for workflow in Workflow.objects.using(alias).select_related("document_type"):
             for problem in validation.problems(spec.from_workflow(workflow)):
                 found.append(Error(f"Workflow {workflow.name!r}: {problem}", obj=workflow, id="lowcode_workflow.E002"))
@@ -56,16 +58,11 @@ def check_stored_workflows(app_configs=None, databases=None, **kwargs):
 def check_required_actions(app_configs=None, databases=None, **kwargs):
     """A workflow still exactly as its shipped file loaded it is left to the tests of that file: at an
     upgrade, `migrate` checks before it loads the new file, which brings the release's new actions."""
-    if not databases:
-        return []
-    from apps.lowcode.schema import rows_checkable
     from apps.lowcode.workflow import spec
     from apps.lowcode.workflow.models import Transition, Workflow
 
     found = []
-    for alias in databases:
-        if not rows_checkable(alias, Workflow):
-            continue
+    for alias in _readable(databases, Workflow):
         for label, actions in _required_actions.items():
             app_label, model_name = label.split(".")
             workflow = (
@@ -96,16 +93,11 @@ def check_required_actions(app_configs=None, databases=None, **kwargs):
 
 @register(Tags.database)
 def check_template_actions(app_configs=None, databases=None, **kwargs):
-    if not databases:
-        return []
     from apps.lowcode.messaging.models import MessageTemplate
-    from apps.lowcode.schema import rows_checkable
     from apps.lowcode.workflow.models import Transition
 
     found = []
-    for alias in databases:
-        if not rows_checkable(alias, MessageTemplate):
-            continue
+    for alias in _readable(databases, MessageTemplate):
         templates = MessageTemplate.objects.using(alias).filter(active=True, event__startswith="action:")
         for template in templates.select_related("document_type"):
             action = template.event.removeprefix("action:")
