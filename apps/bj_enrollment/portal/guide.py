@@ -36,3 +36,10 @@ def eligibility_guide(campaign) -> list[tuple[str, str]]:
             ),
         ),
     ]
+
+
+def calendar(campaign) -> list[tuple[str, object, object]]:
+    """R1: the campaign's city-wide stages and their dates, in order, for the start page (a district
+    may set its own dates inside these; its page says so)."""
+    windows = campaign.windows.filter(district__isnull=True).order_by("opens_at")
+    return [(window.get_stage_display(), window.opens_at, window.closes_at) for window in windows]

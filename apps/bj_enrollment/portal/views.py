@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from apps.bj_enrollment.api import auth as api_auth
 from apps.bj_enrollment.choices import ApplicationState
-from apps.bj_enrollment.models import District
+from apps.bj_enrollment.models import Category, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
 from apps.bj_enrollment.portal.flows import current_campaign
@@ -29,10 +29,11 @@ from apps.bj_enrollment.portal.forms import (
     SmsRequestForm,
     captcha_field,
 )
-from apps.bj_enrollment.portal.guide import eligibility_guide
+from apps.bj_enrollment.portal.guide import calendar, eligibility_guide
 from apps.bj_enrollment.portal.session import parent_application, parent_required
+from apps.bj_enrollment.rules.categories import declarable
 from apps.bj_enrollment.rules.printing import PRINTABLE, check_can_print
-from apps.bj_enrollment.services import details
+from apps.bj_enrollment.services import categories, details
 from apps.bj_enrollment.services.printing import printed_form
 from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow.errors import WorkflowError
@@ -59,7 +60,10 @@ def start(request):
     campaign = current_campaign()
     districts = District.objects.order_by("sort_order", "code")
     guide = eligibility_guide(campaign) if campaign else []
-    return render(request, "portal/start.html", {"campaign": campaign, "districts": districts, "guide": guide})
+    dates = calendar(campaign) if campaign else []
+    return render(
+        request, "portal/start.html", {"campaign": campaign, "districts": districts, "guide": guide, "dates": dates}
+    )
 
 
 def privacy(request):
@@ -275,8 +279,26 @@ def details_view(request):
         "editable": editable,
         "why_not": why_not,
         "can_withdraw": details.can_withdraw(application, request.user),
+        "claims": application.category_claims.select_related("category"),
+        "declarable": declarable(Category.objects) if editable else [],
     }
     return render(request, "portal/details.html", context)
+
+
+@parent_required
+@require_POST
+def declare_category(request):
+    """R5: the family declares a category and its document number; the district verifies it."""
+    try:
+        categories.declare(
+            parent_application(request), request.user, request.POST.get("category"), request.POST.get("document_number")
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The category was declared; the district will verify the document."))
+    return redirect("portal:details")
 
 
 @parent_required

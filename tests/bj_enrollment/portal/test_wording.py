@@ -57,3 +57,15 @@ def test_full_width_brackets_in_a_certificate_number_are_the_same_certificate(cl
     }
     assert client.post(reverse("portal:details"), draft).status_code == 302
     assert Property.objects.get(application=parent).certificate_number == "京(2019)不动产权第0012345号"
+
+
+def test_the_start_page_shows_the_dates_before_any_form(client, city):
+    """R1: a family sees when each stage runs before it fills anything in."""
+    from django.utils import timezone
+
+    from apps.bj_enrollment.choices import Stage
+
+    window = city.campaign.windows.get(stage=Stage.REGISTRATION, district=None)
+    html = client.get(reverse("portal:start")).content.decode()
+    opens = timezone.localtime(window.opens_at)
+    assert "报名" in html and f"{opens.month}月{opens.day}日 {opens:%H:%M}" in html
