@@ -260,6 +260,10 @@ CAPTCHA_FONT_SIZE = 30
 SMS_SETTINGS = SITE.get("sms", {})
 REGISTRY_ADAPTER = SITE.get("registry_adapter", "simulator")
 REGISTRY_SETTINGS = SITE.get("registry", {})
+# Every print (portal, API, desk preview, jobs) stops at these: apps/lowcode/printing/service.py
+PRINT_BUDGET_SECONDS = float(SITE.get("print_budget_seconds", 20))
+PRINT_MAX_PAGES = int(SITE.get("print_max_pages", 50))
+PRINT_MAX_HTML_BYTES = int(SITE.get("print_max_html_bytes", 2_000_000))
 
 # --- desk (Django admin with the Unfold theme) -------------------------------------------------
 UNFOLD = {

@@ -1,42 +1,64 @@
 """Print formats in the desk: edited like any DocType, refused at save when the template fails, and
-previewed as HTML or PDF for a sample or for a document the user may see."""
+previewed as HTML or PDF for a sample or for a document the user may see. The documents a format
+failed to print are listed read-only, and counted on the format's list and page."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.admin import ModelAdmin
-from unfold.decorators import action
+from unfold.decorators import action, display
 
 from apps.lowcode.audit import record as audit
 from apps.lowcode.desk_search import KEY_VAR, term_from
 from apps.lowcode.printing import service
 from apps.lowcode.printing.errors import PrintError
-from apps.lowcode.printing.models import PrintFormat
+from apps.lowcode.printing.models import PrintFailure, PrintFormat
 from apps.lowcode.printing.registry import registered_labels
+
+RECENT = timedelta(days=7)  # how far back the failures counted on a format's list and page reach
 
 
 @admin.register(PrintFormat)
 class PrintFormatAdmin(ModelAdmin):
-    list_display = ["name", "key", "document_type", "page_size", "orientation", "is_default", "active", "updated_at"]
+    list_display = ["name", "key", "document_type", "page_size", "orientation", "is_default", "active",
+                    "failed_documents", "updated_at"]
     list_filter = ["document_type", "is_default", "active"]
     search_fields = ["name", "key"]
     actions_detail = ["open_preview"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["failed_documents", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "key", "document_type", ("is_default", "active")]}),
+        (None, {"fields": ["name", "key", "document_type", ("is_default", "active"), "failed_documents"]}),
         (gettext_lazy("Layout"), {"fields": ["template", "css"]}),
         (gettext_lazy("Page"), {"fields": [("page_size", "orientation"), ("created_at", "updated_at")]}),
     ]
+
+    def get_queryset(self, request):
+        recent = Q(failures__created_at__gte=timezone.now() - RECENT)
+        return super().get_queryset(request).annotate(
+            recent_failures=Count("failures__object_id", filter=recent, distinct=True))
+
+    @display(description=gettext_lazy("Failed documents (7 days)"), ordering="recent_failures")
+    def failed_documents(self, obj):
+        count = getattr(obj, "recent_failures", 0)
+        if not count:
+            return "0"
+        url = reverse(f"{self.admin_site.name}:lowcode_printing_printfailure_changelist")
+        return format_html('<a class="text-red-600 font-semibold" href="{}?print_format__id__exact={}">{}</a>',
+                           url, obj.pk, count)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "document_type":
@@ -82,18 +104,15 @@ class PrintFormatAdmin(ModelAdmin):
                 if document is None:
                     status = 404
                     raise PrintError(_("No document matching “%(term)s” that you may see.") % {"term": term})
-                context = service.context_for(document)
                 audit.record(request, audit.Action.PRINT if request.GET.get("as") == "pdf" else audit.Action.VIEW,
                              model, object_id=document.pk, detail=f"print format {print_format.key}")
-            else:
-                context = service.sample_context(model)
-            html = service.html_document(print_format, context)
             if request.GET.get("as") == "pdf":
-                pdf = service.html_to_pdf(html)
+                pdf = service.render(print_format, document, pdf=True)
                 response = HttpResponse(pdf, content_type="application/pdf")
                 name = f"{print_format.key}-{document.pk if document else 'sample'}.pdf"
                 response["Content-Disposition"] = f'inline; filename="{name}"'
                 return response
+            html = service.render(print_format, document)
         except PrintError as exc:
             problem, html = exc.message, ""
         pdf_query = urlencode({KEY_VAR: key, "as": "pdf"} if term else {"as": "pdf"})
@@ -123,3 +142,22 @@ class PrintFormatAdmin(ModelAdmin):
         if found is None:
             found = model_admin.get_search_results(request, queryset, term)[0].first()
         return found
+
+
+@admin.register(PrintFailure)
+class PrintFailureAdmin(ModelAdmin):
+    """Written by the print service only: nobody adds, edits or deletes a failure in the desk."""
+
+    list_display = ["created_at", "print_format", "document_type", "object_id", "error"]
+    list_filter = ["print_format", "document_type"]
+    search_fields = ["object_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -102,3 +102,23 @@ class PrintFormat(models.Model):
     def validate_constraints(self, exclude=None):
         # Saving a new default moves the flag rather than failing; the unique column still guards races.
         super().validate_constraints(exclude={*(exclude or ()), "default_for"})
+
+
+class PrintFailure(models.Model):
+    """One document a format failed to print (template error on real data, over the time or size
+    budget): written by the print service, read in the desk, never edited."""
+
+    print_format = models.ForeignKey(PrintFormat, models.CASCADE, related_name="failures",
+                                     verbose_name=_("print format"))
+    document_type = models.ForeignKey(ContentType, models.CASCADE, related_name="+", verbose_name=_("document type"))
+    object_id = models.CharField(_("document ID"), max_length=64)
+    error = models.TextField(_("error"))
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("print failure")
+        verbose_name_plural = _("print failures")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.print_format} · {self.object_id}"

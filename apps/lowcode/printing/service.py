@@ -3,6 +3,10 @@
 Every failure leaves as `PrintError` with a readable message, so a portal or desk page shows a
 notice instead of a server error. WeasyPrint may fetch nothing but data: URIs (images a provider
 embeds, such as a QR code): an administrator's template cannot read local files or reach the network.
+
+Every caller (portal, API, desk preview, jobs, the save-time check) renders within the site's budget:
+`print_budget_seconds`, `print_max_html_bytes`, `print_max_pages`. A document that fails is logged
+and recorded as a `PrintFailure`, which the desk counts per format.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 import traceback
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.html import escape
@@ -19,12 +24,15 @@ from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError, TemplateError
 
 from apps.lowcode import sandbox
+from apps.lowcode.printing import budget
 from apps.lowcode.printing.errors import PrintError
-from apps.lowcode.printing.models import PrintFormat
+from apps.lowcode.printing.models import PrintFailure, PrintFormat
 from apps.lowcode.printing.registry import provider_for
 
-__all__ = ["PrintError", "context_for", "find_format", "render_html", "render_pdf", "sample_context",
+__all__ = ["PrintError", "context_for", "find_format", "render", "render_html", "render_pdf", "sample_context",
            "template_problem"]
+
+logger = logging.getLogger(__name__)
 
 # Per-page progress and font-subsetting chatter would drown a worker's log.
 for _name in ("weasyprint.progress", "fontTools"):
@@ -70,15 +78,34 @@ def find_format(model: type[models.Model], print_format: PrintFormat | None = No
 def template_problem(source: str, context: Mapping[str, object]) -> str | None:
     """What is wrong with a template, naming the line, or None when it renders against `context`."""
     try:
-        _render_body(source, context)
+        _within_budget(lambda: _render_body(source, context))
     except PrintError as exc:
         return exc.message
     return None
 
 
-def _render_body(source: str, context: Mapping[str, object]) -> str:
+def _within_budget(work):
+    seconds = settings.PRINT_BUDGET_SECONDS
     try:
-        return sandbox.render(source, dict(context), html=True)
+        return budget.within(seconds, work)
+    except budget.OverBudget:
+        raise PrintError(_("Printing took longer than %(seconds)s seconds and was stopped.")
+                         % {"seconds": f"{seconds:g}"}) from None
+
+
+def _render_body(source: str, context: Mapping[str, object]) -> str:
+    """The sandbox's rendering, streamed so that output past `print_max_html_bytes` stops it early."""
+    limit, size, parts = settings.PRINT_MAX_HTML_BYTES, 0, []
+    try:
+        for part in sandbox.HTML.from_string(source).generate(dict(context)):
+            size += len(part.encode())
+            if size > limit:
+                raise PrintError(_("The printed page is larger than %(limit)s bytes and was stopped.")
+                                 % {"limit": limit})
+            parts.append(part)
+        return "".join(parts)
+    except PrintError:
+        raise
     except TemplateSyntaxError as exc:
         raise _at_line(exc.lineno, exc.message) from None
     except SecurityError as exc:
@@ -111,19 +138,57 @@ def html_document(print_format: PrintFormat, context: Mapping[str, object]) -> s
 
 
 def render_html(document: models.Model, print_format: PrintFormat | None = None) -> str:
-    return html_document(find_format(type(document), print_format), context_for(document))
+    return render(find_format(type(document), print_format), document)
 
 
 def render_pdf(document: models.Model, print_format: PrintFormat | None = None) -> bytes:
-    return html_to_pdf(render_html(document, print_format))
+    return render(find_format(type(document), print_format), document, pdf=True)
+
+
+def render(print_format: PrintFormat, document: models.Model | None = None, *, pdf: bool = False) -> str | bytes:
+    """The format filled from `document` (from its DocType's sample when None), as HTML or PDF,
+    within the budget. A document's failure is logged: a template that passes the sample check can
+    still fail on real data, and the administrator must learn which format failed for whom."""
+    if document is None:
+        context = sample_context(print_format.document_type.model_class())
+    else:
+        context = context_for(document)
+    try:
+        return _within_budget(lambda: _produce(print_format, context, pdf))
+    except PrintError as exc:
+        if document is not None:
+            _record_failure(print_format, document, exc.message)
+        raise
+
+
+def _produce(print_format: PrintFormat, context: Mapping[str, object], pdf: bool) -> str | bytes:
+    html = html_document(print_format, context)
+    return html_to_pdf(html) if pdf else html
+
+
+def _record_failure(print_format: PrintFormat, document: models.Model, message: str) -> None:
+    logger.warning("print format %s failed for %s %s: %s", print_format.key, document._meta.label,
+                   document.pk, message)
+    PrintFailure.objects.create(print_format=print_format, document_type=ContentType.objects.get_for_model(document),
+                                object_id=str(document.pk), error=str(message)[:2000])
 
 
 def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint within the budget; a layout longer than `print_max_pages` is not written out."""
+    return _within_budget(lambda: _write_pdf(html))
+
+
+def _write_pdf(html: str) -> bytes:
     import weasyprint
 
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})  # anything else is left out (and logged)
     try:
-        return weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf()
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+        pages = len(document.pages)
+        if pages <= settings.PRINT_MAX_PAGES:
+            return document.write_pdf()
     except Exception as exc:
         raise PrintError(_("The PDF could not be produced: %(error)s") % {"error": exc}) from exc
+    raise PrintError(_("The print has %(pages)s pages, more than the %(limit)s allowed.")
+                     % {"pages": pages, "limit": settings.PRINT_MAX_PAGES})
 
