@@ -47,6 +47,7 @@ GROUPS = [
             ("lowcode_workflow", "bulktransition", "playlist_add_check"),
             ("lowcode_customfields", "customfield", "dynamic_form"),
             ("lowcode_printing", "printformat", "print"),
+            ("lowcode_printing", "printfailure", "error"),
             ("lowcode_messaging", "messagetemplate", "sms"),
             ("lowcode_messaging", "messagelog", "outbox"),
             ("lowcode", "outboxjob", "pending_actions"),  # superusers only (apps/lowcode/admin.py)
