@@ -8,8 +8,7 @@ from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.models import Application
 from apps.lowcode.workflow import bulk
 from tests import factories
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk_screens import _login
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +25,7 @@ def test_bulk_confirmation_progress_page(new_page, live_server, live_city):
     queue = django_rq.get_queue("default")
     SimpleWorker([queue], connection=queue.connection).work(burst=True)
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     page.goto(f"{live_server.url}/desk/bj_enrollment/application/workflow-bulk/{batch.pk}/")
     assert "59" in page.locator("#bulk-figures").inner_text()
     assert apps[0].form_number in page.locator("#bulk-refusals").inner_text()

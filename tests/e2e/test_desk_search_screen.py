@@ -4,15 +4,14 @@ nor a scanned form's verification code appears in any URL the browser requests."
 import pytest
 
 from apps.bj_enrollment.print_context import verification_text
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk_screens import _login
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
 
 def test_search_and_scan_keep_personal_data_out_of_urls(new_page, live_server, live_city):
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     requested = []
     page.on("request", lambda r: requested.append(r.url))
     app = live_city.east_app

@@ -4,8 +4,7 @@ import pytest
 
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, DisclosureRelease, SchoolPlan
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk_screens import _login
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +23,7 @@ def test_disclosure_page_on_a_phone(new_page, live_server, live_city):
 
 def test_registry_export_page(new_page, live_server, live_city):
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     page.goto(f"{live_server.url}/desk/registry-export/")
     assert "学籍导出" in page.title()
     assert page.locator("#registry-export-form select[name=district] option").count() == 2  # blank + 东城区

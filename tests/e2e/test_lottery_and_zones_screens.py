@@ -8,8 +8,7 @@ from apps.bj_enrollment.lottery import runs
 from apps.bj_enrollment.models import Campaign, LotteryRun
 from apps.bj_enrollment.rules.identity import make_resident_id
 from tests.bj_enrollment.lottery.test_runs import SEED, build_draw_city
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk_screens import _login
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +28,7 @@ def test_lottery_draw_page_with_fairness_report(new_page, live_server, live_city
     runs.commit_input(run, city.east_reviewer)
     page = new_page(viewport={"width": 1440, "height": 900})
     page.on("dialog", lambda dialog: dialog.accept())
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     url = f"{live_server.url}/desk/bj_enrollment/lotteryrun/{run.pk}/change/"
     response = page.goto(url)
     assert response.status == 200, page.inner_text("body")[:2000]

@@ -5,8 +5,7 @@ import datetime as dt
 import pytest
 
 from apps.bj_enrollment.rules.identity import make_resident_id
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk_screens import _login
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.e2e
 def test_register_on_behalf(new_page, live_server, live_city):
     born = live_city.campaign.cohort_start - dt.timedelta(days=200)
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     page.goto(f"{live_server.url}/desk/register-on-behalf/")
     form = page.locator("#on-behalf-form")
     form.locator("select[name=district]").select_option(str(live_city.east.pk))

@@ -4,8 +4,7 @@ reasons, pre-admits it, and the plan's seats update."""
 import pytest
 
 from apps.bj_enrollment.models import Application, SchoolPlan
-from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_desk_screens import _login
+from tests.e2e.conftest import ARTIFACTS, desk_login
 
 pytestmark = pytest.mark.e2e
 
@@ -14,7 +13,7 @@ def test_school_reviewer_pre_admits_by_form_number(new_page, live_server, live_c
     SchoolPlan.objects.create(campaign=live_city.campaign, school=live_city.east_school, seats=30)
     number = live_city.east_app.form_number
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east-school")
+    desk_login(page, live_server.url, "east-school")
     page.goto(f"{live_server.url}/desk/bj_enrollment/application/")
     page.fill("#searchbar", number)
     page.press("#searchbar", "Enter")
@@ -39,7 +38,7 @@ def test_plan_import_error_report(new_page, live_server, live_city, tmp_path):
     bad.write_text(f"招生年度,学校代码,计划数\n{year},{live_city.east_school.code},45\n{year},{live_city.west_school.code},30\n"
                    f"{year},{live_city.east_school.code},四十\n", encoding="utf-8-sig")
     page = new_page(viewport={"width": 1440, "height": 900})
-    _login(page, live_server.url, "east")
+    desk_login(page, live_server.url, "east")
     page.goto(f"{live_server.url}/desk/bj_enrollment/schoolplan/import/")
     page.set_input_files("input[type=file]", str(bad))
     page.get_by_role("button", name="导入").click()
