@@ -43,12 +43,16 @@ _when_dead: dict[str, Callable[[OutboxJob], None]] = {}
 _queue_down_until = 0.0  # monotonic time until which requests leave rows to the sweeper
 
 
-def enqueue(func, *args, queue: str = "default", **kwargs) -> OutboxJob:
+def enqueue(func, *args, queue: str = "default", not_before: dt.datetime | None = None, **kwargs) -> OutboxJob:
     """Run `func(*args, **kwargs)` in the background once the current transaction commits.
 
     `retry=rq.Retry(...)` is RQ's own quick retry; the outbox's back-off comes on top of it.
+    `not_before` in the future: the row waits, undispatched, and the sweeper sends it when due
+    (a scheduled job that survives restarts and a lost Redis like any other row).
     """
     retry = kwargs.pop("retry", None)
+    now = timezone.now()
+    held = not_before is not None and not_before > now
     path = _path(func)
     secret = _secret_parameter(func, args, kwargs)
     if secret:  # job arguments are stored in Redis and the outbox, shown on dashboards and logged
@@ -59,9 +63,10 @@ def enqueue(func, *args, queue: str = "default", **kwargs) -> OutboxJob:
         kwargs=kwargs,
         queue=queue,
         retry={"max": retry.max, "intervals": list(retry.intervals)} if retry is not None else {},
-        next_attempt_at=timezone.now() + DISPATCH_GRACE,
+        next_attempt_at=not_before if held else now + DISPATCH_GRACE,
     )
-    transaction.on_commit(lambda: dispatch(job))
+    if not held:
+        transaction.on_commit(lambda: dispatch(job))
     return job
 
 

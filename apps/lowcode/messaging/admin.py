@@ -13,6 +13,8 @@ from django.db.models.functions import Cast
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from unfold.admin import ModelAdmin, TabularInline
@@ -144,7 +146,7 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
         "event",
         "channel",
         "masked_recipient",
-        "status",
+        "shown_status",
         "attempts",
         "sent_at",
     ]
@@ -165,12 +167,13 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
         "text",
         "provider_template_code",
         "provider_params",
-        "status",
+        "shown_status",
         "attempts",
         "idempotency_key",
         "provider_message_id",
         "error",
         "created_at",
+        "not_before",
         "sent_at",
         "updated_at",
     ]
@@ -198,6 +201,13 @@ class MessageLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     @admin.display(description=gettext_lazy("recipient"))
     def masked_recipient(self, obj):
         return obj.masked_recipient
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def shown_status(self, obj):
+        """A queued message the owning app holds says until when, so nobody takes it for stuck."""
+        if obj.held():
+            return _("Held until %(time)s") % {"time": date_format(localtime(obj.not_before), "Y-m-d H:i")}
+        return obj.get_status_display()
 
     def has_retry_permission(self, request):
         return request.user.has_perm("lowcode_messaging.change_messagelog")

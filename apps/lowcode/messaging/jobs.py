@@ -28,6 +28,13 @@ IN_PROCESS_ATTEMPTS = 3
 
 
 def deliver(log_id: int) -> None:
+    held = MessageLog.objects.filter(pk=log_id, status=Status.QUEUED, not_before__gt=timezone.now())
+    not_before = held.values_list("not_before", flat=True).first()
+    if not_before is not None:  # queued again before its time (a retry, the safety net): wait for it
+        from apps.lowcode.messaging.sending import enqueue_delivery
+
+        enqueue_delivery(log_id, not_before=not_before)
+        return
     job = get_current_job()
     if job is not None:
         if not _attempt(log_id, final=not job.retries_left):

@@ -11,6 +11,7 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.lowcode.masking import mask_recipient
@@ -29,6 +30,7 @@ class Status(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Sending failed")
     UNKNOWN = "unknown", _("Outcome unknown: check with the provider")
+    DROPPED = "dropped", _("Not sent: the document moved on before its time")
 
 
 class MessageTemplate(models.Model):
@@ -134,6 +136,9 @@ class MessageLog(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    not_before = models.DateTimeField(
+        _("held until"), null=True, blank=True, help_text=_("The owning app's rule: not sent before this time.")
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -151,6 +156,11 @@ class MessageLog(models.Model):
     @property
     def masked_recipient(self) -> str:
         return mask_recipient(self.recipient)
+
+    def held(self, now=None) -> bool:
+        """Queued and waiting for its time (see `registry.Provider.not_before`)."""
+        waiting = self.not_before is not None and self.not_before > (now or timezone.now())
+        return self.status == Status.QUEUED and waiting
 
 
 class MessageAttempt(models.Model):

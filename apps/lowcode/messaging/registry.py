@@ -3,11 +3,15 @@
 Frappe alerts everyone holding a role; here the owning app returns the document's own stakeholders
 (a parent's registered mobile, say), so a template cannot reach anyone else.
 
-    registry.register(Application, audience=application_audience, sample={...})
+    registry.register(Application, audience=application_audience, sample={...}, not_before=held_until)
+
+`not_before(document, event)` (optional) is the earliest time a message of that event may leave,
+or None for now: the owning app's rule says when a message would tell too early.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -26,15 +30,20 @@ class Audience:
 class Provider:
     audience: Callable[[models.Model], Audience]
     sample: Mapping[str, object]  # a context with every name the real one has, for checks and previews
+    not_before: Callable[[models.Model, str], dt.datetime | None] | None = None
 
 
 _providers: dict[str, Provider] = {}
 
 
 def register(
-    model: type[models.Model], *, audience: Callable[[models.Model], Audience], sample: Mapping[str, object]
+    model: type[models.Model],
+    *,
+    audience: Callable[[models.Model], Audience],
+    sample: Mapping[str, object],
+    not_before: Callable[[models.Model, str], dt.datetime | None] | None = None,
 ) -> None:
-    _providers[model._meta.label_lower] = Provider(audience=audience, sample=dict(sample))
+    _providers[model._meta.label_lower] = Provider(audience=audience, sample=dict(sample), not_before=not_before)
 
 
 def provider_for(model: type[models.Model] | None) -> Provider | None:

@@ -1,7 +1,10 @@
 """Queue and re-send messages: the only places MessageLog rows are created or put back in the queue.
 
 Messages are rendered while the document is at hand (inside the caller's transaction) and leave in
-a background job after commit, so a rolled-back transition never texts anyone.
+a background job after commit, so a rolled-back transition never texts anyone. A message the owning
+app's rule holds (`registry.Provider.not_before`) is rendered now, logged with its time and left to
+the outbox's sweeper until then; it speaks for the document as it was, so the document's next
+workflow transition before that time drops it (a decision reversed before its date is never told).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ def send_event(document: models.Model, event: str, *, record=None) -> list[Messa
 
 
 def send_transition(document: models.Model, record) -> list[MessageLog]:
+    _drop_held(ContentType.objects.get_for_model(document), document)
     return send_events(document, transition_events(record), record=record)
 
 
@@ -58,17 +62,26 @@ def send_events(document: models.Model, events: list[str], *, record=None) -> li
         with transaction.atomic():
             for template in templates:
                 context = rendering.merge(audience.context, rendering.event_context(template.event, record))
+                not_before = provider.not_before(document, template.event) if provider.not_before else None
                 for recipient in dict.fromkeys(audience.recipients.get(template.channel, ())):
                     if recipient:
-                        logs.append(_log(document, document_type, template, recipient, context))
+                        logs.append(_log(document, document_type, template, recipient, context, not_before))
     for log in logs:
         if log.status == Status.QUEUED:
-            enqueue_delivery(log.pk)
+            enqueue_delivery(log.pk, not_before=log.not_before)
     return logs
 
 
-def _log(document, document_type, template, recipient, context) -> MessageLog:
+def _drop_held(document_type, document) -> None:
+    now = timezone.now()
+    MessageLog.objects.filter(
+        document_type=document_type, document_id=str(document.pk), status=Status.QUEUED, not_before__gt=now
+    ).update(status=Status.DROPPED, error="the document moved on before its time", updated_at=now)
+
+
+def _log(document, document_type, template, recipient, context, not_before=None) -> MessageLog:
     log = MessageLog(
+        not_before=not_before,
         document_type=document_type,
         document_id=str(document.pk),
         document_label=str(document)[:200],
@@ -92,16 +105,16 @@ def _log(document, document_type, template, recipient, context) -> MessageLog:
     return log
 
 
-def enqueue_delivery(log_id: int) -> None:
+def enqueue_delivery(log_id: int, *, not_before: dt.datetime | None = None) -> None:
     from apps.lowcode.messaging.jobs import deliver
 
     if settings.JOBS_IN_PROCESS:
-        jobs.enqueue(deliver, log_id)
+        jobs.enqueue(deliver, log_id, not_before=not_before)
     else:
         from rq import Retry
 
         intervals = list(getattr(settings, "MESSAGING_RETRY_INTERVALS", [60, 600]))
-        jobs.enqueue(deliver, log_id, retry=Retry(max=len(intervals), interval=intervals))
+        jobs.enqueue(deliver, log_id, retry=Retry(max=len(intervals), interval=intervals), not_before=not_before)
 
 
 def requeue_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
@@ -109,8 +122,11 @@ def requeue_stuck(older_than: dt.timedelta = STUCK_AFTER) -> int:
     after they were written (e.g. from before the outbox). A second delivery job is harmless: only
     one of them can mark the message "sending"."""
     now = timezone.now()
+    due = models.Q(not_before__isnull=True) | models.Q(not_before__lte=now)  # a held one has its own job
     ids = list(
-        MessageLog.objects.filter(status=Status.QUEUED, updated_at__lt=now - older_than).values_list("pk", flat=True)
+        MessageLog.objects.filter(due, status=Status.QUEUED, updated_at__lt=now - older_than).values_list(
+            "pk", flat=True
+        )
     )
     MessageLog.objects.filter(pk__in=ids, status=Status.QUEUED).update(updated_at=now)
     for log_id in ids:
