@@ -3,6 +3,7 @@
 from apps.bj_enrollment.desk import (  # noqa: F401
     application,
     campaign,
+    category_claims,
     disclosure,
     lottery,
     reference,

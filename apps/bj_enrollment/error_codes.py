@@ -169,6 +169,12 @@ PRINT_ERROR = _code(
     "print_error", _("The form cannot be produced right now; please try again later or contact the district.")
 )
 
+# --- R5 categories -----------------------------------------------------------------------------------
+CATEGORY_UNKNOWN = _code("category_unknown", _("Choose one of the categories listed."))
+CATEGORY_VERIFIED = _code("category_verified", _("The district has already verified this category."))
+CATEGORY_DECIDED = _code("category_decided", _("This claim has already been decided."))
+REASON_REQUIRED = _code("reason_required", _("Give the reason for the refusal; the family will read it."))
+
 # --- R34 zone look-up ---------------------------------------------------------------------------------
 LOOKUP_LIMIT = _code(
     "lookup_limit",

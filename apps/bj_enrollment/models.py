@@ -4,6 +4,7 @@ from apps.bj_enrollment.doctype.api_token_generation import ApiTokenGeneration
 from apps.bj_enrollment.doctype.application import Application
 from apps.bj_enrollment.doctype.campaign import Campaign, CampaignWindow
 from apps.bj_enrollment.doctype.category import Category
+from apps.bj_enrollment.doctype.category_claim import CategoryClaim
 from apps.bj_enrollment.doctype.child import Child
 from apps.bj_enrollment.doctype.disclosure_release import DisclosureRelease
 from apps.bj_enrollment.doctype.district import District
@@ -26,6 +27,7 @@ __all__ = [
     "Campaign",
     "CampaignWindow",
     "Category",
+    "CategoryClaim",
     "Child",
     "DisclosureRelease",
     "District",

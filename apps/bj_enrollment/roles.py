@@ -31,6 +31,9 @@ _DISTRICT = {
     },
     ("bj_enrollment", "change_application"),
     ("bj_enrollment", "register_on_behalf"),
+    # R5: the district verifies or refuses the families' category claims
+    ("bj_enrollment", "view_categoryclaim"),
+    ("bj_enrollment", "change_categoryclaim"),
 }
 
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {

@@ -14,7 +14,7 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from apps.bj_enrollment.api import auth, errors
 from apps.bj_enrollment.choices import ApplicationState
-from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.models import Application, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
 from apps.bj_enrollment.portal.forms import (
@@ -27,8 +27,9 @@ from apps.bj_enrollment.portal.forms import (
     SmsRequestForm,
     captcha_field,
 )
+from apps.bj_enrollment.rules.categories import declarable
 from apps.bj_enrollment.rules.printing import check_can_print
-from apps.bj_enrollment.services import details
+from apps.bj_enrollment.services import categories, details
 from apps.bj_enrollment.services.printing import printed_form
 
 api = NinjaAPI(
@@ -339,6 +340,59 @@ def submit(request):
 def withdraw(request):
     details.withdraw(_application(request), request.auth)
     return {"ok": True}
+
+
+class ClaimIn(Schema):
+    category: int
+    document_number: str
+
+
+class ClaimOut(Schema):
+    category: int
+    category_name: str
+    document_number: str
+    status: str
+    reason: str
+
+
+def _claim_out(claim) -> dict:
+    return {
+        "category": claim.category_id,
+        "category_name": claim.category.name,
+        "document_number": claim.document_number,
+        "status": claim.status,
+        "reason": claim.reason if claim.status == claim.Status.REFUSED else "",
+    }
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    kind: str
+
+
+class CategoriesOut(Schema):
+    declarable: list[CategoryOut]
+    claims: list[ClaimOut]
+
+
+@api.get("/application/categories", response=CategoriesOut, auth=auth.PARENT_AUTH, tags=["application"])
+def list_categories(request):
+    """R5: the categories a family may declare, and those it declared with the district's decision
+    (`pending`, `verified`, `refused` with its `reason`)."""
+    claims = _application(request).category_claims.select_related("category")
+    return {
+        "declarable": [{"id": c.pk, "name": c.name, "kind": c.kind} for c in declarable(Category.objects)],
+        "claims": [_claim_out(c) for c in claims],
+    }
+
+
+@api.post("/application/categories", response=ClaimOut, auth=auth.PARENT_AUTH, tags=["application"])
+def declare_category(request, payload: ClaimIn):
+    """R5: declare a category (its id from the desk's list of active counts-as-local and priority
+    categories) with its document number, while the details are editable; the district verifies it."""
+    claim = categories.declare(_application(request), request.auth, payload.category, payload.document_number)
+    return _claim_out(claim)
 
 
 @api.get("/application/form.pdf", auth=auth.PARENT_AUTH, tags=["application"])

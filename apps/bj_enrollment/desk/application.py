@@ -8,6 +8,7 @@ from unfold.decorators import display
 
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.desk.category_claims import CategoryClaimInline
 from apps.bj_enrollment.desk.scan import ScanMixin
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.lowcode.audit.desk import RecordsReadsAdmin
@@ -89,8 +90,8 @@ class ApplicationAdmin(
     list_filter_submit = True
     search_fields = ("=form_number", "=child__id_number", "^child__name", "=mobile")
     search_help_text = _("Form number, ID number, mobile number or the beginning of the child's name")
-    autocomplete_fields = ("child", "school", "categories")
-    inlines = [GuardianInline, PropertyInline]
+    autocomplete_fields = ("child", "school")
+    inlines = [GuardianInline, PropertyInline, CategoryClaimInline]
     readonly_fields = (
         "form_number",
         "verification_code",
@@ -116,7 +117,6 @@ class ApplicationAdmin(
                     ("child", "district"),
                     ("school", "hukou_category"),
                     ("mobile", "account"),
-                    "categories",
                 )
             },
         ),

@@ -11,6 +11,7 @@ GROUPS = [
             ("bj_enrollment", "child", "child_care"),
             ("bj_enrollment", "guardian", "family_restroom"),
             ("bj_enrollment", "property", "home"),
+            ("bj_enrollment", "categoryclaim", "verified"),
             ("desk-on-behalf", "bj_enrollment.register_on_behalf", "person_add"),
             ("desk-statistics", "bj_enrollment.view_application", "bar_chart"),
             ("desk-registry-export", "bj_enrollment.view_registryexport", "output"),

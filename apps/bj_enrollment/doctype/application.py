@@ -45,9 +45,6 @@ class Application(models.Model):
     )
     mobile = models.CharField(_("registered mobile"), max_length=20, db_index=True)
     hukou_category = models.CharField(_("hukou category"), max_length=16, choices=HukouCategory.choices)
-    categories = models.ManyToManyField(
-        "bj_enrollment.Category", blank=True, related_name="applications", verbose_name=_("special categories")
-    )
     residence_district = models.ForeignKey(
         "bj_enrollment.District", models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("residence district"),
@@ -89,6 +86,7 @@ class Application(models.Model):
     history = HistoricalRecords(excluded_fields=["live_child", "updated_at"])
 
     scope_paths = {"district": "district_id", "school": ("school_id", "walk_ins__school_id")}
+    workflow_condition_attributes = ("counts_as_local",)
     custom_fields_attr = "custom"
 
     class Meta:
@@ -116,6 +114,13 @@ class Application(models.Model):
     def registration_open(self) -> bool:
         """R1/R17: whether the parent may still enter or change data (the district's window applies)."""
         return self.campaign.is_open(Stage.REGISTRATION, self.district)
+
+    @property
+    def counts_as_local(self) -> bool:
+        """R5: Beijing hukou or a verified category that counts as such (rules/categories.py)."""
+        from apps.bj_enrollment.rules.categories import counts_as_local
+
+        return counts_as_local(self)
 
     def clean(self):
         from apps.bj_enrollment.rules.registration import check_one_live_application

@@ -9,8 +9,9 @@
   family ranked (`Application.custom["preferences"]`), else the zone's schools in name order.
 - Schools: the zone's schools (or, without a zone, the district's schools with a plan), identified by
   their 10-digit code, with the seats their plan still has free.
-- Priorities (R5): one tier holding every active priority category; a child in one of them goes first
-  at every school. Categories are configuration, so the tier is part of the frozen input.
+- Priorities (R5): one tier holding every active priority category; a child whose claim to one of
+  them the district verified goes first at every school (a claim pending or refused counts for
+  nothing). Categories are configuration, so the tier is part of the frozen input.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment.choices import ApplicationState, CategoryKind
@@ -27,7 +28,7 @@ from apps.bj_enrollment.lottery import engine
 
 def build_input(run) -> tuple[dict, dict[str, int]]:
     """(input document, form number → application id). Raises engine.LotteryInputError with a reason."""
-    from apps.bj_enrollment.models import Application, Category, School, SchoolPlan
+    from apps.bj_enrollment.models import Application, Category, CategoryClaim, School, SchoolPlan
 
     if run.zone_id:
         schools = list(run.zone.schools.filter(active=True).order_by("name"))
@@ -54,7 +55,13 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
             campaign=run.campaign, district=run.district, state=ApplicationState.READY_TO_PRINT, school__isnull=True
         )
         .select_related("child")
-        .prefetch_related("categories")
+        .prefetch_related(
+            Prefetch(
+                "category_claims",
+                CategoryClaim.objects.filter(status=CategoryClaim.Status.VERIFIED).select_related("category"),
+                to_attr="verified_claims",
+            )
+        )
     )
     in_zone = _zone_filter(run)
     priority = sorted(Category.objects.filter(kind=CategoryKind.PRIORITY, active=True).values_list("code", flat=True))
@@ -67,7 +74,7 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
             wanted = app.custom.get("preferences") if isinstance(app.custom, dict) else None
             ranked = [str(code) for code in wanted] if isinstance(wanted, list) else [s.code for s in schools]
             preferences = list(dict.fromkeys(code for code in ranked if code in known))
-        categories = sorted(c.code for c in app.categories.all() if c.code in priority)
+        categories = sorted({c.category.code for c in app.verified_claims if c.category.code in priority})
         pid = participant_id(run.campaign, app.child)
         if pid in ids:
             message = _("Two applications of one child: %(number)s.") % {"number": app.form_number}

@@ -13,6 +13,7 @@ urlpatterns = [
     path("home/", views.home, name="home"),
     path("details/", views.details_view, name="details"),
     path("details/withdraw/", views.withdraw_details, name="withdraw"),
+    path("details/category/", views.declare_category, name="declare_category"),
     path("form.pdf", views.print_form, name="print"),
     path("password/forgot/", views.forgot_password, name="forgot_password"),
     path("password/change/", views.change_password, name="change_password"),

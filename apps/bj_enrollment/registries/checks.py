@@ -27,7 +27,7 @@ from apps.bj_enrollment import registries
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory, RegistryStatus
 from apps.bj_enrollment.models import Application, Property
 from apps.bj_enrollment.registries.base import Person, RecordNotFound, RegistryUnavailable
-from apps.bj_enrollment.rules import residence_permit
+from apps.bj_enrollment.rules import categories, residence_permit
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine, errors
 
@@ -97,7 +97,8 @@ def start_identity_check(application: Application) -> None:
 
 
 def run_identity_check(application_id: int) -> str:
-    """The job: "verified", "failed", "pending" (a registry silent, attempts used up) or "skipped".
+    """The job: "verified", "failed", "pending" (a registry silent, attempts used up),
+    "awaiting_category" (R5: a "counts as local" claim not yet decided) or "skipped".
 
     It is also the gate for the details checks: a property or residence-permit check that could not
     run at submission (registry busy or down) runs here, and the application moves on only once
@@ -121,8 +122,11 @@ def run_identity_check(application_id: int) -> str:
             return _unavailable(application, silent or RegistryUnavailable("a details registry did not answer"))
         if problems:
             action, reason, outcome = FAILED, "\n".join(problems), "failed"
-        else:
-            local = application.hukou_category == HukouCategory.LOCAL
+        elif categories.awaiting_decision(application):  # deciding the claim queues this check again
+            logger.info("identity check of %s waits for the district's category decision", application.form_number)
+            return "awaiting_category"
+        else:  # R5: the same answer as the workflow's condition
+            local = application.counts_as_local
             action, reason, outcome = (VERIFIED_LOCAL if local else VERIFIED_NONLOCAL), "", "verified"
     try:
         engine.apply_action(None, application, action, reason, system=True)

@@ -17,7 +17,15 @@ from apps.bj_enrollment import roles
 from apps.bj_enrollment.choices import ApplicationState, CategoryKind
 from apps.bj_enrollment.lottery import fairness
 from apps.bj_enrollment.lottery.inputs import participant_id
-from apps.bj_enrollment.models import Application, Category, LotteryRun, SchoolPlan, ServiceZone, ZoneArea
+from apps.bj_enrollment.models import (
+    Application,
+    Category,
+    CategoryClaim,
+    LotteryRun,
+    SchoolPlan,
+    ServiceZone,
+    ZoneArea,
+)
 from apps.bj_enrollment.zones import index as zone_index
 from tests import factories
 
@@ -40,8 +48,10 @@ def build_draw_city(city):
     for n in range(14):
         app = factories.application(city.campaign, factories.child(f"派位{n}"), city.east, mobile=f"1390000{n:04d}")
         Application.objects.filter(pk=app.pk).update(residence_address=f"东城区和平里东街{n + 1}号")
-        if n < 2:
-            app.categories.add(martyr)
+        if n < 2:  # R5: verified by the district (services/categories.py; tests/bj_enrollment/test_categories.py)
+            CategoryClaim.objects.create(
+                application=app, category=martyr, document_number=f"LS{n}", status=CategoryClaim.Status.VERIFIED
+            )
         children.append(app)
     outside = factories.application(city.campaign, factories.child("区外"), city.east, mobile="13911112222")
     Application.objects.filter(pk=outside.pk).update(residence_address="东城区东四十条3号")
