@@ -1,8 +1,9 @@
 """Messages about applications: who receives them and what templates may say.
 
 Only the application's registered mobile (R11) hears about it; the context is the parent's own
-data, unmasked. The default templates ship as files in `message_templates/` and are loaded at
-migrate without overwriting an administrator's edits.
+data, unmasked. While the five-certificate decision is hidden (R20) every message about the
+application waits for the district's results date. The default templates ship as files in
+`message_templates/` and are loaded at migrate without overwriting an administrator's edits.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db.models.signals import post_migrate
 from django.utils import timezone
 
 from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.rules import five_certificates
 from apps.lowcode.messaging import loader, registry
 from apps.lowcode.messaging.models import MessageTemplate
 
@@ -52,6 +54,12 @@ def application_audience(app: Application) -> registry.Audience:
     )
 
 
+def application_not_before(app: Application, event: str):
+    """R20: any message while the decision is hidden could tell it (its text, its state, its very
+    timing), so each waits for the results date; None sends at once."""
+    return five_certificates.hidden_until(app)
+
+
 def load_default_templates():
     return loader.load_directory(TEMPLATES_DIR)
 
@@ -62,7 +70,7 @@ def load_templates_after_migrate(sender, using="default", **kwargs) -> None:
     load_default_templates()
 
 
-registry.register(Application, audience=application_audience, sample=SAMPLE)
+registry.register(Application, audience=application_audience, sample=SAMPLE, not_before=application_not_before)
 post_migrate.connect(
     load_templates_after_migrate,
     sender=apps.get_app_config("bj_enrollment"),

@@ -123,10 +123,12 @@ class Result:
 
 
 def result(application) -> Result | None:
-    """R23/R24: the school and the date of the district's confirmation, or the reason of a refusal."""
-    if application.state == S.CONFIRMED:
+    """R23/R24: the school and the date of the district's confirmation, or the reason of a refusal
+    (a five-certificate refusal only from its results date, R20)."""
+    state = shown_state(application)
+    if state == S.CONFIRMED:
         record = engine.history(application).filter(to_state=S.CONFIRMED).order_by("-created_at", "-pk").first()
         return Result(True, application.school, record.created_at if record else None, "")
-    if application.state in (S.SCHOOL_REJECTED, S.DISTRICT_REJECTED, S.IDENTITY_FAILED, S.FIVE_CERTIFICATE_REJECTED):
+    if state in (S.SCHOOL_REJECTED, S.DISTRICT_REJECTED, S.IDENTITY_FAILED, S.FIVE_CERTIFICATE_REJECTED):
         return Result(False, None, None, last_reason(application))
     return None

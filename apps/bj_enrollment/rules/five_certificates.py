@@ -10,11 +10,19 @@ from apps.bj_enrollment.choices import HukouCategory, Stage
 DECIDED = (S.FIVE_CERTIFICATE_REJECTED, S.READY_TO_PRINT)
 
 
-def result_hidden(application, at=None) -> bool:
+def hidden_until(application, at=None):
+    """The district's results date while the decision must stay hidden, else None: the one answer
+    for every page, API answer, PDF and message (messages are held until then)."""
     if application.hukou_category != HukouCategory.NONLOCAL or application.state not in DECIDED:
-        return False
+        return None
     window = application.campaign.window(Stage.FIVE_CERTIFICATE_RESULTS, application.district)
-    return window is not None and (at or timezone.now()) < window.opens_at
+    if window is None or (at or timezone.now()) >= window.opens_at:
+        return None
+    return window.opens_at
+
+
+def result_hidden(application, at=None) -> bool:
+    return hidden_until(application, at) is not None
 
 
 def shown_state(application) -> str:
