@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone, translation
 
-from apps.bj_enrollment.choices import HukouCategory
 from apps.bj_enrollment.models import Application, Guardian
 from apps.lowcode.printing.qr import qr_data_uri
 
@@ -60,7 +59,7 @@ def application_print_context(app: Application) -> dict:
             "form_number": app.form_number,
             "verification_code": app.verification_code,
             "hukou_category": str(app.get_hukou_category_display()),
-            "nonlocal": app.hukou_category == HukouCategory.NONLOCAL,
+            "nonlocal": not app.counts_as_local,  # R5: whose papers the district reviews (material number)
             "material_number": app.material_number,
             "remarks": app.remarks,
             "child": {

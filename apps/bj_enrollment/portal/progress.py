@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment.choices import ApplicationState as S
-from apps.bj_enrollment.choices import HukouCategory, Stage
+from apps.bj_enrollment.choices import Stage
 from apps.bj_enrollment.rules.five_certificates import shown_state
 from apps.lowcode.workflow import engine
 
@@ -49,9 +49,8 @@ def _titles() -> dict[str, str]:
 
 
 def steps(application) -> list[Step]:
-    order = [
-        s for s in _ORDER if s != S.FIVE_CERTIFICATE_REVIEW or application.hukou_category == HukouCategory.NONLOCAL
-    ]
+    reviewed = not application.counts_as_local  # R5: a verified category skips the five-certificate review
+    order = [s for s in _ORDER if s != S.FIVE_CERTIFICATE_REVIEW or reviewed]
     state = shown_state(application)
     position_state = _REFUSED_AT.get(state, state)
     index = order.index(position_state) if position_state in order else -1

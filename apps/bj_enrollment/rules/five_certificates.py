@@ -5,7 +5,7 @@ print the form, whose material number would tell)."""
 from django.utils import timezone
 
 from apps.bj_enrollment.choices import ApplicationState as S
-from apps.bj_enrollment.choices import HukouCategory, Stage
+from apps.bj_enrollment.choices import Stage
 
 DECIDED = (S.FIVE_CERTIFICATE_REJECTED, S.READY_TO_PRINT)
 
@@ -13,7 +13,7 @@ DECIDED = (S.FIVE_CERTIFICATE_REJECTED, S.READY_TO_PRINT)
 def hidden_until(application, at=None):
     """The district's results date while the decision must stay hidden, else None: the one answer
     for every page, API answer, PDF and message (messages are held until then)."""
-    if application.hukou_category != HukouCategory.NONLOCAL or application.state not in DECIDED:
+    if application.state not in DECIDED or application.counts_as_local:  # R5: no review, nothing to hide
         return None
     window = application.campaign.window(Stage.FIVE_CERTIFICATE_RESULTS, application.district)
     if window is None or (at or timezone.now()) >= window.opens_at:

@@ -12,9 +12,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.bj_enrollment import roles
-from apps.bj_enrollment.choices import ApplicationState, CategoryKind, HukouCategory
+from apps.bj_enrollment.choices import ApplicationState, CategoryKind, HukouCategory, Stage
 from apps.bj_enrollment.lottery.inputs import build_input, participant_id
-from apps.bj_enrollment.models import Application, Category, CategoryClaim, Child, LotteryRun, SchoolPlan
+from apps.bj_enrollment.models import (
+    Application,
+    CampaignWindow,
+    Category,
+    CategoryClaim,
+    Child,
+    LotteryRun,
+    SchoolPlan,
+)
 from apps.bj_enrollment.registries import checks
 from apps.bj_enrollment.services import categories
 from apps.lowcode.workflow.models import TransitionRecord
@@ -99,6 +107,17 @@ def test_verified_counts_as_local_category_skips_the_five_certificate_review(
     assert app.counts_as_local and app.hukou_category == HukouCategory.NONLOCAL  # the registry's fact stays
     assert app.state == ApplicationState.READY_TO_PRINT
     assert checks.VERIFIED_LOCAL in _actions(app) and checks.VERIFIED_NONLOCAL not in _actions(app)
+    # no review, so no R20 results date to wait for: the family sees its state and may print now
+    now = timezone.now()
+    CampaignWindow.objects.update_or_create(
+        campaign=city.campaign, stage=Stage.FIVE_CERTIFICATE_RESULTS, district=None,
+        defaults={"opens_at": now + dt.timedelta(days=2), "closes_at": now + dt.timedelta(days=30)},
+    )
+    home = client.get(reverse("portal:home"))
+    steps = [step.key for step in home.context["steps"]]
+    assert ApplicationState.READY_TO_PRINT in steps and ApplicationState.FIVE_CERTIFICATE_REVIEW not in steps
+    assert home.context["can_print"]
+    assert client.get("/api/v1/application").json()["state"] == ApplicationState.READY_TO_PRINT
 
 
 def test_refused_category_stays_nonlocal_and_the_family_reads_the_reason(
@@ -123,6 +142,8 @@ def test_refused_category_stays_nonlocal_and_the_family_reads_the_reason(
     assert (claim.status, claim.reason) == ("refused", reason)
     assert app.state == ApplicationState.FIVE_CERTIFICATE_REVIEW and not app.counts_as_local
     assert checks.VERIFIED_NONLOCAL in _actions(app)
+    steps = [step.key for step in client.get(reverse("portal:home")).context["steps"]]
+    assert ApplicationState.FIVE_CERTIFICATE_REVIEW in steps
 
     page = client.get(reverse("portal:details")).content.decode()
     assert reason in page and "工作居住证持有人子女" in page
