@@ -2,7 +2,7 @@
 
 import io
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 from django.contrib.auth import authenticate
@@ -96,3 +96,76 @@ def test_second_run_adds_nothing_and_renews_passwords():
     assert first.keys() == second.keys()
     assert all(first[u] != second[u] for u in first)
     assert authenticate(username="city_admin", password=second["city_admin"]) is not None
+
+
+def test_demo_applications_reached_their_states_through_the_workflow():
+    """Every state was reached by the workflow's own transitions from `registered`, each refusal with
+    one of its transition's preset reasons, and the approvals issued material numbers as the rule does."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.lowcode.workflow.definitions import definition_for
+    from apps.lowcode.workflow.models import TransitionRecord
+
+    _build(400)
+    definition = definition_for(Application)
+    records = defaultdict(list)
+    for record in TransitionRecord.objects.filter(
+        content_type=ContentType.objects.get_for_model(Application)
+    ).order_by("created_at", "pk"):
+        records[int(record.object_id)].append(record)
+    apps = list(Application.objects.select_related("district", "campaign"))
+    refused = {ApplicationState.IDENTITY_FAILED, ApplicationState.FIVE_CERTIFICATE_REJECTED,
+               ApplicationState.SCHOOL_REJECTED, ApplicationState.DISTRICT_REJECTED}
+    for app in apps:
+        path = records[app.pk]
+        if app.state == ApplicationState.REGISTERED:
+            assert path == []
+            continue
+        state = ApplicationState.REGISTERED
+        for record in path:
+            transition = definition.transition(state, record.action)
+            assert transition is not None and (record.from_state, record.to_state) == (state, transition.to_state)
+            assert record.user is None and app.registered_at <= record.created_at <= app.updated_at
+            options = transition.reason_options.splitlines()
+            assert bool(record.reason) == transition.reason_required
+            assert not options or record.reason in options
+            state = record.to_state
+        assert state == app.state, (app.form_number, [r.action for r in path])
+        if app.state in refused:
+            assert app.rejection_reason == path[-1].reason != ""
+        approved = any(r.from_state == ApplicationState.FIVE_CERTIFICATE_REVIEW
+                       and r.to_state == ApplicationState.READY_TO_PRINT for r in path)
+        assert bool(app.material_number) == approved, app.form_number
+    rejections = [records[a.pk][-1] for a in apps if a.state in refused - {ApplicationState.IDENTITY_FAILED}]
+    assert rejections and all(r.action == "Reject" for r in rejections)
+
+    numbered = [a for a in apps if a.material_number]
+    assert len(numbered) > 20
+    assert len({a.material_number for a in numbered}) == len(numbered)
+    by_district = defaultdict(list)
+    for app in numbered:
+        fields = {"district": app.district.code, "district_short": app.district.code[-2:], "year": app.campaign.year}
+        prefix = settings.MATERIAL_NUMBER_FORMAT.split("{sequence")[0].format(**fields)
+        assert re.fullmatch(rf"{prefix}\d{{5}}", app.material_number), app.material_number
+        by_district[app.district_id].append(int(app.material_number[len(prefix):]))
+    for sequences in by_district.values():
+        assert sorted(sequences) == list(range(1, len(sequences) + 1))  # the rule's sequence, no gaps
+
+
+def test_demo_timeline_and_portal_show_the_refusal_reason():
+    """What the desk timeline and the parent's progress read: the refusing transition and its reason."""
+    from apps.bj_enrollment.portal.progress import last_reason
+    from apps.lowcode.workflow import engine
+
+    _build(200)
+    app = Application.objects.filter(state=ApplicationState.SCHOOL_REJECTED).first()
+    last = engine.history(app).order_by("-created_at", "-pk").first()
+    assert (last.action, last.to_state) == ("Reject", ApplicationState.SCHOOL_REJECTED)
+    assert last_reason(app) == last.reason and last.reason in definition_reasons("Reject", "ready_to_print")
+
+
+def definition_reasons(action, state):
+    from apps.lowcode.workflow.definitions import definition_for
+
+    return definition_for(Application).transition(state, action).reason_options.splitlines()

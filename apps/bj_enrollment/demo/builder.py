@@ -21,6 +21,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Case, Count, Q, When
 from django.utils import timezone
@@ -28,6 +29,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from apps.bj_enrollment import roles
+from apps.bj_enrollment import workflow_actions as A
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.choices import (
     Gender,
@@ -48,7 +50,6 @@ from apps.bj_enrollment.models import (
     Campaign,
     CampaignWindow,
     Category,
-    CategoryClaim,
     Child,
     District,
     Guardian,
@@ -59,11 +60,14 @@ from apps.bj_enrollment.models import (
     Street,
     ZoneArea,
 )
-from apps.bj_enrollment.rules.form_numbers import new_verification_code
+from apps.bj_enrollment.rules.form_numbers import new_form_numbers, new_verification_code
 from apps.bj_enrollment.rules.identity import make_resident_id
+from apps.bj_enrollment.rules.material_numbers import material_numbers
 from apps.bj_enrollment.rules.names import pinyin_key
 from apps.bj_enrollment.rules.passwords import readable_password
 from apps.bj_enrollment.zones import index as zone_index
+from apps.lowcode.workflow.definitions import definition_for
+from apps.lowcode.workflow.models import Transition, TransitionRecord
 
 Log = Callable[[str], Any]
 
@@ -92,9 +96,28 @@ OVERRIDE_EXTRA_DAYS = 3
 
 # States in which the family has been to the school, or at least picked one
 SCHOOL_STATES = {S.PRE_ADMITTED, S.SCHOOL_REJECTED, S.CONFIRMED, S.DISTRICT_REJECTED}
-# States a non-local child only reaches after the five-certificate review passed (R4, R20)
-PAST_FIVE_CERTIFICATE = {S.READY_TO_PRINT, *SCHOOL_STATES}
 FIVE_CERTIFICATE_STATES = {S.FIVE_CERTIFICATE_REVIEW, S.FIVE_CERTIFICATE_REJECTED}
+# The way through the workflow to each state (R14-R24); ready to print is reached by the identity check
+# alone, or, for a family whose papers are reviewed (R4), through the five-certificate approval.
+READY_LOCAL = (A.SUBMIT, A.IDENTITY_VERIFIED_LOCAL)
+READY_REVIEWED = (A.SUBMIT, A.IDENTITY_VERIFIED_NONLOCAL, A.APPROVE)
+PATHS: dict[str, tuple[str, ...]] = {
+    S.REGISTERED: (),
+    S.IDENTITY_CHECK: (A.SUBMIT,),
+    S.IDENTITY_FAILED: (A.SUBMIT, A.IDENTITY_FAILED),
+    S.FIVE_CERTIFICATE_REVIEW: (A.SUBMIT, A.IDENTITY_VERIFIED_NONLOCAL),
+    S.FIVE_CERTIFICATE_REJECTED: (A.SUBMIT, A.IDENTITY_VERIFIED_NONLOCAL, A.REJECT),
+    S.VOID: (A.SUBMIT, A.IDENTITY_FAILED, A.VOID),
+}
+AFTER_READY: dict[str, tuple[str, ...]] = {
+    S.READY_TO_PRINT: (),
+    S.PRE_ADMITTED: (A.PRE_ADMIT,),
+    S.SCHOOL_REJECTED: (A.REJECT,),
+    S.CONFIRMED: (A.PRE_ADMIT, A.CONFIRM_ADMISSION),
+    S.DISTRICT_REJECTED: (A.PRE_ADMIT, A.REJECT),
+}
+REFUSED = {S.IDENTITY_FAILED, S.FIVE_CERTIFICATE_REJECTED, S.SCHOOL_REJECTED, S.DISTRICT_REJECTED}
+CANCELLED_FROM = (S.IDENTITY_CHECK, S.IDENTITY_FAILED, S.READY_TO_PRINT)  # after submitting the details
 PROPERTY_SHARE = {HukouCategory.LOCAL: 0.72, HukouCategory.NONLOCAL: 0.33}  # about 60 % overall
 LOCAL_SHARE = 0.70
 
@@ -537,7 +560,10 @@ class ApplicationFactory:
             )
         self.used_ids = set(Child.objects.values_list("id_number", flat=True))
         self.used_mobiles = set(Application.objects.values_list("mobile", flat=True))
-        self.material_seq: Counter[int] = Counter()
+        self.workflow = definition_for(Application)
+        if self.workflow is None:
+            raise RuntimeError("no active workflow for applications: run migrate first")
+        self.transitions: dict[tuple[str, ...], list[Transition]] = {}
         registration = campaign.window(Stage.REGISTRATION)
         self.registration_opens = registration.opens_at if registration else self.now - dt.timedelta(days=14)
         end = min(self.now, registration.closes_at) if registration else self.now
@@ -927,13 +953,6 @@ class ApplicationFactory:
             private = self.private_schools.get(family.district.pk)
             if private and state in (S.PRE_ADMITTED, S.CONFIRMED) and rng.random() < 0.04:
                 school = rng.choice(private)  # R43: admitted by a private school
-        material_number = ""
-        if _reviewed(family) and state in PAST_FIVE_CERTIFICATE:
-            district = family.district
-            self.material_seq[district.pk] += 1
-            sequence = self.material_seq[district.pk]
-            material_number = f"CL{district.code[-2:]}{self.campaign.year}{sequence:05d}"
-        reason = rng.choice(data.REJECTION_REASONS[state]) if state in data.REJECTION_REASONS else ""
         if plan.fixed:
             remarks = data.REREGISTERED_REMARK
         else:
@@ -946,6 +965,9 @@ class ApplicationFactory:
         if state not in (S.REGISTERED, S.IDENTITY_CHECK):
             last = min(last + dt.timedelta(hours=rng.uniform(1, 24 * 5)), self.now)
         plan.extra["updated_at"] = last
+        steps = self._steps(plan, confirmed_at, last, remarks)
+        plan.extra["steps"] = steps
+        reason = steps[-1][1] if state in REFUSED else ""
         return Application(
             campaign=self.campaign,
             child=plan.child,
@@ -961,25 +983,89 @@ class ApplicationFactory:
             residence_address=family.address,
             housing_type=family.housing_type,
             single_guardian=family.single_guardian,
-            material_number=material_number,
             rejection_reason=reason,
             remarks=remarks,
             details_confirmed_at=confirmed_at,
         )
 
-    def _form_numbers(self, n: int) -> list[str]:
-        """Unique random numbers (R13, R7), drawn here at once instead of one INSERT per application."""
-        prefix = self.campaign.form_number_prefix
-        same_prefix = Application.objects.filter(form_number__startswith=prefix)
-        taken = set(same_prefix.values_list("form_number", flat=True))
-        numbers: list[str] = []
-        seen = set(taken)
-        while len(numbers) < n:
-            number = f"{prefix}{self.rng.randrange(1_000_000):06d}"
-            if number not in seen:
-                seen.add(number)
-                numbers.append(number)
-        return numbers
+    def _path(self, plan: _Plan, confirmed_at) -> tuple[str, ...]:
+        state, family = plan.state, plan.family
+        ready = READY_REVIEWED if _reviewed(family) else READY_LOCAL
+        if state in AFTER_READY:
+            return ready + AFTER_READY[state]
+        if state in (S.CANCELLED, S.VOID) and confirmed_at is None:
+            return (A.CANCEL if state == S.CANCELLED else A.VOID,)  # before the details were submitted
+        if state == S.CANCELLED:
+            before = self.rng.choice(CANCELLED_FROM)
+            return (ready if before == S.READY_TO_PRINT else PATHS[before]) + (A.CANCEL,)
+        return PATHS[state]
+
+    def _transitions(self, path: tuple[str, ...], target: str) -> list[Transition]:
+        """The workflow's own transitions along `path` from its initial state; refuses a path the
+        stored workflow (which administrators may edit) does not have."""
+        found = self.transitions.get(path)
+        if found is None:
+            found, state = [], self.workflow.workflow.initial_state
+            for action in path:
+                transition = self.workflow.transition(state, action)
+                if transition is None:
+                    raise RuntimeError(f"the application workflow has no action {action!r} from {state!r}")
+                found.append(transition)
+                state = transition.to_state
+            if state != target:
+                raise RuntimeError(f"the actions {path} lead to {state!r}, not {target!r}")
+            self.transitions[path] = found
+        return found
+
+    def _steps(self, plan: _Plan, confirmed_at, last, remarks: str) -> list[tuple[Transition, str, dt.datetime]]:
+        """(transition, reason, time) for each step from registration to the plan's state: the details
+        submitted when confirmed, the other steps by `last`, refusals with one of their preset reasons."""
+        rng = self.rng
+        transitions = self._transitions(self._path(plan, confirmed_at), plan.state)
+        start = confirmed_at or plan.registered_at
+        span = max((last - start).total_seconds(), 0)
+        times = sorted(start + dt.timedelta(seconds=rng.random() * span) for _ in transitions)
+        if times:
+            times[-1] = last
+        steps = []
+        for transition, at in zip(transitions, times, strict=True):
+            if transition.action == A.SUBMIT:
+                at = start
+            reason = ""
+            if transition.reason_required:
+                options = transition.reason_options.splitlines()
+                reason = remarks if transition.to_state == S.VOID else rng.choice(
+                    options or data.REJECTION_REASONS[transition.to_state]
+                )
+            steps.append((transition, reason, at))
+        return steps
+
+    def _number_approvals(self, plans: list[_Plan], apps: list[Application]) -> None:
+        """The material numbers the five-certificate approvals issued (R4), in the order they were approved."""
+        approvals = defaultdict(list)
+        for plan, app in zip(plans, apps, strict=True):
+            for transition, _reason, at in plan.extra["steps"]:
+                if (transition.from_state, transition.to_state) == (S.FIVE_CERTIFICATE_REVIEW, S.READY_TO_PRINT):
+                    approvals[app.district].append((at, app))
+        for district, approved in approvals.items():
+            numbers = material_numbers(district, self.campaign)
+            for _at, app in sorted(approved, key=lambda pair: pair[0]):
+                app.material_number = next(numbers)
+
+    def _records(self, plans: list[_Plan], apps: list[Application]) -> list[TransitionRecord]:
+        """The workflow's transition records for the generated paths (user None: nobody in particular acted)."""
+        content_type = ContentType.objects.get_for_model(Application)
+        records = [
+            TransitionRecord(
+                content_type=content_type, object_id=str(app.pk), workflow=self.workflow.workflow,
+                action=transition.action, from_state=transition.from_state, to_state=transition.to_state,
+                user=None, reason=reason, created_at=at,
+            )
+            for plan, app in zip(plans, apps, strict=True)
+            for transition, reason, at in plan.extra["steps"]
+        ]  # fmt: skip
+        TransitionRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+        return records
 
     def build(self, n: int) -> list[Application]:
         started = time.perf_counter()
@@ -1003,32 +1089,31 @@ class ApplicationFactory:
         Child.objects.bulk_create(children, batch_size=BATCH_SIZE)
         log(f"children: {len(children)}")
 
-        numbers = self._form_numbers(len(plans))
+        prefix = self.campaign.form_number_prefix
+        taken = set(Application.objects.filter(form_number__startswith=prefix).values_list("form_number", flat=True))
+        numbers = new_form_numbers(prefix, len(plans), taken)
         apps = [self._application(plan, number) for plan, number in zip(plans, numbers, strict=True)]
+        self._number_approvals(plans, apps)
         Application.objects.bulk_create(apps, batch_size=BATCH_SIZE)
+        records = self._records(plans, apps)
         # registered_at is auto_now_add, updated_at auto_now: bulk_create stamps both with now; set them after
         for plan, app in zip(plans, apps, strict=True):
             app.registered_at, app.updated_at = plan.registered_at, plan.extra["updated_at"]
         Application.objects.bulk_update(apps, ["registered_at", "updated_at"], batch_size=1_000)
-        log(f"applications: {len(apps)}")
+        log(f"applications: {len(apps)}, transition records: {len(records)}")
 
         guardians, properties, links = [], [], []
+        through = Application.categories.through
         for plan, app in zip(plans, apps, strict=True):
             family = plan.family
             guardians += [Guardian(application=app, **row) for row in family.guardians]
             for row in family.properties:
                 status = self._registry_status(app.state)
                 properties.append(Property(application=app, registry_status=status, **row))
-            links += [  # R5: a category counts once the district verified the claim
-                CategoryClaim(
-                    application_id=app.pk, category_id=c.pk, document_number=f"{app.form_number}{c.pk:02d}",
-                    status=CategoryClaim.Status.VERIFIED, decided_at=app.registered_at,
-                )
-                for c in family.categories
-            ]
+            links += [through(application_id=app.pk, category_id=c.pk) for c in family.categories]
         Guardian.objects.bulk_create(guardians, batch_size=BATCH_SIZE)
         Property.objects.bulk_create(properties, batch_size=BATCH_SIZE)
-        CategoryClaim.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
         log(f"guardians: {len(guardians)}, properties: {len(properties)}, categories: {len(links)}")
 
         self._history(plans, children, apps, guardians, properties)
@@ -1167,7 +1252,7 @@ def row_counts() -> dict[str, int]:
         StaffScope,
     )
     counts = {m.__name__: m.objects.count() for m in models}
-    counts["CategoryClaim"] = CategoryClaim.objects.count()
+    counts["Application.categories"] = Application.categories.through.objects.count()
     counts["User (staff)"] = User.objects.filter(is_staff=True).count()
     counts["User (parents)"] = User.objects.filter(is_staff=False).count()
     counts["HistoricalApplication"] = Application.history.count()

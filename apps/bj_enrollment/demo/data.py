@@ -311,31 +311,12 @@ NONLOCAL_STATE_WEIGHTS: dict[str, float] = {
     S.CONFIRMED: 29, S.DISTRICT_REJECTED: 1.5, S.CANCELLED: 2, S.VOID: 0.5,
 }
 
+# For refusals whose transition has no preset reasons; the others take the workflow's reason_options
 REJECTION_REASONS: dict[str, tuple[str, ...]] = {
     S.IDENTITY_FAILED: (
         "身份证号码与公安部人口信息不一致，请核对后注销重新登记。",
         "出生日期与户籍登记信息不符，请携带户口簿到区教委咨询。",
         "户籍地址核验未通过，请核对户口簿首页及本人页信息。",
-    ),
-    S.FIVE_CERTIFICATE_REJECTED: (
-        "在京务工就业证明材料不全，请补充劳动合同及社会保险缴费记录。",
-        "居住证连续居住时间不足12个月。",
-        "实际住所居住证明与登记的居住地址不一致。",
-        "户口簿与出生医学证明信息不一致。",
-        "监护人社会保险缴费记录不满足连续缴费要求。",
-    ),
-    S.SCHOOL_REJECTED: (
-        "房产地址不在本校服务片区范围内。",
-        "现场审核时未能提供户口簿原件。",
-        "实际居住情况核查不符。",
-        "不动产权证书登记日期晚于多校划片截止日期，纳入多校划片电脑派位。",
-        "该房产地址6年内已有其他适龄儿童使用入学学位。",
-    ),
-    S.DISTRICT_REJECTED: (
-        "经复核，该房产6年内已使用入学学位。",
-        "户籍迁入时间不满足本区入学政策要求。",
-        "实际居住核查不通过。",
-        "学校预录取信息与区级审核材料不一致。",
     ),
 }
 REMARKS: dict[str, tuple[str, ...]] = {

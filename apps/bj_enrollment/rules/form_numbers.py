@@ -14,6 +14,17 @@ def new_form_number(prefix: str) -> str:
     return f"{prefix}{secrets.randbelow(1_000_000):06d}"
 
 
+def new_form_numbers(prefix: str, n: int, taken: set[str]) -> list[str]:
+    """`n` distinct fresh numbers, none in `taken`, for a bulk insert (the demo builder)."""
+    seen, numbers = set(taken), []
+    while len(numbers) < n:
+        number = new_form_number(prefix)
+        if number not in seen:
+            seen.add(number)
+            numbers.append(number)
+    return numbers
+
+
 def new_verification_code(length: int = 6) -> str:
     return "".join(secrets.choice(VERIFICATION_ALPHABET) for _ in range(length))
 

@@ -4,7 +4,10 @@ The number is `settings.MATERIAL_NUMBER_FORMAT` (site config `material_number_fo
 CL + the district code's last two digits + the campaign year + a 5-digit sequence per district and
 campaign, e.g. CL01202600042. It is issued inside the approval's transaction with the district row
 locked, so two reviewers approving at the same moment get consecutive numbers, never the same one.
+The demo builder numbers its approvals with the same `material_numbers` sequence.
 """
+
+from collections.abc import Iterator
 
 from django.conf import settings
 
@@ -12,18 +15,14 @@ from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.rules.identity import is_ascii_digits
 
 
-def issue_material_number(document, record) -> None:
-    from apps.bj_enrollment.models import Application, District
+def material_numbers(district, campaign) -> Iterator[str]:
+    """The district's next numbers in `campaign`, in order, after the highest one already issued."""
+    from apps.bj_enrollment.models import Application
 
-    if record.from_state != S.FIVE_CERTIFICATE_REVIEW:
-        return
-    if record.to_state != S.READY_TO_PRINT or document.material_number:
-        return
-    district = District.objects.select_for_update().get(pk=document.district_id)
-    fields = {"district": district.code, "district_short": district.code[-2:], "year": document.campaign.year}
+    fields = {"district": district.code, "district_short": district.code[-2:], "year": campaign.year}
     prefix = settings.MATERIAL_NUMBER_FORMAT.split("{sequence")[0].format(**fields)
     last = (
-        Application.objects.filter(campaign_id=document.campaign_id, district_id=district.pk)
+        Application.objects.filter(campaign_id=campaign.pk, district_id=district.pk)
         .filter(material_number__startswith=prefix)
         .order_by("-material_number")
         .values_list("material_number", flat=True)
@@ -31,5 +30,18 @@ def issue_material_number(document, record) -> None:
     )
     tail = last[len(prefix) :] if last else ""
     sequence = int(tail) + 1 if is_ascii_digits(tail) else 1
-    document.material_number = settings.MATERIAL_NUMBER_FORMAT.format(**fields, sequence=sequence)
+    while True:
+        yield settings.MATERIAL_NUMBER_FORMAT.format(**fields, sequence=sequence)
+        sequence += 1
+
+
+def issue_material_number(document, record) -> None:
+    from apps.bj_enrollment.models import District
+
+    if record.from_state != S.FIVE_CERTIFICATE_REVIEW:
+        return
+    if record.to_state != S.READY_TO_PRINT or document.material_number:
+        return
+    district = District.objects.select_for_update().get(pk=document.district_id)
+    document.material_number = next(material_numbers(district, document.campaign))
     document.save(update_fields=["material_number", "updated_at"])  # a history row: the timeline shows it
