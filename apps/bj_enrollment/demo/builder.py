@@ -50,6 +50,7 @@ from apps.bj_enrollment.models import (
     Campaign,
     CampaignWindow,
     Category,
+    CategoryClaim,
     Child,
     District,
     Guardian,
@@ -1103,17 +1104,22 @@ class ApplicationFactory:
         log(f"applications: {len(apps)}, transition records: {len(records)}")
 
         guardians, properties, links = [], [], []
-        through = Application.categories.through
         for plan, app in zip(plans, apps, strict=True):
             family = plan.family
             guardians += [Guardian(application=app, **row) for row in family.guardians]
             for row in family.properties:
                 status = self._registry_status(app.state)
                 properties.append(Property(application=app, registry_status=status, **row))
-            links += [through(application_id=app.pk, category_id=c.pk) for c in family.categories]
+            links += [  # R5: a category counts once the district verified the claim
+                CategoryClaim(
+                    application_id=app.pk, category_id=c.pk, document_number=f"{app.form_number}{c.pk:02d}",
+                    status=CategoryClaim.Status.VERIFIED, decided_at=app.registered_at,
+                )
+                for c in family.categories
+            ]
         Guardian.objects.bulk_create(guardians, batch_size=BATCH_SIZE)
         Property.objects.bulk_create(properties, batch_size=BATCH_SIZE)
-        through.objects.bulk_create(links, batch_size=BATCH_SIZE)
+        CategoryClaim.objects.bulk_create(links, batch_size=BATCH_SIZE)
         log(f"guardians: {len(guardians)}, properties: {len(properties)}, categories: {len(links)}")
 
         self._history(plans, children, apps, guardians, properties)
@@ -1252,7 +1258,7 @@ def row_counts() -> dict[str, int]:
         StaffScope,
     )
     counts = {m.__name__: m.objects.count() for m in models}
-    counts["Application.categories"] = Application.categories.through.objects.count()
+    counts["CategoryClaim"] = CategoryClaim.objects.count()
     counts["User (staff)"] = User.objects.filter(is_staff=True).count()
     counts["User (parents)"] = User.objects.filter(is_staff=False).count()
     counts["HistoricalApplication"] = Application.history.count()
