@@ -4,6 +4,7 @@ from rq import cron
 
 from apps.bj_enrollment import housekeeping
 from apps.bj_enrollment.registries import checks
+from apps.bj_enrollment.services import reminders
 from apps.lowcode import jobs
 from apps.lowcode.messaging import sending
 from apps.lowcode.workflow import bulk
@@ -14,3 +15,4 @@ cron.register(sending.requeue_stuck, queue_name="default", cron="*/10 * * * *")
 cron.register(bulk.requeue_stuck, queue_name="default", cron="*/10 * * * *")
 cron.register(housekeeping.clear_expired_sessions, queue_name="default", cron="17 3 * * *")
 cron.register(checks.requeue_stale_identity_checks, queue_name="default", cron="*/30 * * * *")
+cron.register(reminders.remind_school_check, queue_name="default", cron="30 8 * * *")

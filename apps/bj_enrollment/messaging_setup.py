@@ -13,8 +13,9 @@ from pathlib import Path
 from django.apps import apps
 from django.db import connections
 from django.db.models.signals import post_migrate
-from django.utils import timezone
+from django.utils import formats, timezone
 
+from apps.bj_enrollment.choices import Stage
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.rules import five_certificates
 from apps.lowcode.messaging import loader, registry
@@ -33,6 +34,8 @@ SAMPLE = {
     "material_number": "",
     "registered_date": "2026-05-06",
     "today": "2026-05-20",
+    "school_check_opens": "2026年5月20日 08:30",
+    "school_check_closes": "2026年5月22日 17:00",
 }
 
 
@@ -50,8 +53,20 @@ def application_audience(app: Application) -> registry.Audience:
             "material_number": app.material_number,
             "registered_date": timezone.localdate(app.registered_at).isoformat() if app.registered_at else "",
             "today": timezone.localdate().isoformat(),
+            **_school_check_dates(app),
         },
     )
+
+
+def _school_check_dates(app: Application) -> dict:
+    """The district's school-check days (R1), for the reminder before them (R30)."""
+    window = app.campaign.window(Stage.SCHOOL_CHECK, app.district)
+    if window is None:
+        return {"school_check_opens": "", "school_check_closes": ""}
+    return {
+        "school_check_opens": formats.date_format(timezone.localtime(window.opens_at), "DATETIME_FORMAT"),
+        "school_check_closes": formats.date_format(timezone.localtime(window.closes_at), "DATETIME_FORMAT"),
+    }
 
 
 def application_not_before(app: Application, event: str):

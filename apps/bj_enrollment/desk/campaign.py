@@ -39,6 +39,7 @@ class CampaignAdmin(ModelAdmin):
                     "sms_code_ttl_seconds",
                     "residence_permit_min_months",
                     "zone_lookup_limit",
+                    "school_check_reminder_days",
                 )
             },
         ),

@@ -32,6 +32,11 @@ class Campaign(models.Model):
         _("minimum residence permit duration (months)"), default=12
     )
     zone_lookup_limit = models.PositiveSmallIntegerField(_("zone look-ups per ID number"), default=2)
+    school_check_reminder_days = models.PositiveSmallIntegerField(
+        _("school-check reminder (days before)"),
+        default=2,
+        help_text=_("R30: families ready to print get one SMS this many days before their school-check days; 0: none."),
+    )
     active = models.BooleanField(_("active"), default=True)
     # docs/lottery.md §2: participant ids are an HMAC of the child's ID number under this key, fixed
     # for the campaign, so re-registering never changes a child's id. Never shown or exported.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.lottery import engine
 from apps.bj_enrollment.lottery.inputs import applications_by_participant, build_input
+from apps.bj_enrollment.services import notifications
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine as workflow
 from apps.lowcode.workflow.errors import WorkflowError
@@ -230,6 +231,11 @@ def apply_results(run_id: int) -> None:
             refused.append(f"{application.form_number}: {exc}")
         if n % 200 == 0:
             _progress(run, int(100 * n / len(entries)))
+    unplaced = Application.objects.filter(
+        lottery_entries__run=run, lottery_entries__school__isnull=True, state="ready_to_print", school__isnull=True
+    )
+    for application in unplaced:  # R30: the draw's outcome, told once even if this job runs again
+        notifications.send_once(application, notifications.LOTTERY_NOT_ASSIGNED)
     LotteryRun.objects.filter(pk=run.pk).update(
         state=LotteryRun.State.APPLIED, progress=100, applied_at=timezone.now(), error="\n".join(refused)[:20000]
     )

@@ -72,9 +72,7 @@ def submit_registration(request, campaign, data: dict) -> Application:
             _check_code(sms_codes.REGISTER, data["mobile"], data["sms_code"])  # no probing IDs without a code
         raise ValidationError(errors)
     with _spend(sms_codes.REGISTER, data["mobile"], data["sms_code"]):
-        application = register(reg)
-    notifications.send_event(application, "registered")
-    return application
+        return register(reg)
 
 
 def login_failures(request, username: str) -> int:

@@ -8,12 +8,16 @@ import secrets
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.lowcode.jobs import enqueue
 
 logger = logging.getLogger(__name__)
+REGISTERED = "registered"  # the form number, sent at registration (R13, R30)
+LOTTERY_NOT_ASSIGNED = "lottery_not_assigned"  # the draw left the child without a seat (R30)
 
 
 def send_code(mobile: str, code: str, ttl_seconds: int) -> None:
@@ -58,8 +62,24 @@ def _fernet() -> Fernet:
     return Fernet(base64.urlsafe_b64encode(key))
 
 
-def send_event(application, event: str) -> None:
+def send_event(application, event: str) -> list:
     """Non-workflow events (e.g. "registered") through the administrators' message templates."""
     from apps.lowcode.messaging import sending
 
-    sending.send_event(application, event)
+    return sending.send_event(application, event)
+
+
+def send_once(application, event: str) -> bool:
+    """An event the family hears about once however often its job runs (reminders, the lottery's
+    "not assigned"): the message log is the record. The application's row lock keeps two runs from
+    both sending. Returns whether anything was queued now."""
+    from apps.lowcode.messaging.models import MessageLog
+
+    with transaction.atomic():
+        list(type(application).objects.select_for_update().filter(pk=application.pk).values_list("pk"))
+        sent = MessageLog.objects.filter(
+            document_type=ContentType.objects.get_for_model(application), document_id=str(application.pk), event=event
+        )
+        if sent.exists():
+            return False
+        return bool(send_event(application, event))

@@ -23,6 +23,7 @@ from apps.bj_enrollment.rules import eligibility
 from apps.bj_enrollment.rules.form_numbers import save_with_form_number
 from apps.bj_enrollment.rules.identity import check_resident_id, normalise_id_number
 from apps.bj_enrollment.rules.passwords import ParentPasswordValidator
+from apps.bj_enrollment.services import notifications
 
 BEIJING = "北京市"
 
@@ -103,13 +104,16 @@ def id_registered_error() -> ValidationError:
 
 def register(reg: Registration, overrides: frozenset[str] = frozenset()) -> Application:
     """Create the child (or reuse its row from a cancelled registration), the application, guardian 1
-    and the parent's account, whose user name is the 8-digit form number (R13)."""
+    and the parent's account, whose user name is the 8-digit form number (R13); then tell the
+    registered mobile its form number (R30), whoever registered (portal, API, district)."""
     errors = check(reg, overrides)
     if errors:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return _insert(reg)
+            application = _insert(reg)
+            notifications.send_event(application, notifications.REGISTERED)
+            return application
     except IntegrityError as exc:  # a simultaneous registration of the same child won the race
         if "application_one_live_per_child" in str(exc):
             raise ValidationError({"id_number": [id_registered_error()]}) from None

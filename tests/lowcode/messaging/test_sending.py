@@ -59,7 +59,7 @@ def test_transition_messages_only_the_documents_registered_mobile(
 
 def test_transition_without_template_sends_nothing(city, outbox, queue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        apply(city.east_app, "Withdraw to edit", ApplicationState.REGISTERED)
+        apply(city.east_app, "Check identity again", ApplicationState.IDENTITY_CHECK)
     assert MessageLog.objects.count() == 0
     assert queue.count == 0
 
@@ -176,7 +176,7 @@ def test_transition_without_template_costs_two_queries(city, outbox, django_asse
     from tests.lowcode.messaging.records import Record
 
     ContentType.objects.get_for_model(Application)  # cached for the process, as in any running site
-    record = Record(action="Withdraw to edit", from_state="identity_check", to_state="registered")
+    record = Record(action="Check identity again", from_state="identity_failed", to_state="identity_check")
     with django_assert_num_queries(2):
         send_transition(city.east_app, record)
 

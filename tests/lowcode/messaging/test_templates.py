@@ -106,10 +106,17 @@ def test_defaults_are_loaded_at_migrate_for_every_notified_event():
         "state:identity_failed",
         "action:Approve",
         "state:five_certificate_rejected",
-        "state:pre_admitted",
+        "action:Pre-admit",
         "state:confirmed",
         "state:school_rejected",
         "state:district_rejected",
+        "action:Submit details",
+        "action:Withdraw to edit",
+        "action:Assign by lottery",
+        "lottery_not_assigned",
+        "state:cancelled",
+        "state:void",
+        "school_check_reminder",
     }
 
 
