@@ -127,3 +127,23 @@ def test_the_lottery_tells_the_placed_and_the_unplaced_once(client, city, run_jo
     run_jobs()
     assert not MessageLog.objects.filter(status="queued").exists()
     assert all(sms.texts_to(e.application.mobile) == [] for e in run.entries.select_related("application"))
+
+
+def test_a_schools_pre_admission_and_a_districts_voiding_are_each_told_once(client, city, run_jobs):
+    app = city.east_app
+    url = f"/desk/bj_enrollment/application/{app.pk}/workflow/"
+    client.force_login(city.east_school_reviewer)
+    client.post(url, {"action": "Pre-admit", "state": ApplicationState.READY_TO_PRINT}, follow=True)
+    assert Application.objects.get(pk=app.pk).state == ApplicationState.PRE_ADMITTED
+    run_jobs()
+    assert sms.texts_to(app.mobile) == [
+        f"{P}李东东（编号{app.form_number}）已被史家胡同小学预录取，最终结果以东城区教委确认为准。"
+    ]
+    sms.clear()
+    client.force_login(city.east_reviewer)
+    client.post(url, {"action": "Void registration", "state": ApplicationState.PRE_ADMITTED, "reason": "重复登记。"})
+    assert Application.objects.get(pk=app.pk).state == ApplicationState.VOID
+    run_jobs()
+    assert sms.texts_to(app.mobile) == [
+        f"{P}东城区教委已将李东东（编号{app.form_number}）的入学登记作废，原因：重复登记。如有疑问请咨询东城区教委。"
+    ]
