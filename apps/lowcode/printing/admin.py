@@ -28,6 +28,7 @@ from apps.lowcode.printing import service
 from apps.lowcode.printing.errors import PrintError
 from apps.lowcode.printing.models import PrintFailure, PrintFormat
 from apps.lowcode.printing.registry import registered_labels
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 
 RECENT = timedelta(days=7)  # how far back the failures counted on a format's list and page reach
 
@@ -145,19 +146,10 @@ class PrintFormatAdmin(ModelAdmin):
 
 
 @admin.register(PrintFailure)
-class PrintFailureAdmin(ModelAdmin):
+class PrintFailureAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Written by the print service only: nobody adds, edits or deletes a failure in the desk."""
 
     list_display = ["created_at", "print_format", "document_type", "object_id", "error"]
     list_filter = ["print_format", "document_type"]
     search_fields = ["object_id"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
