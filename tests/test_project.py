@@ -131,29 +131,23 @@ def test_no_secret_is_committed():
     assert "secret" not in (ROOT / "sites" / "common_site_config.json").read_text()
 
 
-def test_suite_fails_rather_than_skips_without_redis():
-    env = {**os.environ, "BJ_REQUIRE_SERVERS": "1", "BJ_REDIS_URL": "redis://127.0.0.1:1/0"}
+@pytest.mark.parametrize(
+    ("server", "unreachable", "says"),
+    [
+        ("cache Redis", {"BJ_REDIS_URL": "redis://127.0.0.1:1/0"}, "Redis unreachable"),
+        ("queue Redis", {"BJ_REDIS_QUEUE_URL": "redis://127.0.0.1:1/0"}, "queue Redis unreachable"),
+        ("MariaDB", {"BJ_DB_URL": "mysql://nobody:nothing@127.0.0.1:1/none"}, "MariaDB unreachable"),
+    ],
+)
+def test_suite_fails_rather_than_skips_without_a_server(server, unreachable, says):
+    env = {**os.environ, "BJ_REQUIRE_SERVERS": "1", **unreachable}
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/bj_enrollment/test_rules_identity.py"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/bj_enrollment/test_rules_identity.py"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0
-    assert "Redis unreachable" in result.stdout + result.stderr
-
-
-def test_suite_fails_rather_than_skips_without_mariadb():
-    env = {**os.environ, "BJ_REQUIRE_SERVERS": "1", "BJ_DB_URL": "mysql://nobody:nothing@127.0.0.1:1/none"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "tests/bj_enrollment/test_rules_identity.py"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0
-    assert "MariaDB unreachable" in result.stdout + result.stderr
+    assert result.returncode != 0, server
+    assert says in result.stdout + result.stderr

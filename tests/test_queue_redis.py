@@ -118,20 +118,6 @@ def test_an_enqueued_job_is_stored_in_the_queue_redis_only():
         job.delete()
 
 
-def test_suite_fails_rather_than_skips_without_the_queue_redis():
-    env = {**os.environ, "BJ_REQUIRE_SERVERS": "1", "BJ_REDIS_QUEUE_URL": "redis://127.0.0.1:1/0"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/bj_enrollment/test_rules_identity.py"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0
-    assert "queue Redis unreachable" in result.stdout + result.stderr
-
-
 def test_a_crash_of_the_queue_redis_neither_replays_run_jobs_nor_loses_queued_ones(tmp_path):
     """The fault of #13.2 injected: jobs run, more queued, the queue Redis killed (SIGKILL) and started
     again over its append-only files. With snapshots it came back with jobs that had run and without
