@@ -71,8 +71,9 @@ def names_in(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - local - CONSTANTS
 
 
-def problem(expression: str, model) -> str | None:
-    """Why the condition cannot be used on documents of `model`, or None when it is fine."""
+def problem(expression: str, model, extra_names: frozenset[str] = frozenset()) -> str | None:
+    """Why the condition cannot be used on documents of `model`, or None when it is fine.
+    `extra_names`: further names the caller supplies (a DocType's custom fields)."""
     try:
         node = parse(expression)
     except ConditionSyntaxError as exc:
@@ -81,7 +82,7 @@ def problem(expression: str, model) -> str | None:
     unknown_functions = sorted(called - KNOWN_FUNCTIONS)
     if unknown_functions:
         return _("it calls %(names)s, which is not an allowed function") % {"names": ", ".join(unknown_functions)}
-    unknown = sorted(names_in(node) - called - allowed_names(model))
+    unknown = sorted(names_in(node) - called - allowed_names(model) - set(extra_names))
     if unknown:
         return _("%(model)s has no field %(names)s") % {
             "model": model._meta.verbose_name,
@@ -113,3 +114,11 @@ def holds(expression: str, document) -> bool:
     except Exception:  # an administrator's expression must never break the page that asks
         logger.warning("workflow condition %r failed on %r", expression, document, exc_info=True)
         return False
+
+
+def evaluate(expression: str, names: dict) -> bool:
+    """The condition over plain values (`names` may hold more than it reads); raises on any error,
+    so the caller decides what a failure means."""
+    node = parse(expression)
+    values = {name: names.get(name) for name in names_in(node) if name not in KNOWN_FUNCTIONS}
+    return bool(_evaluator(values).eval(expression, previously_parsed=node))
