@@ -185,3 +185,18 @@ LOOKUP_LIMIT = _code(
 )
 LOOKUP_CLOSED = _code("closed", _("The service-zone look-up is not open at the moment."))
 # (a network's too many look-ups: RATE_LIMITED, "Too many look-ups from this network. Please try again in a minute.")
+
+# --- documents the family uploads (apps/lowcode/uploads.py checks every file by its content) ---------
+UPLOAD_EMPTY = _code("upload_empty", _("The file is empty."))
+UPLOAD_TOO_LARGE = _code("upload_too_large", _("The file is larger than %(limit)s."))
+UPLOAD_TYPE = _code(
+    "upload_type", _("This file is not of an accepted type (%(kinds)s); its content decides, not its name.")
+)
+UPLOAD_HEIC = _code(
+    "upload_heic",
+    _("HEIC photos cannot be read here; upload a JPG or PNG (or set the camera to 'Most Compatible')."),
+)
+UPLOAD_DAMAGED = _code("upload_damaged", _("The file cannot be read; it may be damaged."))
+UPLOAD_PIXELS = _code("upload_pixels", _("The image has too many pixels (at most %(limit)s million)."))
+UPLOAD_PDF_ENCRYPTED = _code("upload_pdf_encrypted", _("The PDF is protected by a password; upload it without one."))
+UPLOAD_PDF_ACTIVE = _code("upload_pdf_active", _("The PDF contains scripts or embedded files, which are not accepted."))
