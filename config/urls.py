@@ -7,6 +7,7 @@ from apps.bj_enrollment.api import v1
 from apps.bj_enrollment.desk.on_behalf import on_behalf_view
 from apps.bj_enrollment.desk.registry_export import registry_export_view
 from apps.bj_enrollment.desk.statistics import statistics_view
+from apps.lowcode.export_views import export_download_view, export_progress_view
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -20,6 +21,9 @@ urlpatterns = [
     path("desk/statistics/", admin.site.admin_view(statistics_view), name="desk-statistics"),
     path("desk/registry-export/", admin.site.admin_view(registry_export_view), name="desk-registry-export"),
     path("desk/register-on-behalf/", admin.site.admin_view(on_behalf_view), name="desk-on-behalf"),
+    path("desk/exports/<str:key>/", admin.site.admin_view(export_progress_view), name="desk-export"),
+    path("desk/exports/<str:key>/download/", admin.site.admin_view(export_download_view),
+         name="desk-export-download"),
     path("desk/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.bj_enrollment.scope import in_scope, restrict
 from apps.lowcode.masking import mask_id_number, mask_phone
+from tests.exports import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -128,9 +129,10 @@ def _export(client, ids, select_across=False):
     if select_across:
         data["select_across"] = "1"
     response = client.post(_url("application", "changelist"), data)
-    if response.status_code != 200 or not response["Content-Type"].startswith("application/vnd"):
+    content = exported(client, response)
+    if content is None:
         return None
-    sheet = load_workbook(BytesIO(response.content), read_only=True).active
+    sheet = load_workbook(BytesIO(content), read_only=True).active
     return list(sheet.iter_rows(values_only=True))
 
 

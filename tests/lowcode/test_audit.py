@@ -7,6 +7,7 @@ from django.urls import reverse
 from apps.bj_enrollment.models import Application, Child
 from apps.lowcode.audit.models import PersonalDataAccess
 from tests import factories
+from tests.exports import exported
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ def test_export_records_the_number_of_rows(client, city):
         reverse("admin:bj_enrollment_child_changelist"),
         {"action": "export_xlsx", "_selected_action": list(Child.objects.values_list("pk", flat=True))},
     )
-    assert response.status_code == 200
+    assert exported(client, response)
     row = PersonalDataAccess.objects.get(action="export")
     assert row.user == city.city_admin and row.count == 2 and row.document_type.model_class() is Child
 

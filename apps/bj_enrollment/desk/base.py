@@ -4,7 +4,7 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.paginator import InfinitePaginator
 
-from apps.bj_enrollment.desk.export import export_xlsx
+from apps.bj_enrollment.desk.export import export_csv, export_xlsx
 from apps.bj_enrollment.scope import in_scope, restrict, scope_of
 from apps.lowcode.desk_search import KeyedSearchMixin
 
@@ -14,7 +14,7 @@ class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
     `get_queryset`, and every object check through `in_scope`: one scope definition for both.
     Search terms are posted and kept out of URLs (KeyedSearchMixin)."""
 
-    actions = [export_xlsx]
+    actions = [export_xlsx, export_csv]
     export_columns: list[tuple[str, object]] = []  # (header, attribute or callable)
 
     def get_queryset(self, request):

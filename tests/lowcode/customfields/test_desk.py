@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from apps.bj_enrollment.models import Application
 from apps.lowcode.customfields import desk, forms, values
 from apps.lowcode.customfields.models import CustomField
+from tests.exports import exported as follow_export
 from tests.lowcode.customfields.helpers import change_url, define, form_data
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_add_field_through_desk_then_change_page_shows_saves_and_exports(client,
         reverse("admin:bj_enrollment_application_changelist"),
         {"action": "export_xlsx", "_selected_action": [city.east_app.pk, city.west_app.pk]},
     )
-    rows = list(load_workbook(BytesIO(exported.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(follow_export(client, exported))).active.iter_rows(values_only=True))
     assert rows[0][-1] == "监护人微信号"
     by_form = {row[0]: row[-1] for row in rows[1:]}
     assert by_form[city.east_app.form_number] == "li_dongdong88"
