@@ -200,3 +200,13 @@ UPLOAD_DAMAGED = _code("upload_damaged", _("The file cannot be read; it may be d
 UPLOAD_PIXELS = _code("upload_pixels", _("The image has too many pixels (at most %(limit)s million)."))
 UPLOAD_PDF_ENCRYPTED = _code("upload_pdf_encrypted", _("The PDF is protected by a password; upload it without one."))
 UPLOAD_PDF_ACTIVE = _code("upload_pdf_active", _("The PDF contains scripts or embedded files, which are not accepted."))
+DOCUMENTS_CLOSED = _code(
+    "documents_closed",
+    _("Documents can be uploaded or changed only while registration is open and before the district's review."),
+)
+DOCUMENT_MISSING = _code("document_missing", _("Upload the %(name)s."))
+DOCUMENT_UNKNOWN = _code("document_unknown", _("The district does not ask for this document."))
+DOCUMENT_LAST_REQUIRED = _code(
+    "document_last_required", _("The %(name)s is required: replace its last file instead of removing it.")
+)
+DOCUMENT_TOO_MANY = _code("document_too_many", _("At most %(max)s files of the %(name)s; remove or replace one first."))

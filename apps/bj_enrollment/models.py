@@ -8,6 +8,7 @@ from apps.bj_enrollment.doctype.category_claim import CategoryClaim
 from apps.bj_enrollment.doctype.child import Child
 from apps.bj_enrollment.doctype.disclosure_release import DisclosureRelease
 from apps.bj_enrollment.doctype.district import District
+from apps.bj_enrollment.doctype.document import ApplicationDocument, DocumentRequirement
 from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
 from apps.bj_enrollment.doctype.property import Property
@@ -24,6 +25,7 @@ from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
 __all__ = [
     "ApiTokenGeneration",
     "Application",
+    "ApplicationDocument",
     "Campaign",
     "CampaignWindow",
     "Category",
@@ -31,6 +33,7 @@ __all__ = [
     "Child",
     "DisclosureRelease",
     "District",
+    "DocumentRequirement",
     "Guardian",
     "LotteryEntry",
     "LotteryRun",

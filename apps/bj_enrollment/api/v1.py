@@ -13,6 +13,7 @@ from ninja import Body, NinjaAPI, Schema, Status
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from apps.bj_enrollment.api import auth, errors
+from apps.bj_enrollment.api.documents import router as documents_router
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
@@ -403,3 +404,5 @@ def form_pdf(request):
     response = HttpResponse(printed_form(application), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
     return response
+
+api.add_router("/application/documents", documents_router)

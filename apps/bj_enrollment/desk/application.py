@@ -9,6 +9,7 @@ from unfold.decorators import display
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.category_claims import CategoryClaimInline
+from apps.bj_enrollment.desk.documents import DocumentsDeskMixin
 from apps.bj_enrollment.desk.scan import ScanMixin
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.lowcode.audit.desk import RecordsReadsAdmin
@@ -64,7 +65,13 @@ class PropertyInline(TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(
-    RecordsReadsAdmin, ScanMixin, WorkflowAdminMixin, CustomFieldsAdminMixin, HistoryAdmin, LargeTableAdmin
+    DocumentsDeskMixin,
+    RecordsReadsAdmin,
+    ScanMixin,
+    WorkflowAdminMixin,
+    CustomFieldsAdminMixin,
+    HistoryAdmin,
+    LargeTableAdmin,
 ):
     list_display = (
         "form_number",

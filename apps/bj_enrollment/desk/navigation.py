@@ -38,6 +38,7 @@ GROUPS = [
             ("bj_enrollment", "campaign", "event"),
             ("bj_enrollment", "campaignwindow", "date_range"),
             ("bj_enrollment", "category", "label"),
+            ("bj_enrollment", "documentrequirement", "folder_open"),
         ],
     ),
     (

@@ -18,6 +18,7 @@ from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
 from apps.bj_enrollment.registries import checks
 from apps.bj_enrollment.rules import eligibility, residence_permit
+from apps.bj_enrollment.services import documents
 from apps.lowcode.customfields.values import clean_custom_values, custom_fields_for
 from apps.lowcode.workflow import engine
 
@@ -69,6 +70,8 @@ def missing(application) -> dict[str, list[ValidationError]]:
     except ValidationError as exc:
         for name, field_errors in exc.error_dict.items():
             errors.setdefault(f"custom-cf_{name}", []).extend(field_errors)
+    for field, field_errors in documents.missing(application).items():  # R20: the district's documents
+        errors.setdefault(field, []).extend(field_errors)
     if application.housing_type == HousingType.OWNED and not application.properties.exists():
         errors.setdefault("property-certificate_number", []).append(
             error_codes.REQUIRED.error(_("Enter the property certificate for an owned home."))
