@@ -18,8 +18,11 @@ from django.utils import formats, timezone
 from apps.bj_enrollment.choices import Stage
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.rules import five_certificates
+from apps.bj_enrollment.services import notifications
+from apps.bj_enrollment.services.reminders import SCHOOL_CHECK_EVENT
 from apps.lowcode.messaging import loader, registry
 from apps.lowcode.messaging.models import MessageTemplate
+from apps.lowcode.workflow.states import parent_label
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "message_templates"
 
@@ -48,7 +51,7 @@ def application_audience(app: Application) -> registry.Audience:
             "campaign": app.campaign.name,
             "district": app.district.name,
             "school": app.school.name if app.school_id else "",
-            "state": str(app.get_state_display()),
+            "state": parent_label(app),  # what the family sees (the state's parent label)
             "reason": app.rejection_reason,
             "material_number": app.material_number,
             "registered_date": timezone.localdate(app.registered_at).isoformat() if app.registered_at else "",
@@ -85,7 +88,12 @@ def load_templates_after_migrate(sender, using="default", **kwargs) -> None:
     load_default_templates()
 
 
-registry.register(Application, audience=application_audience, sample=SAMPLE, not_before=application_not_before)
+# The events the enrollment app sends itself (the workflow's own are known from the workflow).
+OWN_EVENTS = (notifications.REGISTERED, notifications.LOTTERY_NOT_ASSIGNED, SCHOOL_CHECK_EVENT)
+
+registry.register(
+    Application, audience=application_audience, sample=SAMPLE, not_before=application_not_before, events=OWN_EVENTS
+)
 post_migrate.connect(
     load_templates_after_migrate,
     sender=apps.get_app_config("bj_enrollment"),

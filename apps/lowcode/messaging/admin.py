@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -22,6 +23,7 @@ from unfold.decorators import action
 
 from apps.lowcode.desk_search import term_from
 from apps.lowcode.messaging import rendering, sending
+from apps.lowcode.messaging.events import valid_events
 from apps.lowcode.messaging.models import MessageAttempt, MessageLog, MessageTemplate
 from apps.lowcode.messaging.registry import provider_for, registered_labels
 from apps.lowcode.readonly import ReadOnlyAdminMixin
@@ -38,6 +40,23 @@ class MessageTemplateAdmin(ModelAdmin):
         (gettext_lazy("Message"), {"fields": ["subject", "text"]}),
         (gettext_lazy("SMS provider"), {"fields": ["provider_template_code", "provider_params"]}),
     ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The event's help lists the valid events of each DocType (escaped: action names are data)."""
+        form = super().get_form(request, obj, change, **kwargs)
+        if "event" in form.base_fields:
+            per_type = format_html_join(
+                "", "<br>{}: {}",
+                (
+                    (django_apps.get_model(label)._meta.verbose_name,
+                     ", ".join(valid_events(django_apps.get_model(label))))
+                    for label in registered_labels()
+                ),
+            )
+            form.base_fields["event"].help_text = format_html(
+                "{} {}{}", form.base_fields["event"].help_text, _("Valid events:"), per_type
+            )
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "document_type":

@@ -86,13 +86,20 @@ class MessageTemplate(models.Model):
         return [name.strip() for name in self.provider_params.split(",") if name.strip()]
 
     def clean(self):
-        from apps.lowcode.messaging import rendering
+        from apps.lowcode.messaging import events, rendering
 
         errors = {}
         if self.event and not EVENT_PATTERN.match(self.event):
             errors["event"] = _(
                 'Use "state:" and a state name, "action:" and an action name, or a lower-case event name.'
             )
+        elif self.event and self.document_type_id:
+            valid = events.valid_events(self.document_type.model_class())
+            if self.event not in valid:
+                errors["event"] = _(
+                    "No workflow action raises “%(event)s” and the application never sends it, so the message "
+                    "would never be sent. Valid events: %(events)s"
+                ) % {"event": self.event, "events": ", ".join(valid) or "—"}
         if self.channel == Channel.EMAIL and not self.subject.strip():
             errors["subject"] = _("An e-mail needs a subject.")
         if self.document_type_id and self.text:

@@ -3,10 +3,13 @@
 Frappe alerts everyone holding a role; here the owning app returns the document's own stakeholders
 (a parent's registered mobile, say), so a template cannot reach anyone else.
 
-    registry.register(Application, audience=application_audience, sample={...}, not_before=held_until)
+    registry.register(Application, audience=application_audience, sample={...}, not_before=held_until,
+                      events=("registered",))
 
 `not_before(document, event)` (optional) is the earliest time a message of that event may leave,
-or None for now: the owning app's rule says when a message would tell too early.
+or None for now: the owning app's rule says when a message would tell too early. `events` are the
+plain events the app sends itself (`sending.send_event`); with its workflows' they are all a
+template may wait for (`events.valid_events`).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Provider:
     audience: Callable[[models.Model], Audience]
     sample: Mapping[str, object]  # a context with every name the real one has, for checks and previews
     not_before: Callable[[models.Model, str], dt.datetime | None] | None = None
+    events: tuple[str, ...] = ()
 
 
 _providers: dict[str, Provider] = {}
@@ -42,8 +46,11 @@ def register(
     audience: Callable[[models.Model], Audience],
     sample: Mapping[str, object],
     not_before: Callable[[models.Model, str], dt.datetime | None] | None = None,
+    events: Sequence[str] = (),
 ) -> None:
-    _providers[model._meta.label_lower] = Provider(audience=audience, sample=dict(sample), not_before=not_before)
+    _providers[model._meta.label_lower] = Provider(
+        audience=audience, sample=dict(sample), not_before=not_before, events=tuple(events)
+    )
 
 
 def provider_for(model: type[models.Model] | None) -> Provider | None:

@@ -18,6 +18,7 @@ def user_audience():
         User,
         audience=lambda user: registry.Audience(recipients={"email": [user.email]}, context={"name": user.username}),
         sample={"name": "someone"},
+        events=("welcome",),  # an event the app sends itself (no workflow raises it)
     )
     yield
     registry.unregister(User)
