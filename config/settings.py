@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.lowcode.printing",
     "apps.lowcode.messaging",
     "apps.lowcode.audit",
+    "apps.lowcode.configuration",
     "apps.bj_enrollment",
 ]
 

@@ -53,6 +53,7 @@ GROUPS = [
             ("lowcode_messaging", "messagetemplate", "sms"),
             ("lowcode_messaging", "messagelog", "outbox"),
             ("lowcode", "outboxjob", "pending_actions"),  # superusers only (apps/lowcode/admin.py)
+            ("lowcode_configuration", "configurationimport", "sync_alt"),  # export / import (city administrator)
         ],
     ),
     (

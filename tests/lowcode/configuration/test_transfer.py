@@ -1,0 +1,208 @@
+"""Configuration that travels (#14 item 6): the city administrator exports the site's configuration,
+and a site whose rows differ imports it through the desk, seeing first exactly what will change;
+the same journey then works. Refused imports change nothing."""
+
+import io
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.urls import reverse
+
+from apps.bj_enrollment.choices import ApplicationState
+from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.roles import DISTRICT_REVIEWER
+from apps.lowcode.configuration import exporting
+from apps.lowcode.configuration.models import ConfigurationImport
+from apps.lowcode.customfields.models import CustomField
+from apps.lowcode.messaging.models import MessageTemplate
+from apps.lowcode.workflow import engine, spec
+from apps.lowcode.workflow.models import Transition, Workflow
+from tests.bj_enrollment.portal.details_steps import submit_details
+from tests.bj_enrollment.portal.test_details import _complete
+from tests.factories import PASSWORD
+from tests.lowcode.customfields.helpers import define
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = "admin:lowcode_configuration_configurationimport_import_configuration"
+EXPORT = "admin:lowcode_configuration_configurationimport_export_configuration"
+NEW_TEXT = "【北京市义务教育入学服务平台】{{ child_name }}已登记，编号{{ form_number }}。"
+
+
+def _withdraw():
+    return Transition.objects.get(from_state=ApplicationState.IDENTITY_CHECK, action="Withdraw to edit")
+
+
+def _registered_template():
+    return MessageTemplate.objects.get(event="registered")
+
+
+def _workflow_fingerprint():
+    return spec.fingerprint(spec.from_workflow(Workflow.objects.get(is_active=True)))
+
+
+@pytest.fixture
+def admin_desk(city):
+    from django.test import Client
+
+    desk = Client()
+    desk.login(username="city", password=PASSWORD)
+    return desk
+
+
+def _export(desk) -> bytes:
+    response = desk.post(reverse(EXPORT))
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    return response.content
+
+
+def _upload(desk, content: bytes, name="configuration.json"):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return desk.post(reverse(IMPORT), {"file": upload})
+
+
+def _changed_on_the_source_site():
+    """What a district tried on its staging site: reviewers may send a family back during the identity
+    check, a required school-bus question, and new wording of the registration SMS."""
+    _withdraw().roles.add(Group.objects.get(name=DISTRICT_REVIEWER))
+    define("school_bus", "select", label_zh="是否需要校车", options="需要\n不需要", required=True, show_in_portal=True)
+    template = _registered_template()
+    old_text, template.text = template.text, NEW_TEXT
+    template.save()
+    return old_text
+
+
+def _as_before(old_text):
+    """The other site: the same configuration without those three changes."""
+    _withdraw().roles.clear()
+    CustomField.objects.filter(fieldname="school_bus").delete()
+    MessageTemplate.objects.filter(pk=_registered_template().pk).update(text=old_text)
+
+
+def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(city, admin_desk, client, parent):
+    old_text = _changed_on_the_source_site()
+    exported = _export(admin_desk)
+    _as_before(old_text)
+    fingerprint = _workflow_fingerprint()
+
+    preview = _upload(admin_desk, exported)
+    assert preview.status_code == 200 and not preview.context["preview"].problems
+    added = [(c.label, c.name) for c in preview.context["added"]]
+    changed = {(c.label, c.name): [(d.field, d.old, d.new) for d in c.differences] for c in preview.context["changed"]}
+    assert added == [("lowcode_customfields.customfield", "bj_enrollment / application / school_bus")]
+    assert changed == {
+        ("lowcode_workflow.workflow", Workflow.objects.get(is_active=True).name): [
+            ("transitions[identity_check / Withdraw to edit].roles", [], [DISTRICT_REVIEWER])
+        ],
+        ("lowcode_messaging.messagetemplate", "application_registered"): [("text", old_text, NEW_TEXT)],
+    }
+    assert len(preview.context["unchanged"]) > 20  # roles, categories, states, print formats, templates
+    page = preview.content.decode()
+    assert "school_bus" in page and "Withdraw to edit" in page
+    # nothing written before the administrator confirms
+    assert _workflow_fingerprint() == fingerprint and not CustomField.objects.filter(fieldname="school_bus").exists()
+    assert _registered_template().text == old_text and not ConfigurationImport.objects.exists()
+
+    done = admin_desk.post(
+        reverse(IMPORT),
+        {"confirm": "1", "content": exported.decode(), "digest": preview.context["preview"].digest,
+         "file_name": "configuration.json"},
+    )
+    assert done.status_code == 302
+    record = ConfigurationImport.objects.get()
+    assert (record.imported_by, record.added, record.changed) == (city.city_admin, 1, 2)
+    assert _registered_template().text == NEW_TEXT
+    assert [g.name for g in _withdraw().roles.all()] == [DISTRICT_REVIEWER]
+
+    # the same journey: the registered family submits (the imported question is asked and required) …
+    response = submit_details(client, _complete(city))
+    assert "cf_school_bus" in response.context["forms"]["custom"].errors
+    response = submit_details(client, {**_complete(city), "cf_school_bus": "需要"})
+    assert response.status_code == 302
+    application = Application.objects.get(pk=parent.pk)
+    assert application.state == ApplicationState.IDENTITY_CHECK
+    # … and the changed transition is there for the district reviewer
+    actions = [t.action for t in engine.available_actions(city.east_reviewer, application)]
+    assert "Withdraw to edit" in actions
+    engine.apply_action(city.east_reviewer, application, "Withdraw to edit")
+    assert Application.objects.get(pk=parent.pk).state == ApplicationState.REGISTERED
+
+    # imported again: nothing left to change
+    again = _upload(admin_desk, exported)
+    assert again.context["added"] == [] and again.context["changed"] == []
+
+
+def test_broken_workflow_is_refused_with_the_reason_and_nothing_changes(city, admin_desk):
+    document = json.loads(_export(admin_desk))
+    for block in document["models"]:
+        if block["model"] == "lowcode_workflow.workflow":
+            for row in block["records"][0]["transitions"]:
+                if row["action"] == "Approve":
+                    row["to_state"] = "approved_typo"
+        if block["model"] == "lowcode_messaging.messagetemplate":
+            next(r for r in block["records"] if r["key"] == "application_registered")["text"] = NEW_TEXT
+    fingerprint, text = _workflow_fingerprint(), _registered_template().text
+
+    response = _upload(admin_desk, json.dumps(document, ensure_ascii=False).encode())
+    problems = response.context["preview"].problems
+    reason = "从 five_certificate_review 出发的操作 Approve 的目标状态 approved_typo 不存在"  # the desk's own words
+    assert any(reason in p for p in problems), problems
+    assert reason in response.content.decode()
+    # confirming anyway (a forged confirmation) writes nothing either
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "content": json.dumps(document), "digest": "x"})
+    assert _workflow_fingerprint() == fingerprint and _registered_template().text == text
+    assert not ConfigurationImport.objects.exists()
+
+
+def test_import_of_a_template_waiting_for_an_unknown_event_is_refused(city, admin_desk):
+    document = json.loads(_export(admin_desk))
+    block = next(b for b in document["models"] if b["model"] == "lowcode_messaging.messagetemplate")
+    block["records"].append({**block["records"][0], "key": "typo", "event": "action:Aprove"})
+    response = _upload(admin_desk, json.dumps(document).encode())
+    assert any("action:Aprove" in p for p in response.context["preview"].problems)
+    assert not MessageTemplate.objects.filter(key="typo").exists()
+
+
+def test_only_the_city_administrator_transfers_configuration(city, client, admin_desk):
+    listing = admin_desk.get(reverse("admin:lowcode_configuration_configurationimport_changelist"))
+    assert listing.status_code == 200
+    assert reverse(EXPORT) in listing.content.decode() and reverse(IMPORT) in listing.content.decode()
+    client.login(username="east", password=PASSWORD)
+    assert client.get(reverse("admin:lowcode_configuration_configurationimport_changelist")).status_code == 403
+    assert client.get(reverse(EXPORT)).status_code == 403
+    assert client.post(reverse(EXPORT)).status_code == 403
+    assert _upload(client, b"{}").status_code == 403
+    assert not ConfigurationImport.objects.exists()
+
+
+def test_commands_export_and_dry_run_import(city, tmp_path):
+    path = tmp_path / "configuration.json"
+    call_command("export_configuration", str(path), stderr=io.StringIO())
+    document = json.loads(path.read_text(encoding="utf-8"))
+    ids = {block["model"]: len(block["records"]) for block in document["models"]}
+    assert ids["auth.group"] == Group.objects.count() and ids["lowcode_workflow.workflow"] == Workflow.objects.count()
+    assert "id" not in json.dumps(document["models"][0]["records"][0])  # names, not database ids
+
+    _withdraw().roles.add(Group.objects.get(name=DISTRICT_REVIEWER))
+    fingerprint = _workflow_fingerprint()
+    out = io.StringIO()
+    call_command("import_configuration", str(path), "--dry-run", stdout=out)
+    assert "changed: lowcode_workflow.workflow" in out.getvalue()
+    assert f'transitions[identity_check / Withdraw to edit].roles: ["{DISTRICT_REVIEWER}"] → []' in out.getvalue()
+    assert "dry run: nothing written" in out.getvalue()
+    assert _workflow_fingerprint() == fingerprint and not ConfigurationImport.objects.exists()
+
+    call_command("import_configuration", str(path), stdout=io.StringIO())
+    assert list(_withdraw().roles.all()) == [] and ConfigurationImport.objects.get().imported_by is None
+
+
+def test_custom_field_names_its_doctype_by_name_not_id(city):
+    define("school_bus", "checkbox", label_zh="校车")
+    document = exporting.export()
+    rows = next(b["records"] for b in document["models"] if b["model"] == "lowcode_customfields.customfield")
+    assert rows[0]["document_type"] == ["bj_enrollment", "application"]
+    assert ContentType.objects.get_for_model(Application).pk not in (rows[0]["document_type"],)
