@@ -181,6 +181,13 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = SITE_DIR / "files"
+# The families' documents go through Django's storage API: under sites/<site>/files/ by default, or
+# a site's `file_storage`, e.g. {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"bucket_name":
+# …, "endpoint_url": …, "access_key": …, "secret_key": …, "default_acl": "private", "querystring_auth":
+# true}} for an S3-compatible store (install django-storages[s3]). No URL serves them directly: they are
+# read only through the permission- and scope-checked document views.
+if SITE.get("file_storage"):
+    STORAGES["default"] = SITE["file_storage"]
 
 # --- security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
