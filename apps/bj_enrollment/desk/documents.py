@@ -22,11 +22,15 @@ from apps.bj_enrollment.document_files import file_response
 from apps.bj_enrollment.models import ApplicationDocument, DocumentRequirement
 from apps.bj_enrollment.scope import scope_of
 from apps.bj_enrollment.services import documents
+from apps.lowcode import uploads
 
 
 class RequirementForm(forms.ModelForm):
+    # HEIC is offered once a HEIF opener (pillow-heif) is installed; until then uploads.py refuses it
     kinds = forms.MultipleChoiceField(
-        label=_("accepted types"), choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("accepted types"),
+        choices=lambda: [(k, label) for k, label in KIND_CHOICES if k != uploads.HEIC or uploads.heic_supported()],
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:

@@ -296,3 +296,16 @@ def test_district_administrator_configures_only_its_own_district(client, city):
     assert (made.district, made.kinds, made.max_files) == (city.east, ["jpeg", "pdf"], 3)
     assert list(documents.requirements_for(city.east_app)) == [made]
     assert list(documents.requirements_for(city.west_app)) == []
+
+
+def test_replaced_files_stay_beside_the_application_and_in_its_history(client, city, west_document):
+    west = Application.objects.get(pk=city.west_app.pk)
+    new = documents.upload(
+        west.account, west, west_document.requirement_id, named(pdf_bytes(), "新.pdf"), replaces=west_document.pk
+    )
+    client.force_login(city.city_admin)
+    viewer = client.get(reverse("admin:bj_enrollment_application_documents", args=[west.pk])).content.decode()
+    assert "west.jpg" in viewer and "新.pdf" in viewer and "已替换" in viewer
+    assert f'<iframe src="{reverse("admin:bj_enrollment_application_document_file", args=[west.pk, new.pk])}"' in viewer
+    history = client.get(reverse("admin:bj_enrollment_application_history", args=[west.pk])).content.decode()
+    assert "上传户口簿：west.jpg" in history and "替换户口簿：west.jpg → 新.pdf" in history
