@@ -28,6 +28,7 @@ class Exportable:
     key: tuple[str, ...]
     children: tuple[Child, ...] = ()
     hooks: str = ""  # module with before_write/after_write(obj, record) -> problems, e.g. the desk's validation
+    exclude: tuple[str, ...] = ()  # fields that belong to the site, not the configuration (a row's owner)
 
     @property
     def model(self):
@@ -44,6 +45,7 @@ EXPORTABLE = (
         children=(Child("states", ("name",)), Child("transitions", ("from_state", "action"))),
         hooks="apps.lowcode.configuration.workflows",
     ),
+    Exportable("lowcode_reports.SavedReport", key=("name",), exclude=("owner",)),
     Exportable("lowcode_printing.PrintFormat", key=("key",)),
     Exportable("lowcode_messaging.MessageTemplate", key=("key",)),
 )

@@ -85,8 +85,8 @@ class Preview:
         return hashlib.sha256(json.dumps(seen, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _normalize(model, row: dict, *, parent=None, skip=(), where: str) -> tuple[dict, list[str]]:
-    travelling = {f.name: f for f in fields_of(model, parent=parent)}
+def _normalize(model, row: dict, *, parent=None, skip=(), exclude=(), where: str) -> tuple[dict, list[str]]:
+    travelling = {f.name: f for f in fields_of(model, parent=parent, exclude=exclude)}
     clean, problems = {}, []
     for name, value in row.items():
         if name in skip:
@@ -174,7 +174,7 @@ def _read_row(preview: Preview, entry: exportable.Exportable, row, index: int) -
     key = key[0] if len(key) == 1 else key
     where = f"{title} {key_text(key)}"
     accessors = {c.accessor for c in entry.children}
-    record, problems = _normalize(entry.model, row, skip=accessors, where=where)
+    record, problems = _normalize(entry.model, row, skip=accessors, exclude=entry.exclude, where=where)
     for child, model, parent in children_of(entry):
         if child.accessor not in row:
             continue

@@ -23,12 +23,15 @@ class Unresolved(LookupError):
     """A natural key names no row on this site."""
 
 
-def fields_of(model, *, parent=None) -> list[models.Field]:
+def fields_of(model, *, parent=None, exclude=()) -> list[models.Field]:
     """What travels of a row: concrete editable fields and plain many-to-many fields, minus the
-    primary key, generated columns and (for a child) the link to its parent."""
+    primary key, generated columns, the entry's site-local fields and (for a child) the link to its
+    parent."""
     found = []
     for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
         if field.primary_key or not field.editable or isinstance(field, models.GeneratedField):
+            continue
+        if field.name in exclude:
             continue
         if parent is not None and field is parent:
             continue
@@ -91,7 +94,7 @@ def normalized(field: models.Field, value):
 
 
 def serialize(obj, entry: exportable.Exportable) -> dict:
-    data = {field.name: value_of(obj, field) for field in fields_of(type(obj))}
+    data = {field.name: value_of(obj, field) for field in fields_of(type(obj), exclude=entry.exclude)}
     for child, model, parent in children_of(entry):
         rows = getattr(obj, child.accessor).all()
         data[child.accessor] = [{f.name: value_of(row, f) for f in fields_of(model, parent=parent)} for row in rows]
