@@ -102,6 +102,9 @@ def test_parent_registers_fills_details_and_prints(new_page, live_server, live_c
     page.select_option("#id_residence-residence_street", str(street.pk))
     _shot(page, "5-details")
     page.click("button[name=submit]")
+    page.wait_for_url(f"{base}/portal/details/confirm/")  # R17: everything entered, read back, then confirmed
+    _shot(page, "5b-confirm")
+    page.get_by_role("button", name="确认无误，提交").click()
     page.wait_for_url(f"{base}/portal/home/")
     assert Application.objects.get(form_number=number).state == ApplicationState.IDENTITY_CHECK
     _shot(page, "6-submitted")

@@ -281,9 +281,36 @@ def cancel(request, payload: CancelIn):
     return {"ok": True}
 
 
+class FetchedProperty(Schema):
+    certificate_number: str
+    status: str
+    found: bool
+    owners: list[str] = []
+    address: str = ""
+    district: str = ""
+    certificate_date: str = ""
+    type: str = ""
+    asked_at: str = ""
+
+
+class FetchedPermit(Schema):
+    permit_number: str
+    held_since: str
+    months: int
+    asked_at: str = ""
+
+
+class Fetched(Schema):
+    """R17: what the registries returned; the family looks at it before confirming the submission."""
+
+    properties: list[FetchedProperty]
+    residence_permit: FetchedPermit | None = None
+
+
 class DetailsOut(Schema):
     editable: bool
     values: dict
+    fetched: Fetched
 
 
 def _details_values(forms_: dict) -> dict:
@@ -307,7 +334,8 @@ def get_details(request):
         editable = True
     except ValidationError:
         editable = False
-    return {"editable": editable, "values": _details_values(build_forms(application))}
+    values = _details_values(build_forms(application))
+    return {"editable": editable, "values": values, "fetched": details.fetched(application)}
 
 
 @api.put("/application/details", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
@@ -321,6 +349,15 @@ def put_details(request, payload: dict = Body(...)):  # noqa: B008  (ninja decla
         raise ValidationError({name: list(errs.as_data()) for name, errs in invalid.items()})
     save_draft(application, forms_)
     return {"ok": True}
+
+
+@api.post("/application/details/check", response=Fetched, auth=auth.PARENT_AUTH, tags=["application"])
+def check_details(request):
+    """R15-R18 without submitting: what is missing or contradicted (400, by field), else what the
+    registries returned, for the family to confirm with `POST /application/submission`."""
+    application = _application(request)
+    details.check(application)
+    return details.fetched(application)
 
 
 class Submitted(Done):

@@ -69,6 +69,8 @@ class Application(models.Model):
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
     remarks = models.TextField(_("remarks"), blank=True)
     custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
+    # R17: what the registries said beyond the properties (guardian 1's residence permit), for the family
+    registry_answers = models.JSONField(_("registry answers"), default=dict, blank=True, editable=False)
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     details_confirmed_at = models.DateTimeField(_("details confirmed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -26,6 +26,8 @@ class Property(models.Model):
     registry_status = models.CharField(
         _("registry check"), max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.PENDING
     )
+    # R17: what the real-estate registry said of this certificate when last asked (shown to the family)
+    registry_answer = models.JSONField(_("registry answer"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

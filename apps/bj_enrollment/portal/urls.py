@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("home/", views.home, name="home"),
     path("details/", views.details_view, name="details"),
+    path("details/confirm/", views.confirm_details, name="confirm_details"),
     path("details/withdraw/", views.withdraw_details, name="withdraw"),
     path("details/category/", views.declare_category, name="declare_category"),
     path("form.pdf", views.print_form, name="print"),

@@ -260,17 +260,13 @@ def details_view(request):
             return redirect("portal:details")
         if forms_["custom"].is_valid():  # otherwise its messages stand next to the extra fields
             try:
-                pending = details.submit(application, request.user)
+                result = details.check(application)
             except ValidationError as exc:
                 spread_errors(forms_, exc)
-            except WorkflowError as exc:
-                messages.error(request, str(exc))
-            else:
-                if pending:
+            else:  # R17: the family looks at what it entered and what the checks fetched, then confirms
+                if result.pending:
                     messages.warning(request, details.CHECKS_PENDING)
-                else:
-                    messages.success(request, _("The details were submitted; the identity check has started."))
-                return redirect("portal:home")
+                return redirect("portal:confirm_details")
     elif request.method == "POST" and not editable:
         messages.error(request, why_not)
     context = {
@@ -279,6 +275,7 @@ def details_view(request):
         "editable": editable,
         "why_not": why_not,
         "can_withdraw": details.can_withdraw(application, request.user),
+        "fetched": details.fetched(application),
         "claims": application.category_claims.select_related("category"),
         "declarable": declarable(Category.objects) if editable else [],
     }
@@ -299,6 +296,41 @@ def declare_category(request):
     else:
         messages.success(request, _("The category was declared; the district will verify the document."))
     return redirect("portal:details")
+
+
+@parent_required
+def confirm_details(request):
+    """R17: everything entered and what the registries returned, read-only; the family confirms
+    (the details are submitted and the identity check starts) or goes back to edit."""
+    application = parent_application(request)
+    try:
+        details.check_editable(application)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("portal:details")
+    if request.method == "POST":
+        try:
+            pending = details.submit(application, request.user)
+        except ValidationError as exc:  # the data or a registry changed since the family looked
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("portal:details")
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+            return redirect("portal:details")
+        if pending:
+            messages.warning(request, details.CHECKS_PENDING)
+        else:
+            messages.success(request, _("The details were submitted; the identity check has started."))
+        return redirect("portal:home")
+    context = {
+        "application": application,
+        "forms": build_forms(application, None),
+        "editable": False,
+        "confirming": True,
+        "fetched": details.fetched(application),
+    }
+    return render(request, "portal/details.html", context)
 
 
 @parent_required

@@ -53,6 +53,7 @@ class PropertyRecord:
     district: str  # GB/T 2260 code
     certificate_date: dt.date
     property_type: str = ""
+    owner_ids: tuple[str, ...] = ()  # the owners' ID numbers: what a look-up by person matches (R16)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class PopulationRegistry(Protocol):
 
 class RealEstateRegistry(Protocol):
     def certificate(self, certificate_number: str) -> PropertyRecord: ...
+
+    def owned_by(self, id_number: str) -> tuple[PropertyRecord, ...]:
+        """Every certificate naming this ID number among its owners (empty when none)."""
 
 
 class ResidencePermitRegistry(Protocol):
@@ -113,6 +117,7 @@ def property_from_json(data: dict, certificate_number: str) -> PropertyRecord:
             district=str(data["district"]),
             certificate_date=parse_date(data["certificate_date"]),
             property_type=str(data.get("type") or ""),
+            owner_ids=tuple(str(o) for o in data.get("owner_ids") or ()),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise RegistryUnavailable(f"unreadable certificate record: {exc!r}") from exc

@@ -56,6 +56,10 @@ NOT_FAMILY_OWNED = _(
     "The real-estate registry names owners other than the child and the parents: this property is not the "
     "family's own."
 )
+FAMILY_PROPERTY_NOT_ENTERED = _(
+    "The real-estate registry shows a home owned by your family (certificate %(number)s, %(address)s). "
+    "Enter that property: a family-owned home comes before any other."
+)
 PERMIT_NOT_FOUND = _("No residence permit is registered for guardian 1's ID number.")
 PERMIT_NUMBER_MISMATCH = _("The residence permit number differs from the registry.")
 
@@ -171,32 +175,47 @@ def _names(text: str) -> set[str]:
     return {n for n in re.split(r"[\s,，、;；/]+", text or "") if n}
 
 
-def _ask_property(prop: Property) -> tuple[str, dict[str, list[str]]]:
-    """Ask the real-estate registry (no lock held): the status to record and the problems by field.
-    Certificate number (the exact look-up key), owners (as a set) and district must match."""
+def _ask_property(prop: Property) -> tuple[str, dict[str, list[str]], dict | None]:
+    """Ask the real-estate registry (no lock held): the status to record, the problems by field, and
+    what the registry said (R17: the family sees it). Certificate number (the exact look-up key),
+    owners (as a set) and district must match."""
     problems: dict[str, list[str]] = {}
     try:
         record = registries.real_estate().certificate(prop.certificate_number.strip())
     except RecordNotFound:
         problems["certificate_number"] = [gettext(CERTIFICATE_NOT_FOUND)]
+        return RegistryStatus.FAILED, problems, {"found": False}
     except RegistryUnavailable as exc:
         logger.warning("property %s left pending: real-estate registry unavailable (%s)", prop.pk, exc)
-        return RegistryStatus.PENDING, problems
-    else:
-        if set(record.owners) != _names(prop.owners):
-            problems["owners"] = [gettext(OWNERS_MISMATCH)]
-        if record.district != prop.district.code:
-            problems["district"] = [gettext(PROPERTY_DISTRICT_MISMATCH)]
-        # R35: the certificate date decides single- or multi-school zones, so a back-dated certificate
-        # is refused; the address is the one the zone look-up reads (building and room aside)
-        if record.certificate_date != prop.certificate_date:
-            problems["certificate_date"] = [gettext(CERTIFICATE_DATE_MISMATCH)]
-        if not _same_place(record.address, prop.address):
-            problems["address"] = [gettext(PROPERTY_ADDRESS_MISMATCH)]
-        # R16: whether the family owns it is the registry's owners' say, not a tick box
-        if prop.family_owned and not set(record.owners) <= _family_names(prop.application):
-            problems["family_owned"] = [gettext(NOT_FAMILY_OWNED)]
-    return (RegistryStatus.FAILED if problems else RegistryStatus.VERIFIED), problems
+        return RegistryStatus.PENDING, problems, None
+    if set(record.owners) != _names(prop.owners):
+        problems["owners"] = [gettext(OWNERS_MISMATCH)]
+    if record.district != prop.district.code:
+        problems["district"] = [gettext(PROPERTY_DISTRICT_MISMATCH)]
+    # R35: the certificate date decides single- or multi-school zones, so a back-dated certificate
+    # is refused; the address is the one the zone look-up reads (building and room aside)
+    if record.certificate_date != prop.certificate_date:
+        problems["certificate_date"] = [gettext(CERTIFICATE_DATE_MISMATCH)]
+    if not _same_place(record.address, prop.address):
+        problems["address"] = [gettext(PROPERTY_ADDRESS_MISMATCH)]
+    # R16: whether the family owns it is the registry's owners' say, not a tick box
+    if prop.family_owned and not set(record.owners) <= _family_names(prop.application):
+        problems["family_owned"] = [gettext(NOT_FAMILY_OWNED)]
+    status = RegistryStatus.FAILED if problems else RegistryStatus.VERIFIED
+    return status, problems, _property_answer(record)
+
+
+def _property_answer(record) -> dict:
+    """A certificate as the family is shown it (R17); no owner ID numbers."""
+    return {
+        "found": True,
+        "owners": list(record.owners),
+        "address": record.address,
+        "district": record.district,
+        "certificate_date": record.certificate_date.isoformat(),
+        "type": record.property_type,
+        "asked_at": timezone.now().isoformat(timespec="seconds"),
+    }
 
 
 def _same_place(registered: str, entered: str) -> bool:
@@ -212,27 +231,54 @@ def _family_names(application) -> set[str]:
     return {"".join(name.split()) for name in names if name}
 
 
-def _record_property_statuses(answers: dict[int, tuple[str, str]]) -> None:
-    """Write {property id: (certificate number asked, status)} under row locks on the property rows
-    only (no join: a joined row, e.g. the district, would be locked too). A row whose certificate
-    number changed since it was asked about keeps its status."""
+def _record_property_statuses(answers: dict[int, tuple[str, str, dict | None]]) -> None:
+    """Write {property id: (certificate number asked, status, registry answer)} under row locks on
+    the property rows only (no join: a joined row, e.g. the district, would be locked too). A row
+    whose certificate number changed since it was asked about keeps its status and answer; a
+    registry that did not answer leaves the last answer in place."""
     if not answers:
         return
     with transaction.atomic():
         for prop in Property.objects.select_for_update().filter(pk__in=answers):
-            asked, status = answers[prop.pk]
-            if prop.certificate_number == asked and prop.registry_status != status:
+            asked, status, answer = answers[prop.pk]
+            if prop.certificate_number != asked:
+                continue
+            changed = []
+            if prop.registry_status != status:
                 prop.registry_status = status
-                prop.save(update_fields=["registry_status"])
+                changed.append("registry_status")
+            if answer is not None and prop.registry_answer != answer:
+                prop.registry_answer = answer
+                changed.append("registry_answer")
+            if changed:
+                prop.save(update_fields=changed)
 
 
 def check_property(prop: Property) -> dict[str, list[str]]:
     """R16 for one property: ask, then record prop.registry_status (pending while the registry is
     silent); returns the problems by field name."""
-    status, problems = _ask_property(prop)
-    _record_property_statuses({prop.pk: (prop.certificate_number, status)})
+    status, problems, answer = _ask_property(prop)
+    _record_property_statuses({prop.pk: (prop.certificate_number, status, answer)})
     prop.registry_status = status
     return problems
+
+
+def unlisted_family_property(application: Application) -> dict[str, list[str]]:
+    """R16: a property the registry knows as the family's own (owners only the child and the
+    guardians, by ID number) must be the one entered before another is accepted. Raises
+    RegistryUnavailable when the registry did not answer."""
+    family_ids = {application.child.id_number, *application.guardians.exclude(id_number="").values_list(
+        "id_number", flat=True
+    )}
+    entered = {number.strip() for number in application.properties.values_list("certificate_number", flat=True)}
+    for id_number in sorted(family_ids):
+        for record in registries.real_estate().owned_by(id_number):
+            own = record.owner_ids and set(record.owner_ids) <= family_ids
+            if own and record.certificate_number not in entered:
+                return {"certificate_number": [gettext(FAMILY_PROPERTY_NOT_ENTERED) % {
+                    "number": record.certificate_number, "address": record.address,
+                }]}
+    return {}
 
 
 # --- residence permit (R18) -------------------------------------------------------------------
@@ -251,6 +297,7 @@ def check_residence_permit(application: Application) -> dict[str, list[str]]:
         permit = registries.residence_permits().permit(guardian.id_number)
     except RecordNotFound:
         return {"residence_permit_number": [gettext(PERMIT_NOT_FOUND)]}
+    _record_permit_answer(application, permit)
     problems: dict[str, list[str]] = {}
     if guardian.residence_permit_number and guardian.residence_permit_number.strip() != permit.permit_number:
         problems["residence_permit_number"] = [gettext(PERMIT_NUMBER_MISMATCH)]
@@ -259,6 +306,19 @@ def check_residence_permit(application: Application) -> dict[str, list[str]]:
     except ValidationError as exc:
         problems["residence_permit_since"] = exc.messages
     return problems
+
+
+def _record_permit_answer(application: Application, permit) -> None:
+    """What the registry said of guardian 1's permit, for the family to see (R17)."""
+    answer = {
+        "permit_number": permit.permit_number,
+        "held_since": permit.held_since.isoformat(),
+        "months": residence_permit.months_between(permit.held_since, timezone.localdate()),
+        "asked_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    answers = {**(application.registry_answers or {}), "residence_permit": answer}
+    Application.objects.filter(pk=application.pk).update(registry_answers=answers)
+    application.registry_answers = answers
 
 
 # --- the details checks together (on submission, and again in the identity-check job) ----------
@@ -284,18 +344,19 @@ def check_details(application: Application, *, unverified_only: bool = False) ->
     for prop in application.properties.select_related("district"):
         if unverified_only and prop.registry_status == RegistryStatus.VERIFIED:
             continue
-        status, found = _ask_property(prop)
-        answers[prop.pk] = (prop.certificate_number, status)
+        status, found, answer = _ask_property(prop)
+        answers[prop.pk] = (prop.certificate_number, status, answer)
         pending |= status == RegistryStatus.PENDING
         for name, messages in found.items():
             problems.setdefault(name, []).extend(messages)
-    try:
-        found = check_residence_permit(application)
-    except RegistryUnavailable as exc:
-        logger.warning("residence permit of %s left pending: registry unavailable (%s)", application.pk, exc)
-        pending = True
-    else:
-        for name, messages in found.items():
-            problems.setdefault(name, []).extend(messages)
+    for ask in (check_residence_permit, unlisted_family_property):
+        try:
+            found = ask(application)
+        except RegistryUnavailable as exc:
+            logger.warning("%s of %s left pending: registry unavailable (%s)", ask.__name__, application.pk, exc)
+            pending = True
+        else:
+            for name, messages in found.items():
+                problems.setdefault(name, []).extend(messages)
     _record_property_statuses(answers)
     return DetailsCheck(problems, pending)

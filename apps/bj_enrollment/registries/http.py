@@ -8,7 +8,9 @@ JSON contract (all GET, all idempotent, UTF-8 JSON bodies; path parts are percen
              "hukou_address": "东城区东四十条1号", "household_number": "110101000123"}
     GET {base_url}/real-estate/certificates/{certificate_number}
         200 {"owners": ["王大明", "李芳"], "address": "东四十条1号", "district": "110101",
-             "certificate_date": "2019-06-01", "type": "商品房"}
+             "certificate_date": "2019-06-01", "type": "商品房", "owner_ids": ["110101…", "…"]}
+    GET {base_url}/real-estate/owners/{id_number}/certificates
+        200 {"certificates": [{"certificate_number": "…", …the fields above…}]}   (404: owns none)
     GET {base_url}/residence-permits/{guardian_id_number}
         200 {"permit_number": "110105201900123", "held_since": "2021-05-01"}
 
@@ -115,6 +117,18 @@ class HttpRealEstateRegistry(HttpRegistry):
     def certificate(self, certificate_number: str) -> PropertyRecord:
         data = self.get_json("real-estate", "certificates", certificate_number)
         return property_from_json(data, certificate_number)
+
+    def owned_by(self, id_number: str) -> tuple[PropertyRecord, ...]:
+        """GET real-estate/owners/<id>/certificates → {"certificates": [{"certificate_number": …, …}]};
+        a 404 means the registry knows no property of this person."""
+        try:
+            data = self.get_json("real-estate", "owners", id_number, "certificates")
+        except RecordNotFound:
+            return ()
+        rows = data.get("certificates")
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise RegistryUnavailable("real-estate owners: expected a list of certificates")
+        return tuple(property_from_json(row, str(row.get("certificate_number", ""))) for row in rows)
 
 
 class HttpResidencePermitRegistry(HttpRegistry):

@@ -132,12 +132,17 @@ def end_faults() -> None:
         _path(_FAULTS).unlink(missing_ok=True)
 
 
-def _lookup(name: str, key: str) -> dict:
+def _answer(name: str) -> None:
+    """The simulated fault of this registry, if any: its delay, then its error status."""
     fault = _read(_FAULTS, {}).get(name)
     if fault:
         time.sleep(fault["delay"])
         if fault["status"]:
             raise RegistryUnavailable(f"simulated HTTP {fault['status']} of the {name} registry")
+
+
+def _lookup(name: str, key: str) -> dict:
+    _answer(name)
     record = _read(name, {}).get(key)
     if record is None:
         raise RecordNotFound(key)
@@ -153,6 +158,15 @@ class SimulatedPopulationRegistry:
 class SimulatedRealEstateRegistry:
     def certificate(self, certificate_number: str) -> PropertyRecord:
         return property_from_json(_lookup(REAL_ESTATE, certificate_number), certificate_number)
+
+    def owned_by(self, id_number: str) -> tuple[PropertyRecord, ...]:
+        _answer(REAL_ESTATE)
+        records = _read(REAL_ESTATE, {})
+        return tuple(
+            property_from_json(record, number)
+            for number, record in sorted(records.items())
+            if id_number in (record.get("owner_ids") or ())
+        )
 
 
 class SimulatedResidencePermitRegistry:

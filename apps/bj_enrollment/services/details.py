@@ -79,13 +79,13 @@ def missing(application) -> dict[str, list[ValidationError]]:
     return errors
 
 
-def submit(application, user) -> bool:
-    """R17: everything required is there and checked; the workflow then moves to the identity check.
+def check(application) -> checks.DetailsCheck:
+    """R15-R18 before the family confirms: everything required is there and the registries agree.
 
-    The registries are asked first, outside any transaction and within the request's deadline; a
-    registry that contradicts the details refuses the submission, one that does not answer in time
-    does not: the details are submitted with that check pending, and the identity-check job runs it
-    before the application moves on. Returns True when a check was left pending."""
+    The registries are asked outside any transaction and within the request's deadline; their answers
+    are stored for the family to see (R17, `fetched`). A registry that contradicts the details refuses
+    (ValidationError by form field), one that does not answer in time does not: the check is left
+    pending and the identity-check job runs it before the application moves on."""
     check_editable(application)
     errors = missing(application)
     guardian = application.guardians.filter(position=1).first()
@@ -106,12 +106,34 @@ def submit(application, user) -> bool:
                 for field, messages in result.problems.items()
             }
         )
+    return result
+
+
+def submit(application, user) -> bool:
+    """R17: the family confirms what it entered and what the checks fetched; the workflow's "Submit
+    details" then starts the identity check. The checks run again here (the data may have changed
+    since the family looked). Returns True when a check was left pending."""
+    result = check(application)
     with transaction.atomic():
         engine.apply_action(user, application, actions.SUBMIT)
         application.details_confirmed_at = timezone.now()
         application.save(update_fields=["details_confirmed_at"])
         checks.start_identity_check(application)  # a job, sent when this commits
     return result.pending
+
+
+def fetched(application) -> dict:
+    """R17: what the registries returned for this application, as the family is shown it (portal and
+    API alike): per property entered, and guardian 1's residence permit."""
+    properties = [
+        {"certificate_number": prop.certificate_number, "status": prop.registry_status, **(prop.registry_answer or {})}
+        for prop in application.properties.all()
+        if prop.registry_answer
+    ]
+    permit = (application.registry_answers or {}).get("residence_permit")
+    if application.hukou_category != HukouCategory.NONLOCAL:
+        permit = None
+    return {"properties": properties, "residence_permit": permit}
 
 
 def withdraw(application, user) -> None:

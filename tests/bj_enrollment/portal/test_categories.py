@@ -27,6 +27,7 @@ from apps.bj_enrollment.registries import checks
 from apps.bj_enrollment.services import categories
 from apps.lowcode.workflow.models import TransitionRecord
 from tests import factories
+from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.portal.test_details import _complete
 from tests.bj_enrollment.registries import records
 
@@ -71,7 +72,7 @@ def _submit(client, city, app, run_jobs) -> None:
     client.post(reverse("portal:details"), {**data, "draft": "1"})
     records.store_permit(app, since, PERMIT)
     records.store_person(app.child)
-    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    response = submit_details(client, {**data})
     assert response.status_code == 302, response.context and [f.errors for f in response.context["forms"].values()]
     run_jobs()
 
@@ -110,7 +111,9 @@ def test_verified_counts_as_local_category_skips_the_five_certificate_review(
     # no review, so no R20 results date to wait for: the family sees its state and may print now
     now = timezone.now()
     CampaignWindow.objects.update_or_create(
-        campaign=city.campaign, stage=Stage.FIVE_CERTIFICATE_RESULTS, district=None,
+        campaign=city.campaign,
+        stage=Stage.FIVE_CERTIFICATE_RESULTS,
+        district=None,
         defaults={"opens_at": now + dt.timedelta(days=2), "closes_at": now + dt.timedelta(days=30)},
     )
     home = client.get(reverse("portal:home"))
@@ -167,7 +170,10 @@ def test_only_verified_priority_claims_reach_the_lottery(client, city, parent, k
     SchoolPlan.objects.create(campaign=city.campaign, school=city.east_school, seats=10)
     others = [
         factories.application(
-            city.campaign, factories.child(f"派位{n}"), city.east, state=ApplicationState.REGISTERED,
+            city.campaign,
+            factories.child(f"派位{n}"),
+            city.east,
+            state=ApplicationState.REGISTERED,
             mobile=f"1390000{n:04d}",
         )
         for n in range(2)

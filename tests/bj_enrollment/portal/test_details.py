@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory, Stage
 from apps.bj_enrollment.models import Application, CampaignWindow, Guardian, Street
 from apps.bj_enrollment.registries import simulator
+from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.registries import records
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +53,7 @@ def test_details_draft_saves_partial_data_and_stays_registered(client, city, par
 
 
 def test_details_submit_incomplete_names_the_missing_fields(client, city, parent):
-    response = client.post(reverse("portal:details"), {"submit": "1"})
+    response = submit_details(client, {})
     assert response.status_code == 200
     errors = {key for form in response.context["forms"].values() for key in form.errors}
     assert {"residence_address", "housing_type", "name", "phone"} <= errors
@@ -61,7 +62,7 @@ def test_details_submit_incomplete_names_the_missing_fields(client, city, parent
 
 
 def test_details_submit_complete_starts_identity_check(client, city, parent):
-    response = client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    response = submit_details(client, {**_complete(city)})
     assert response.status_code == 302, response.context and [f.errors for f in response.context["forms"].values()]
     parent.refresh_from_db()
     assert parent.state == ApplicationState.IDENTITY_CHECK and parent.details_confirmed_at is not None
@@ -71,7 +72,7 @@ def test_details_nonlocal_permit_too_short_refused(client, city, parent):
     Application.objects.filter(pk=parent.pk).update(hukou_category=HukouCategory.NONLOCAL)
     recent = timezone.localdate() - dt.timedelta(days=60)
     data = _complete(city, **{"g1-residence_permit_number": "110101202400001", "g1-residence_permit_since": recent})
-    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    response = submit_details(client, {**data})
     assert "residence_permit_since" in response.context["forms"]["g1"].errors
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
@@ -90,16 +91,16 @@ def test_details_property_not_family_owned_needs_confirmation(client, city, pare
             "property-certificate_date": "2020-01-02",
         },
     )
-    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    response = submit_details(client, {**data})
     assert "no_family_property" in response.context["forms"]["property"].errors
     assert not parent.properties.exists()
-    response = client.post(reverse("portal:details"), {**data, "property-no_family_property": "on", "submit": "1"})
+    response = submit_details(client, {**data, "property-no_family_property": "on"})
     assert "certificate_number" in response.context["forms"]["property"].errors  # R16: not on the registry
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
 
     _store_certificate(parent.properties.get())
-    response = client.post(reverse("portal:details"), {**data, "property-no_family_property": "on", "submit": "1"})
+    response = submit_details(client, {**data, "property-no_family_property": "on"})
     assert response.status_code == 302
     assert parent.properties.get().owners == "王爷爷"
     assert parent.properties.get().registry_status == "verified"
@@ -121,7 +122,7 @@ def test_details_property_owners_differ_from_registry_refused(client, city, pare
     )
     client.post(reverse("portal:details"), {**data, "draft": "1"})
     _store_certificate(parent.properties.get(), owners=["张三"])
-    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    response = submit_details(client, {**data})
     assert "owners" in response.context["forms"]["property"].errors
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
@@ -134,7 +135,7 @@ def test_details_single_guardian_drops_guardian_two(client, city, parent):
 
 
 def test_details_withdraw_then_edit_again(client, city, parent):
-    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    submit_details(client, {**_complete(city)})
     client.post(reverse("portal:withdraw"))
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
@@ -146,7 +147,7 @@ def test_details_withdraw_then_edit_again(client, city, parent):
 
 
 def test_details_after_submission_not_editable(client, city, parent):
-    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    submit_details(client, {**_complete(city)})
     client.post(reverse("portal:details"), {**_complete(city, **{"residence-residence_address": "改了"}), "draft": "1"})
     parent.refresh_from_db()
     assert parent.residence_address != "改了"
@@ -168,13 +169,13 @@ def test_details_custom_field_appears_is_enforced_and_kept_in_drafts(client, cit
     define("school_bus", "select", label_zh="是否需要校车", options="需要\n不需要", required=True, show_in_portal=True)
     page = client.get(reverse("portal:details"))
     assert "是否需要校车" in page.content.decode() and "cf_school_bus" in page.context["forms"]["custom"].fields
-    response = client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    response = submit_details(client, {**_complete(city)})
     assert "cf_school_bus" in response.context["forms"]["custom"].errors
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
-    response = client.post(reverse("portal:details"), {**_complete(city), "cf_school_bus": "坐飞机", "submit": "1"})
+    response = submit_details(client, {**_complete(city), "cf_school_bus": "坐飞机"})
     assert "cf_school_bus" in response.context["forms"]["custom"].errors  # not one of the options
-    response = client.post(reverse("portal:details"), {**_complete(city), "cf_school_bus": "需要", "submit": "1"})
+    response = submit_details(client, {**_complete(city), "cf_school_bus": "需要"})
     assert response.status_code == 302
     parent.refresh_from_db()
     assert parent.custom["school_bus"] == "需要" and parent.state == ApplicationState.IDENTITY_CHECK
@@ -225,7 +226,7 @@ def test_details_property_is_what_the_registry_says(client, city, parent, regist
     data = _complete(city, **OWNED, **{"property-district": city.east.pk})
     client.post(reverse("portal:details"), {**data, "draft": "1"})
     _store_certificate(parent.properties.get(), **registry)
-    response = client.post(reverse("portal:details"), {**data, "submit": "1"})
+    response = submit_details(client, {**data})
     errors = response.context["forms"]["property"].errors
     assert any(message in str(e) for e in errors.get(field, [])), errors
     parent.refresh_from_db()
@@ -237,7 +238,7 @@ def test_after_a_failed_identity_check_the_family_withdraws_corrects_and_resubmi
     """R17: the SMS tells the family to correct and submit again; the portal lets it (not a 409)."""
     from tests import factories
 
-    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    submit_details(client, {**_complete(city)})
     factories.put_in_state(parent, ApplicationState.IDENTITY_FAILED)
     page = client.get(reverse("portal:details")).content.decode()
     assert reverse("portal:withdraw") in page
@@ -245,13 +246,13 @@ def test_after_a_failed_identity_check_the_family_withdraws_corrects_and_resubmi
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
     corrected = _complete(city, **{"residence-residence_address": "东四十条3号院1号楼101"})
-    client.post(reverse("portal:details"), {**corrected, "submit": "1"})
+    submit_details(client, {**corrected})
     parent.refresh_from_db()
     assert parent.state != ApplicationState.REGISTERED and parent.residence_address == "东四十条3号院1号楼101"
 
 
 def test_after_the_window_closed_a_failed_check_cannot_be_withdrawn(client, city, parent):
-    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    submit_details(client, {**_complete(city)})
     factories_state = ApplicationState.IDENTITY_FAILED
     Application.objects.filter(pk=parent.pk).update(state=factories_state)
     CampaignWindow.objects.filter(campaign=city.campaign, stage=Stage.REGISTRATION).update(

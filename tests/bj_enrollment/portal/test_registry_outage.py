@@ -20,6 +20,7 @@ from apps.bj_enrollment.models import Application, Guardian, Street
 from apps.bj_enrollment.registries import checks, simulator
 from apps.lowcode.workflow.models import TransitionRecord
 from tests import factories
+from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.registries import records
 
 PASSWORD = "Parent2026ok"
@@ -169,9 +170,8 @@ def test_details_page_tells_family_registry_busy_in_chinese(city, client, run_jo
     client.post(reverse("portal:login"), {"username": family.form_number, "password": PASSWORD})
     simulator.set_outage(simulator.REAL_ESTATE)
     page = client.get(reverse("portal:details"))
-    data = {**_form_values(page), "submit": "1"}
-    response = client.post(reverse("portal:details"), data, follow=True)
-    assert BUSY in response.content.decode()
+    submit_details(client, _form_values(page))
+    assert BUSY in client.get(reverse("portal:home")).content.decode()
     family.refresh_from_db()
     assert family.state == ApplicationState.IDENTITY_CHECK
     assert family.properties.get().registry_status == RegistryStatus.PENDING

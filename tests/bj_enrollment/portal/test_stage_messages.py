@@ -11,6 +11,7 @@ from apps.lowcode.messaging.models import MessageLog
 from tests.bj_enrollment.lottery.test_runs import build_draw_city, drawn_run, step
 from tests.bj_enrollment.on_behalf.test_on_behalf import form_data
 from tests.bj_enrollment.portal import sms
+from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.portal.test_details import _complete
 from tests.bj_enrollment.portal.test_journey import MOBILE, _form, _open_form, _request_code
 
@@ -48,7 +49,7 @@ def test_a_family_the_district_registers_gets_its_form_number_but_not_its_passwo
 
 
 def test_submission_and_withdrawal_are_each_told(client, city, parent, run_jobs):
-    client.post(reverse("portal:details"), {**_complete(city), "submit": "1"})
+    submit_details(client, {**_complete(city)})
     assert Application.objects.get(pk=parent.pk).state != ApplicationState.REGISTERED
     run_jobs()  # the message and the identity check, which queues its own
     run_jobs()
