@@ -8,6 +8,7 @@ from apps.bj_enrollment.desk.on_behalf import on_behalf_view
 from apps.bj_enrollment.desk.registry_export import registry_export_view
 from apps.bj_enrollment.desk.statistics import statistics_view
 from apps.lowcode.export_views import export_download_view, export_progress_view
+from apps.lowcode.reports.desk import urls as report_urls
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("desk/exports/<str:key>/", admin.site.admin_view(export_progress_view), name="desk-export"),
     path("desk/exports/<str:key>/download/", admin.site.admin_view(export_download_view),
          name="desk-export-download"),
+    path("desk/reports/", include(report_urls(admin.site))),
     path("desk/", admin.site.urls),
     prefix_default_language=False,
 )

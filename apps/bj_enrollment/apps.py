@@ -19,3 +19,6 @@ class BjEnrollmentConfig(AppConfig):
             messaging_setup,  # noqa: F401  (message audience, default templates)
             printing_setup,  # noqa: F401  (print context, default print formats)
         )
+        from apps.bj_enrollment.reports import saved as saved_reports
+
+        saved_reports.register()  # the DocTypes saved reports may read

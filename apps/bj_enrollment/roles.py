@@ -12,6 +12,7 @@ SCHOOL_REVIEWER = "学校审核员"
 CITY_APPS = (
     "bj_enrollment", "lowcode_workflow", "lowcode_customfields", "lowcode_printing", "lowcode_messaging",
     "lowcode_audit",  # who read whom: city administrators search it; the desk never edits it
+    "lowcode_reports",  # saved reports: builds them, shares them with roles, changes anyone's
 )
 _REFERENCE = ("district", "street", "school", "servicezone", "campaign", "campaignwindow", "category")
 _CASE = ("application", "child", "guardian", "property")
@@ -44,7 +45,9 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     DISTRICT_REVIEWER: _DISTRICT,
     # A district reviewer who may also change final results (R24) and set the district's own dates
     # inside the city's (R1); scoped to the district like one.
-    DISTRICT_ADMIN: _DISTRICT | {("bj_enrollment", f"{a}_campaignwindow") for a in ("add", "change", "delete")},
+    DISTRICT_ADMIN: _DISTRICT
+    | {("bj_enrollment", f"{a}_campaignwindow") for a in ("add", "change", "delete")}
+    | {("lowcode_reports", f"{a}_savedreport") for a in ("add", "change", "delete", "view")},  # their own reports
     SCHOOL_REVIEWER: {
         *{
             ("bj_enrollment", f"view_{m}")

@@ -14,6 +14,7 @@ GROUPS = [
             ("bj_enrollment", "categoryclaim", "verified"),
             ("desk-on-behalf", "bj_enrollment.register_on_behalf", "person_add"),
             ("desk-statistics", "bj_enrollment.view_application", "bar_chart"),
+            ("desk-reports", "bj_enrollment.view_application", "query_stats"),  # saved reports shared with me
             ("desk-registry-export", "bj_enrollment.view_registryexport", "output"),
             ("bj_enrollment", "registryexport", "receipt_long"),
             ("bj_enrollment", "disclosurerelease", "campaign"),
@@ -48,6 +49,7 @@ GROUPS = [
             ("lowcode_workflow", "transitionrecord", "history"),
             ("lowcode_workflow", "bulktransition", "playlist_add_check"),
             ("lowcode_customfields", "customfield", "dynamic_form"),
+            ("lowcode_reports", "savedreport", "tune"),
             ("lowcode_printing", "printformat", "print"),
             ("lowcode_printing", "printfailure", "error"),
             ("lowcode_messaging", "messagetemplate", "sms"),
@@ -64,6 +66,7 @@ GROUPS = [
 
 PAGE_TITLES = {
     "desk-statistics": _("Statistics"),
+    "desk-reports": _("Reports"),
     "desk-registry-export": _("Student registry export"),
     "desk-on-behalf": _("Register on a family's behalf"),
 }
