@@ -28,12 +28,7 @@ IN_PROCESS_ATTEMPTS = 3
 
 
 def deliver(log_id: int) -> None:
-    held = MessageLog.objects.filter(pk=log_id, status=Status.QUEUED, not_before__gt=timezone.now())
-    not_before = held.values_list("not_before", flat=True).first()
-    if not_before is not None:  # queued again before its time (a retry, the safety net): wait for it
-        from apps.lowcode.messaging.sending import enqueue_delivery
-
-        enqueue_delivery(log_id, not_before=not_before)
+    if _still_held(log_id):
         return
     job = get_current_job()
     if job is not None:
@@ -43,6 +38,24 @@ def deliver(log_id: int) -> None:
     for attempt in range(1, IN_PROCESS_ATTEMPTS + 1):
         if _attempt(log_id, final=attempt == IN_PROCESS_ATTEMPTS):
             return
+
+
+def _still_held(log_id: int) -> bool:
+    """A held message waits for its time, and the app's rule is asked again when that time comes: a
+    date moved later since the message was logged (R20's results date, for one) holds it longer.
+    Queued again early (a retry, the safety net) it waits too. True when it went back to waiting."""
+    from apps.lowcode.messaging.sending import enqueue_delivery, hold_until
+
+    log = MessageLog.objects.filter(pk=log_id, status=Status.QUEUED, not_before__isnull=False).first()
+    if log is None:
+        return False
+    until = max(filter(None, (log.not_before, hold_until(log))))
+    if until <= timezone.now():
+        return False
+    if until != log.not_before:
+        MessageLog.objects.filter(pk=log_id, status=Status.QUEUED).update(not_before=until, updated_at=timezone.now())
+    enqueue_delivery(log_id, not_before=until)
+    return True
 
 
 @jobs.when_dead(deliver)

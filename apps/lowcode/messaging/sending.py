@@ -72,6 +72,16 @@ def send_events(document: models.Model, events: list[str], *, record=None) -> li
     return logs
 
 
+def hold_until(log: MessageLog) -> dt.datetime | None:
+    """The app's rule (`registry.Provider.not_before`) for a logged message, asked again now."""
+    model = log.document_type.model_class()
+    provider = provider_for(model) if model is not None else None
+    if provider is None or provider.not_before is None:
+        return None
+    document = model._default_manager.filter(pk=log.document_id).first()
+    return provider.not_before(document, log.event) if document is not None else None
+
+
 def _drop_held(document_type, document) -> None:
     now = timezone.now()
     MessageLog.objects.filter(

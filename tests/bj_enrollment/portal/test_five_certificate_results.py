@@ -200,3 +200,28 @@ def test_a_rejection_reviewed_again_before_the_date_is_never_texted(client, deci
         run_jobs()
     (text,) = sms.texts_to(app.mobile)
     assert "审核已通过" in text and "未通过" not in text
+
+
+def test_a_results_date_moved_later_holds_the_message_until_the_new_date(decision, run_jobs):
+    """The district postpones its results date after a decision: the held SMS does not leave on the
+    old date, it waits for the new one (the rule is asked again when the message's time comes)."""
+    city = decision
+    app = _decide(city, actions.APPROVE)
+    run_jobs()
+    log = MessageLog.objects.get(document_id=str(app.pk), event=f"action:{actions.APPROVE}")
+    old_date = _results_date(city)
+    new_date = old_date + dt.timedelta(days=3)
+    CampaignWindow.objects.filter(campaign=city.campaign, stage=Stage.FIVE_CERTIFICATE_RESULTS).update(
+        opens_at=new_date
+    )
+    with mock.patch("django.utils.timezone.now", return_value=old_date + dt.timedelta(seconds=30)):
+        jobs.sweep()
+        run_jobs()
+        assert sms.texts_to(app.mobile) == []
+        held = MessageLog.objects.get(pk=log.pk)
+        assert held.status == Status.QUEUED and held.not_before == new_date
+    with mock.patch("django.utils.timezone.now", return_value=new_date + dt.timedelta(seconds=30)):
+        jobs.sweep()
+        run_jobs()
+    (text,) = sms.texts_to(app.mobile)
+    assert app.material_number in text and MessageLog.objects.get(pk=log.pk).status == Status.SENT
