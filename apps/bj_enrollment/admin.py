@@ -8,6 +8,7 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     lottery,
     reference,
     registry_export,
+    roles,
     users,
     zones,
 )

@@ -10,7 +10,7 @@ class BjEnrollmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from apps.bj_enrollment import deploy_checks, roles, workflow_setup  # noqa: F401  (registers checks)
+        from apps.bj_enrollment import deploy_checks, role_coverage, roles, workflow_setup  # noqa: F401  (registers checks)
 
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         post_migrate.connect(workflow_setup.load_workflows_after_migrate, sender=self)

@@ -13,6 +13,7 @@ from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
 from apps.bj_enrollment.doctype.property import Property
 from apps.bj_enrollment.doctype.registry_export import RegistryExport
+from apps.bj_enrollment.doctype.role import Role, RolePermission
 from apps.bj_enrollment.doctype.school import School
 from apps.bj_enrollment.doctype.school_plan import SchoolPlan
 from apps.bj_enrollment.doctype.service_zone import ServiceZone
@@ -39,6 +40,8 @@ __all__ = [
     "LotteryRun",
     "Property",
     "RegistryExport",
+    "Role",
+    "RolePermission",
     "School",
     "SchoolPlan",
     "ServiceZone",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 
-from apps.bj_enrollment.roles import CITY_ADMIN
+from apps.bj_enrollment import roles
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ def scope_of(user) -> Scope:
 def _compute_scope(user) -> Scope:
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.is_staff:
         return NOTHING
-    if user.is_superuser or user.groups.filter(name=CITY_ADMIN).exists():
+    level = roles.scope_level(user)  # the broadest of the user's roles (doctype/role.py)
+    if user.is_superuser or level == "city":
         return Scope(everything=True)
     from apps.bj_enrollment.models import StaffScope
 
@@ -45,6 +46,8 @@ def _compute_scope(user) -> Scope:
         return NOTHING
     if row.school_id:
         return Scope(district_id=row.school.district_id, school_id=row.school_id)
+    if level == "school":
+        return NOTHING  # a school-level role sees a school, never a whole district
     return Scope(district_id=row.district_id)
 
 

@@ -5,6 +5,7 @@ from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.paginator import InfinitePaginator
 
 from apps.bj_enrollment.desk.export import export_csv, export_xlsx
+from apps.bj_enrollment.roles import may_export
 from apps.bj_enrollment.scope import in_scope, restrict, scope_of
 from apps.lowcode.desk_search import KeyedSearchMixin
 
@@ -28,6 +29,10 @@ class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or in_scope(request.user, obj))
+
+    def has_export_permission(self, request):
+        """Offers the export actions; the actions ask the same gate themselves."""
+        return may_export(request.user, self.model)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = restrict(db_field.related_model._default_manager.all(), request.user)

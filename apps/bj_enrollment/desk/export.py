@@ -2,9 +2,11 @@
 to a worker (apps/lowcode/export_jobs.py); the user follows the file's progress and downloads it."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
+from apps.bj_enrollment.roles import may_export
 from apps.lowcode import export_jobs
 from apps.lowcode.customfields.export import custom_export_columns
 from apps.lowcode.models import ExportFile
@@ -20,6 +22,8 @@ def desk_columns(model) -> list[tuple[str, object]]:
 
 
 def _start(modeladmin, request, queryset, file_format):
+    if not may_export(request.user, modeladmin.model):  # the role's export right (doctype/role.py)
+        raise PermissionDenied
     related = modeladmin.list_select_related
     if isinstance(related, list | tuple) and related:
         queryset = queryset.select_related(*related)
@@ -31,11 +35,11 @@ def _start(modeladmin, request, queryset, file_format):
     return redirect("desk-export", export.key)
 
 
-@admin.action(description=_("Export selected to Excel"), permissions=["view"])
+@admin.action(description=_("Export selected to Excel"), permissions=["export"])
 def export_xlsx(modeladmin, request, queryset):
     return _start(modeladmin, request, queryset, ExportFile.Format.XLSX)
 
 
-@admin.action(description=_("Export selected to CSV"), permissions=["view"])
+@admin.action(description=_("Export selected to CSV"), permissions=["export"])
 def export_csv(modeladmin, request, queryset):
     return _start(modeladmin, request, queryset, ExportFile.Format.CSV)

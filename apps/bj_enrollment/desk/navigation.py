@@ -60,7 +60,11 @@ GROUPS = [
     ),
     (
         _("Staff"),
-        [("auth", "user", "person"), ("auth", "group", "group"), ("lowcode_audit", "personaldataaccess", "visibility")],
+        [
+            ("auth", "user", "person"),
+            ("bj_enrollment", "role", "badge"),
+            ("lowcode_audit", "personaldataaccess", "visibility"),
+        ],
     ),
 ]
 

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from apps.bj_enrollment.desk.export import XLSX
-from apps.bj_enrollment.models import Campaign
+from apps.bj_enrollment.models import Application, Campaign
 from apps.bj_enrollment.reports import statistics
+from apps.bj_enrollment.roles import may_export
 from apps.bj_enrollment.rules.identity import is_ascii_digits
 from apps.lowcode.export_cells import safe_row
 
@@ -42,7 +43,7 @@ def statistics_view(request):
     campaign = _campaign(request)
     figures = statistics.compute(request.user, campaign) if campaign else None
     if figures and request.GET.get("format") == "xlsx":
-        return _workbook(figures, campaign)
+        return _workbook(request.user, figures, campaign)
 
     def table(rows):
         top = max((r.count for r in rows), default=0) or 1
@@ -77,12 +78,17 @@ def statistics_view(request):
         if figures
         else [],
         "states": figures.states if figures else [],
-        "xlsx_url": "?" + urlencode({"campaign": campaign.pk, "format": "xlsx"}) if campaign else "",
+        "xlsx_url": (
+            "?" + urlencode({"campaign": campaign.pk, "format": "xlsx"})
+            if campaign and may_export(request.user, Application) else ""
+        ),
     }
     return TemplateResponse(request, "desk/statistics.html", context)
 
 
-def _workbook(figures, campaign) -> HttpResponse:
+def _workbook(user, figures, campaign) -> HttpResponse:
+    if not may_export(user, Application):  # the figures are of applications: the role's export right
+        raise PermissionDenied
     book = Workbook(write_only=True)
     for title, rows in (
         (_("By district"), figures.by_district),

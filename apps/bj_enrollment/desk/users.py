@@ -18,6 +18,7 @@ from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationFo
 from apps.bj_enrollment.models import StaffScope
 from apps.bj_enrollment.roles import grantable_roles, may_manage
 from apps.bj_enrollment.services import staff_access
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
@@ -125,5 +126,5 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin, ModelAdmin):
-    pass
+class GroupAdmin(ReadOnlyAdminMixin, BaseGroupAdmin, ModelAdmin):
+    """Read-only: a group's permissions are written from its role (desk/roles.py), never here."""

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import Workbook
 
@@ -90,9 +91,14 @@ def render(rows, file_format: str) -> tuple[bytes, int]:
 
 
 def export(user, campaign, *, district=None, school=None, file_format="xlsx"):
-    """The file and its record; the record is written in the same transaction as the rows are read."""
+    """The file and its record; the record is written in the same transaction as the rows are read.
+    Refused without the role's export right on applications."""
     from apps.bj_enrollment.models import Application, RegistryExport
+    from apps.bj_enrollment.roles import may_export
     from apps.lowcode.audit import record as audit
+
+    if not may_export(user, Application):
+        raise PermissionDenied
 
     with transaction.atomic():
         content, count = render(admitted(user, campaign, district=district, school=school), file_format)
