@@ -142,7 +142,8 @@ AUTHENTICATION_BACKENDS = [
     "apps.bj_enrollment.auth_backends.ScopeBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's server parameters; verifies any `argon2` hash and upgrades it at log-in
+    "config.passwords.ServerArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
