@@ -288,7 +288,7 @@ def check_residence_permit(application: Application) -> dict[str, list[str]]:
     """R18, for a child without Beijing hukou: guardian 1's permit is on the registry, its number is the
     one entered, and it has been held continuously for the campaign's minimum months. Raises
     RegistryUnavailable when the registry did not answer: the check has not run."""
-    if application.hukou_category != HukouCategory.NONLOCAL:
+    if not residence_permit.required(application):
         return {}
     guardian = application.guardians.filter(position=1).first()
     if guardian is None or not guardian.id_number:

@@ -11,6 +11,18 @@ import datetime as dt
 from django.utils import timezone
 
 from apps.bj_enrollment import error_codes
+from apps.bj_enrollment.choices import HukouCategory
+
+
+def required(application) -> bool:
+    """R18 applies to a child without Beijing hukou, unless a "counts as local" category (R5) is
+    verified or still awaiting the district's decision: the family is not asked for a permit it may
+    not have. A claim refused later brings R18 back (the identity check asks the registry)."""
+    from apps.bj_enrollment.rules import categories
+
+    if application.hukou_category != HukouCategory.NONLOCAL:
+        return False
+    return not (categories.counts_as_local(application) or categories.awaiting_decision(application))
 
 
 def months_between(since: dt.date, until: dt.date) -> int:

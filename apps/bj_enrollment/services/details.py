@@ -53,11 +53,12 @@ def missing(application) -> dict[str, list[ValidationError]]:
         _required(errors, f"residence-{field}", value)
     guardians = {g.position: g for g in application.guardians.all()}
     positions = (1,) if application.single_guardian else (1, 2)
+    permit_required = residence_permit.required(application)
     for position in positions:
         guardian = guardians.get(position)
         for field in ("name", "relationship", "id_number", "phone"):
             _required(errors, f"g{position}-{field}", getattr(guardian, field, ""))
-        if application.hukou_category == HukouCategory.NONLOCAL and position == 1:
+        if position == 1 and permit_required:
             for field in ("residence_permit_number", "residence_permit_since"):
                 _required(errors, f"g1-{field}", getattr(guardian, field, None))
     stored = application.custom or {}
@@ -90,7 +91,7 @@ def check(application) -> checks.DetailsCheck:
     errors = missing(application)
     guardian = application.guardians.filter(position=1).first()
     since = getattr(guardian, "residence_permit_since", None)
-    if application.hukou_category == HukouCategory.NONLOCAL and since is not None:
+    if since is not None and residence_permit.required(application):
         try:
             residence_permit.check_duration(application.campaign, since)
         except ValidationError as exc:

@@ -235,3 +235,24 @@ def test_a_family_declares_only_listed_categories_and_only_while_editable(client
     )
     assert "不能再修改" in page.content.decode() or "撤回" in page.content.decode()
     assert not CategoryClaim.objects.exists()
+
+
+def test_a_family_claiming_a_category_that_counts_as_local_is_not_asked_for_a_residence_permit(
+    client, city, nonlocal_parent, kinds, run_jobs
+):
+    """R5/R18: while the district decides a "counts as local" claim, the permit is not required;
+    without the claim it is, and the submission names it."""
+    app = nonlocal_parent
+    records.store_person(app.child)
+    response = submit_details(client, _complete(city))
+    assert "residence_permit_number" in response.context["forms"]["g1"].errors  # no claim: R18 applies
+    app.refresh_from_db()
+    assert app.state == ApplicationState.REGISTERED
+
+    client.post(reverse("portal:declare_category"), {"category": kinds["local"].pk, "document_number": "京工居0002"})
+    response = submit_details(client, _complete(city))
+    assert response.status_code == 302
+    run_jobs()
+    app.refresh_from_db()
+    assert app.state == ApplicationState.IDENTITY_CHECK  # submitted without a permit; waits for the district
+    assert not app.guardians.get(position=1).residence_permit_number
