@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from apps.bj_enrollment.api import auth
 from apps.bj_enrollment.document_files import file_response
 from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.portal.session import application_of
 from apps.bj_enrollment.rules import documents as rules
 from apps.bj_enrollment.services import documents
 
@@ -18,10 +18,7 @@ router = Router(tags=["documents"], auth=auth.PARENT_AUTH)
 
 def _application(request) -> Application:
     """The token's (or session's) own application, never an id from the request."""
-    application = Application.objects.select_related("campaign", "district").filter(account=request.auth).first()
-    if application is None:
-        raise Http404
-    return application
+    return application_of(request.auth)
 
 
 class DocumentOut(Schema):

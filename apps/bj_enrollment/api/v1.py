@@ -28,6 +28,7 @@ from apps.bj_enrollment.portal.forms import (
     SmsRequestForm,
     captcha_field,
 )
+from apps.bj_enrollment.portal.session import application_of
 from apps.bj_enrollment.rules.categories import declarable
 from apps.bj_enrollment.rules.printing import check_can_print
 from apps.bj_enrollment.services import categories, details
@@ -70,12 +71,7 @@ def _campaign():
 
 
 def _application(request) -> Application:
-    application = (
-        Application.objects.select_related("campaign", "district", "school", "child").filter(account=request.auth)
-    ).first()
-    if application is None:
-        raise Http404
-    return application
+    return application_of(request.auth)
 
 
 class CaptchaOut(Schema):

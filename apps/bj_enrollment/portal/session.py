@@ -18,8 +18,14 @@ def parent_required(view):
     return wrapper
 
 
-def parent_application(request) -> Application:
+def application_of(user) -> Application:
+    """The account's own application (one per account): the portal's, the API's and the documents'
+    one definition. 404 for an account without one."""
     try:
-        return Application.objects.select_related("campaign", "district", "school", "child").get(account=request.user)
+        return Application.objects.select_related("campaign", "district", "school", "child").get(account=user)
     except Application.DoesNotExist:
         raise Http404 from None
+
+
+def parent_application(request) -> Application:
+    return application_of(request.user)
