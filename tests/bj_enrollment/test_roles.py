@@ -141,7 +141,9 @@ def test_the_pre_admitter_sees_the_schools_applications_and_may_only_pre_admit(c
         302, 403, 404)
 
     change = reverse("admin:bj_enrollment_application_change", args=[city.east_app.pk])
-    assert [a["action"] for a in client.get(change).context["workflow"]["actions"]] == [PRE_ADMIT]
+    page = client.get(change)
+    assert [a["action"] for a in page.context["workflow"]["actions"]] == [PRE_ADMIT]
+    assert page.context["has_change_permission"] is False  # its fields are the school reviewers' (state roles)
     act = reverse("admin:bj_enrollment_application_workflow_action", args=[city.east_app.pk])
     client.post(act, {"action": "Reject", "reason": "学位已满"})
     assert Application.objects.get(pk=city.east_app.pk).state == S.READY_TO_PRINT  # refused, unchanged
@@ -289,3 +291,27 @@ def test_the_system_check_refuses_a_role_set_that_leaves_an_action_with_nobody(c
     found = role_coverage.check_staffed_actions(databases=["default"])
     assert found and {e.id for e in found} == {"bj_enrollment.E104"}
     assert any("Pre-admit" in e.msg or "预录取" in e.msg for e in found)
+
+
+def test_deleting_the_last_role_able_to_pre_admit_is_refused(client, city):
+    role = _create_pre_admit_role(client, city)
+    school = Role.objects.get(name=roles.SCHOOL_REVIEWER)
+    pre_admit = {t.pk for t in _transitions(PRE_ADMIT)}
+    keep = [pk for pk in Transition.objects.filter(workflow__is_active=True, roles=school.group)
+            .values_list("pk", flat=True) if pk not in pre_admit]
+    response = client.post(reverse("admin:bj_enrollment_role_change", args=[school.pk]),
+                           _role_payload(school, actions=keep))
+    assert response.status_code == 302  # the new role still pre-admits
+    assert set(_transitions(PRE_ADMIT).values_list("roles__name", flat=True)) == {"预录取专员"}
+
+    before = _state("预录取专员")
+    response = client.post(reverse("admin:bj_enrollment_role_delete", args=[role.pk]), {"post": "yes"}, follow=True)
+    assert any("Nobody could take the action" in str(m) or "无人能" in str(m) for m in response.context["messages"])
+    assert _state("预录取专员") == before and Group.objects.filter(name="预录取专员").exists()
+
+
+def test_built_in_roles_cannot_be_deleted_in_the_desk(client, city):
+    client.force_login(city.city_admin)
+    school = Role.objects.get(name=roles.SCHOOL_REVIEWER)
+    assert client.post(reverse("admin:bj_enrollment_role_delete", args=[school.pk]), {"post": "yes"}).status_code == 403
+    assert Role.objects.filter(name=roles.SCHOOL_REVIEWER).exists()
