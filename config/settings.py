@@ -128,7 +128,8 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    RQ_QUEUES = {name: {"URL": REDIS_QUEUE_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "long")}
+    # "print": the print worker's own queue (WeasyPrint and the CJK fonts live in that process only)
+    RQ_QUEUES = {name: {"URL": REDIS_QUEUE_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "long", "print")}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -276,6 +277,10 @@ REGISTRY_SETTINGS = SITE.get("registry", {})
 PRINT_BUDGET_SECONDS = float(SITE.get("print_budget_seconds", 20))
 PRINT_MAX_PAGES = int(SITE.get("print_max_pages", 50))
 PRINT_MAX_HTML_BYTES = int(SITE.get("print_max_html_bytes", 2_000_000))
+# A PDF not stored yet is rendered by the print worker; the request waits this long for it, then
+# shows a page that asks again. Without Redis (the embedded demo) the request renders it itself.
+PRINT_WAIT_SECONDS = float(SITE.get("print_wait_seconds", 5))
+PRINT_IN_PROCESS = bool(SITE.get("print_in_process", JOBS_IN_PROCESS))
 
 # --- desk (Django admin with the Unfold theme) -------------------------------------------------
 UNFOLD = {

@@ -45,7 +45,7 @@ def test_systemd_accepts_every_unit(tmp_path):
 
 def test_units_run_the_procfile_commands_and_restart_them():
     procfile = _procfile()
-    for process in ("web", "worker", "scheduler"):
+    for process in ("web", "worker", "printer", "scheduler"):
         service = _unit(f"bj-{process}@.service")["Service"]
         command = service["ExecStart"].removeprefix(f"{INSTALLED}/.venv/bin/")
         assert command == procfile[process]
@@ -54,7 +54,7 @@ def test_units_run_the_procfile_commands_and_restart_them():
         # only the main process gets SIGTERM: keep_running passes it on once, so a running job finishes
         assert service["KillMode"] == "mixed"
     target = _unit("bj@.target")["Unit"]["Wants"].split()
-    assert target == ["bj-web@%i.service", "bj-worker@%i.service", "bj-scheduler@%i.service"]
+    assert target == ["bj-web@%i.service", "bj-worker@%i.service", "bj-printer@%i.service", "bj-scheduler@%i.service"]
 
 
 def test_queue_redis_unit_uses_the_append_only_config_and_its_own_state_directory():
@@ -67,5 +67,5 @@ def test_queue_redis_unit_uses_the_append_only_config_and_its_own_state_director
     )
     assert conf["dir"] == f"/var/lib/{service['StateDirectory']}"
     assert (conf["appendonly"], conf["appendfsync"], conf["maxmemory-policy"]) == ("yes", "everysec", "noeviction")
-    for process in ("worker", "scheduler"):
+    for process in ("worker", "printer", "scheduler"):
         assert "bj-redis-queue.service" in _unit(f"bj-{process}@.service")["Unit"]["After"].split()

@@ -35,8 +35,8 @@ def env():
     return {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"}
 
 
-def test_procfile_has_web_worker_and_scheduler():
-    assert set(_procfile()) == {"web", "worker", "scheduler"}
+def test_procfile_has_web_worker_printer_and_scheduler():
+    assert set(_procfile()) == {"web", "worker", "printer", "scheduler"}
 
 
 def test_web_process_serves_the_desk_login(env):
@@ -67,7 +67,7 @@ def _scheduled_jobs() -> int:
     return len(scheduler.get_jobs())
 
 
-@pytest.mark.parametrize("name", ["worker", "scheduler"])
+@pytest.mark.parametrize("name", ["worker", "printer", "scheduler"])
 def test_worker_and_scheduler_start_and_stay_up(env, name):
     proc = _shell(_procfile()[name], env)
     try:
@@ -76,5 +76,6 @@ def test_worker_and_scheduler_start_and_stay_up(env, name):
     finally:
         os.killpg(proc.pid, 15)
         output = proc.communicate(timeout=30)[0]
-    expected = {"worker": "Listening on", "scheduler": f"Starting cron scheduler with {_scheduled_jobs()} jobs"}[name]
+    expected = {"worker": "Listening on", "printer": "Listening on",
+                "scheduler": f"Starting cron scheduler with {_scheduled_jobs()} jobs"}[name]
     assert expected in output, output

@@ -29,6 +29,7 @@ def load_formats_after_migrate(sender, using="default", **kwargs) -> None:
     load_default_formats()
 
 
-registry.register_context(Application, application_print_context, sample=SAMPLE)
+# generated_at changes every minute: the stored form keeps the time it was first rendered for its data
+registry.register_context(Application, application_print_context, sample=SAMPLE, volatile=("generated_at",))
 post_migrate.connect(load_formats_after_migrate, sender=apps.get_app_config("bj_enrollment"),
                      dispatch_uid="bj-enrollment-print-formats")

@@ -55,6 +55,7 @@ def test_scheduler_config_registers_the_housekeeping_job():
     from apps.bj_enrollment import housekeeping
     from apps.bj_enrollment.registries import checks
     from apps.bj_enrollment.services import reminders
+    from apps.lowcode import export_jobs
     from apps.lowcode import jobs as outbox
     from apps.lowcode.messaging import sending
     from apps.lowcode.workflow import bulk
@@ -67,6 +68,7 @@ def test_scheduler_config_registers_the_housekeeping_job():
         (sending.requeue_stuck, "*/10 * * * *"),
         (bulk.requeue_stuck, "*/10 * * * *"),
         (housekeeping.clear_expired_sessions, "17 3 * * *"),
+        (export_jobs.purge_expired, "23 * * * *"),
         (checks.requeue_stale_identity_checks, "*/30 * * * *"),
         (reminders.remind_school_check, "30 8 * * *"),
     ]

@@ -4,6 +4,8 @@ browsable at /api/v1/docs."""
 
 from __future__ import annotations
 
+import json
+
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.contrib.auth import logout
@@ -32,7 +34,7 @@ from apps.bj_enrollment.portal.session import application_of
 from apps.bj_enrollment.rules.categories import declarable
 from apps.bj_enrollment.rules.printing import check_can_print
 from apps.bj_enrollment.services import categories, details
-from apps.bj_enrollment.services.printing import printed_form
+from apps.bj_enrollment.services.printing import PENDING_MESSAGE, printed_form
 
 api = NinjaAPI(
     title="bj_enrollment parent API",
@@ -434,7 +436,13 @@ def form_pdf(request):
     """R21/R22: the information-collection form, once printing is allowed."""
     application = _application(request)
     check_can_print(application)
-    response = HttpResponse(printed_form(application), content_type="application/pdf")
+    pdf = printed_form(application)
+    if pdf is None:  # the print worker is still rendering it: ask again after Retry-After seconds
+        response = HttpResponse(json.dumps({"status": "pending", "message": PENDING_MESSAGE}, ensure_ascii=False),
+                                status=202, content_type="application/json")
+        response["Retry-After"] = "2"
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
     return response
 

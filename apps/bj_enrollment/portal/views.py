@@ -358,6 +358,11 @@ def print_form(request):
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("portal:home")
+    if pdf is None:  # the print worker is still rendering it: this page asks again by itself
+        response = render(request, "portal/printing.html", status=202)
+        response["Refresh"] = "2"
+        response["Cache-Control"] = "no-store"
+        return response
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
     response["Cache-Control"] = "private, no-store"

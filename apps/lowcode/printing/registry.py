@@ -18,14 +18,17 @@ from django.db import models
 class Provider:
     context: Callable[[models.Model], Mapping[str, object]]
     sample: Mapping[str, object]  # every name the real context has, for save-time checks and previews
+    # names whose value changes on every call (a "printed at" time): left out of a stored print's key,
+    # so the stored PDF shows the value of its first rendering
+    volatile: frozenset[str] = frozenset()
 
 
 _providers: dict[str, Provider] = {}
 
 
 def register_context(model: type[models.Model], context: Callable[[models.Model], Mapping[str, object]], *,
-                     sample: Mapping[str, object]) -> None:
-    _providers[model._meta.label_lower] = Provider(context=context, sample=dict(sample))
+                     sample: Mapping[str, object], volatile: tuple[str, ...] = ()) -> None:
+    _providers[model._meta.label_lower] = Provider(context=context, sample=dict(sample), volatile=frozenset(volatile))
 
 
 def provider_for(model: type[models.Model] | None) -> Provider | None:

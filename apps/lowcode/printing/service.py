@@ -145,11 +145,15 @@ def render_pdf(document: models.Model, print_format: PrintFormat | None = None) 
     return render(find_format(type(document), print_format), document, pdf=True)
 
 
-def render(print_format: PrintFormat, document: models.Model | None = None, *, pdf: bool = False) -> str | bytes:
+def render(print_format: PrintFormat, document: models.Model | None = None, *, pdf: bool = False,
+           context: Mapping[str, object] | None = None) -> str | bytes:
     """The format filled from `document` (from its DocType's sample when None), as HTML or PDF,
     within the budget. A document's failure is logged: a template that passes the sample check can
-    still fail on real data, and the administrator must learn which format failed for whom."""
-    if document is None:
+    still fail on real data, and the administrator must learn which format failed for whom.
+    `context`: the document's context when the caller has it already (the stored print's key)."""
+    if context is not None:
+        pass
+    elif document is None:
         context = sample_context(print_format.document_type.model_class())
     else:
         context = context_for(document)

@@ -1,0 +1,99 @@
+"""Benchmark of the city-wide desk export written by the worker (#17): CSV and Excel, time and memory.
+
+On a site with at least `--rows` applications (`manage.py build_demo_site --applications 100000`),
+MariaDB and Redis: the city administrator's "select all" export of the application list, exactly as
+the desk's action records it (`export_jobs.start` with the desk's columns and scope), run by the
+worker's own function (`export_jobs.run`) in this process. Prints the median of `--runs` runs per
+format, the file size, and the peak of Python allocations in one extra traced run (tracemalloc slows
+allocation, so that run is not timed). Each run is rolled back (export rows, audit records) and its
+file deleted.
+
+    BJ_SITE=<site> BJ_HTTPS=false .venv/bin/python bench/export_bench.py [--rows 100000] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+
+def out(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _one(user, queryset, file_format: str) -> tuple[float, int, int]:
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    from apps.bj_enrollment.desk.export import desk_columns  # noqa: F401 - the path below names it
+    from apps.lowcode import export_jobs
+    from apps.lowcode.models import ExportFile
+
+    with transaction.atomic():  # the queued job never leaves: rolled back before any commit
+        export = export_jobs.start(user, queryset, title="bench", file_format=file_format,
+                                   columns="apps.bj_enrollment.desk.export.desk_columns",
+                                   scope="apps.bj_enrollment.scope.restrict")
+        started = time.perf_counter()
+        rows = export_jobs.run(export.key)
+        took = time.perf_counter() - started
+        export = ExportFile.objects.get(pk=export.pk)
+        size = default_storage.size(export.file)
+        default_storage.delete(export.file)
+        transaction.set_rollback(True)
+    return took, rows, size
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.contrib import admin
+    from django.contrib.auth import get_user_model
+    from django.test.utils import override_settings
+
+    from apps.bj_enrollment.models import Application
+
+    available = Application.objects.count()
+    if available < args.rows:
+        raise SystemExit(f"only {available:,} applications: build the site with --applications {args.rows}")
+    user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
+    modeladmin = admin.site._registry[Application]
+    queryset = Application.objects.select_related(*modeladmin.list_select_related).order_by("pk")
+    queryset = queryset.filter(pk__lte=queryset.values_list("pk", flat=True)[args.rows - 1])
+    figures = {}
+    with tempfile.TemporaryDirectory() as media_root, override_settings(MEDIA_ROOT=media_root):
+        for file_format in ("csv", "xlsx"):
+            times = []
+            for _run in range(args.runs):
+                took, rows, size = _one(user, queryset, file_format)
+                times.append(took)
+            tracemalloc.start()
+            _one(user, queryset, file_format)
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+            median = statistics.median(times)
+            out(f"export {file_format:4s} {rows:,} rows: median {median:5.2f} s over {len(times)} runs "
+                f"({rows / median:,.0f} rows/s), {size / 2**20:.1f} MiB file, peak {peak / 2**20:.0f} MiB traced")
+            figures[f"export {file_format} {rows:,} rows s"] = median
+            figures[f"export {file_format} peak MiB"] = peak / 2**20
+    return figures
+
+
+if __name__ == "__main__":
+    main()
