@@ -53,6 +53,7 @@ from apps.bj_enrollment.models import (
     CategoryClaim,
     Child,
     District,
+    DocumentRequirement,
     Guardian,
     Property,
     School,
@@ -455,6 +456,21 @@ def build_campaign(districts: dict[str, District], log: Log) -> Campaign:
     if not campaign.is_open(Stage.REGISTRATION):
         log("note: the registration window of this campaign is not open now (created on an earlier day)")
     return campaign
+
+
+def build_document_requirements(campaign: Campaign, log: Log) -> None:
+    """The documents the districts ask this campaign's families for; existing ones are left as they are."""
+    created = 0
+    for position, (name, hukou, required, max_files, instructions) in enumerate(data.DOCUMENT_REQUIREMENTS, 1):
+        _obj, new = DocumentRequirement.objects.get_or_create(
+            campaign=campaign,
+            district=None,
+            name=name,
+            hukou_category=hukou,
+            defaults={"required": required, "max_files": max_files, "instructions": instructions, "position": position},
+        )
+        created += new
+    log(f"document requirements: {len(data.DOCUMENT_REQUIREMENTS)} ({created} new)")
 
 
 def _reviewed(family: _Family) -> bool:
@@ -1283,6 +1299,7 @@ def build_demo_site(
         build_service_zones(districts, schools, specs, homes, log)
         categories = build_categories(log)
         campaign = build_campaign(districts, log)
+        build_document_requirements(campaign, log)
         existing = campaign.applications.count()
         if existing:
             log(f"applications: the campaign already has {existing}, none added")

@@ -329,3 +329,13 @@ HOMETOWN_ROADS = (
 LANE_SHARE = 0.15  # residents of a school with lanes in its zone who live in a hutong courtyard
 
 REREGISTERED_REMARK = "基本信息填写有误，家长注销后重新登记（R14、R33）。"
+
+# R4/R20: the documents the districts ask for online: name, hukou category ("" = every family),
+# required, files at most, instructions for the family
+DOCUMENT_REQUIREMENTS: list[tuple[str, str, bool, int, str]] = [
+    ("户口簿", "", True, 4, "户主页和儿童本人页，每页一张"),
+    ("房产证或租房合同", "", False, 3, "住房类型为自有住房或租住的家庭上传"),
+    ("居住证", "nonlocal", True, 2, "监护人居住证正反面"),
+    ("在京务工就业证明", "nonlocal", True, 2, "劳动合同或营业执照"),
+    ("社保缴纳证明", "nonlocal", False, 2, "在京连续缴纳社会保险的证明"),
+]
