@@ -4,12 +4,10 @@ confirmed (and texted) exactly once, and the progress page says the batch was in
 
 import datetime as dt
 
-import django_rq
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
-from rq import SimpleWorker
 
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.models import Application
@@ -31,25 +29,6 @@ class WorkerKilled(BaseException):
     """Like SIGKILL: nothing in the job gets to clean up."""
 
 
-@pytest.fixture
-def queue():
-    q = django_rq.get_queue("default")
-    q.empty()
-    yield q
-    q.empty()
-
-
-def commit():
-    """The test's transaction stands in for the request's: run what would run on commit."""
-    pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
-    for _savepoints, callback, _robust in pending:
-        callback()
-
-
-def work(queue):
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-
 def fail_at(monkeypatch, call: int, exception: BaseException):
     """The worker dies while acting on the `call`-th document."""
     real, calls = engine.apply_action, []
@@ -61,6 +40,26 @@ def fail_at(monkeypatch, call: int, exception: BaseException):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(engine, "apply_action", apply_action)
+
+
+def started(client, city, applications) -> tuple[BulkTransition, OutboxJob]:
+    """The district reviewer confirms the children in bulk; the request commits (its outbox row is
+    handed to the queue)."""
+    client.force_login(city.east_reviewer)
+    post_bulk(client, [a.pk for a in applications])
+    pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
+    for _savepoints, callback, _robust in pending:
+        callback()
+    return BulkTransition.objects.get(), OutboxJob.objects.get(func="apps.lowcode.workflow.bulk.run")
+
+
+def killed_at(monkeypatch, queue, job, call: int) -> None:
+    """A worker took the job off the queue and was killed (SIGKILL) while acting on the `call`-th document."""
+    queue.empty()
+    fail_at(monkeypatch, call, WorkerKilled())
+    with pytest.raises(WorkerKilled):
+        jobs.run(job.key)
+    monkeypatch.undo()
 
 
 def time_passes(job):
@@ -77,32 +76,23 @@ def assert_each_confirmed_once(batch, applications):
     assert sorted(texted) == sorted(a.mobile for a in applications[1:])  # R30: one SMS per child, none twice
 
 
-def test_batch_whose_job_broke_half_way_resumes_from_its_checkpoint(
-    client,
-    city,
-    pre_admitted,
-    queue,
-    monkeypatch,
-):
-    client.force_login(city.east_reviewer)
-    post_bulk(client, [a.pk for a in pre_admitted])
-    commit()
-    batch = BulkTransition.objects.get()
+def test_batch_whose_job_broke_half_way_resumes_from_its_checkpoint(client, city, pre_admitted, run_jobs, monkeypatch):
+    batch, job = started(client, city, pre_admitted)
     fail_at(monkeypatch, 25, RuntimeError("connection to the worker lost"))
-    work(queue)
+    run_jobs()
     batch.refresh_from_db()
     assert (batch.state, batch.done, batch.applied + len(batch.refusals)) == ("interrupted", 24, 24)
     page = client.get(reverse(PAGE, args=[batch.pk])).content.decode()
     assert "已中断，正在继续" in page and "处理中" not in page
     assert client.get(reverse(STATUS, args=[batch.pk])).json()["state"] == "interrupted"
-    job = OutboxJob.objects.get(func="apps.lowcode.workflow.bulk.run")
+    job.refresh_from_db()
     assert job.state == OutboxJob.State.PENDING and "connection to the worker lost" in job.last_error
 
     monkeypatch.undo()
     assert jobs.sweep() == 0  # backing off
     time_passes(job)
     assert jobs.sweep() == 1
-    work(queue)
+    run_jobs()
     batch.refresh_from_db()
     assert batch.resumed == 1
     assert_each_confirmed_once(batch, pre_admitted)
@@ -110,22 +100,10 @@ def test_batch_whose_job_broke_half_way_resumes_from_its_checkpoint(
 
 
 def test_batch_whose_worker_was_killed_is_shown_interrupted_and_resumed(
-    client,
-    city,
-    pre_admitted,
-    queue,
-    monkeypatch,
+    client, city, pre_admitted, queue, run_jobs, monkeypatch
 ):
-    client.force_login(city.east_reviewer)
-    post_bulk(client, [a.pk for a in pre_admitted])
-    commit()
-    batch = BulkTransition.objects.get()
-    job = OutboxJob.objects.get(func="apps.lowcode.workflow.bulk.run")
-    queue.empty()  # the worker took the job off the queue ...
-    fail_at(monkeypatch, 31, WorkerKilled())
-    with pytest.raises(WorkerKilled):  # ... and was killed on the 31st document
-        jobs.run(job.key)
-    monkeypatch.undo()
+    batch, job = started(client, city, pre_admitted)
+    killed_at(monkeypatch, queue, job, 31)
     batch.refresh_from_db()
     job.refresh_from_db()
     assert (batch.state, batch.done) == ("running", 30)
@@ -143,21 +121,17 @@ def test_batch_whose_worker_was_killed_is_shown_interrupted_and_resumed(
     assert batch.done == 30
     time_passes(job)  # the lease ran out: the sweeper presumes the worker lost
     assert jobs.sweep() == 1
-    work(queue)
+    run_jobs()
     batch.refresh_from_db()
     assert batch.resumed == 1
     assert_each_confirmed_once(batch, pre_admitted)
 
 
-def test_batch_that_cannot_be_resumed_is_marked_failed(client, city, pre_admitted, queue, monkeypatch):
-    client.force_login(city.east_reviewer)
-    post_bulk(client, [a.pk for a in pre_admitted])
-    commit()
-    batch = BulkTransition.objects.get()
-    job = OutboxJob.objects.get(func="apps.lowcode.workflow.bulk.run")
+def test_batch_that_cannot_be_resumed_is_marked_failed(client, city, pre_admitted, run_jobs, monkeypatch):
+    batch, job = started(client, city, pre_admitted)
     OutboxJob.objects.filter(pk=job.pk).update(attempts=jobs.MAX_ATTEMPTS - 1)  # it was resumed many times
     fail_at(monkeypatch, 11, RuntimeError("disk full"))
-    work(queue)
+    run_jobs()
     batch.refresh_from_db()
     job.refresh_from_db()
     assert job.state == OutboxJob.State.DEAD
@@ -170,26 +144,19 @@ def test_batch_that_cannot_be_resumed_is_marked_failed(client, city, pre_admitte
     assert Application.objects.filter(state=S.CONFIRMED).count() == batch.applied  # the rest untouched
 
 
-def test_batch_stuck_without_a_job_is_run_again_from_its_checkpoint(client, city, pre_admitted, queue, monkeypatch):
+def test_batch_stuck_without_a_job_is_run_again_from_its_checkpoint(
+    client, city, pre_admitted, queue, run_jobs, monkeypatch
+):
     from apps.lowcode.workflow import bulk
 
-    client.force_login(city.east_reviewer)
-    post_bulk(client, [a.pk for a in pre_admitted])
-    commit()
-    batch = BulkTransition.objects.get()
-    job = OutboxJob.objects.get(func="apps.lowcode.workflow.bulk.run")
-    queue.empty()
-    fail_at(monkeypatch, 21, WorkerKilled())
-    with pytest.raises(WorkerKilled):
-        jobs.run(job.key)
-    monkeypatch.undo()
+    batch, job = started(client, city, pre_admitted)
+    killed_at(monkeypatch, queue, job, 21)
     OutboxJob.objects.all().delete()  # a batch from before the outbox: no row re-drives it
     assert bulk.requeue_stuck() == 0
     BulkTransition.objects.filter(pk=batch.pk).update(progressed_at=timezone.now() - dt.timedelta(hours=2))
     assert bulk.requeue_stuck() == 1
     assert bulk.requeue_stuck() == 0
-    commit()
-    work(queue)
+    run_jobs()
     batch.refresh_from_db()
     assert batch.resumed == 1
     assert_each_confirmed_once(batch, pre_admitted)
