@@ -206,3 +206,28 @@ def test_custom_field_names_its_doctype_by_name_not_id(city):
     rows = next(b["records"] for b in document["models"] if b["model"] == "lowcode_customfields.customfield")
     assert rows[0]["document_type"] == ["bj_enrollment", "application"]
     assert ContentType.objects.get_for_model(Application).pk not in (rows[0]["document_type"],)
+
+
+def test_saved_report_travels_with_its_roles_by_name_and_without_its_owner(city, admin_desk):
+    from apps.lowcode.reports.models import SavedReport
+
+    report = SavedReport(
+        name="各状态报名", document_type=ContentType.objects.get_for_model(Application),
+        columns=["form_number", "state"], group_by="district", chart="bar", owner=city.city_admin,
+    )
+    report.full_clean()
+    report.save()
+    report.roles.set([Group.objects.get(name=DISTRICT_REVIEWER)])
+    exported = _export(admin_desk)
+    row = next(b for b in json.loads(exported)["models"] if b["model"] == "lowcode_reports.savedreport")["records"][0]
+    assert row["roles"] == [DISTRICT_REVIEWER] and "owner" not in row
+
+    SavedReport.objects.all().delete()
+    preview = _upload(admin_desk, exported)
+    assert [(c.label, c.name) for c in preview.context["added"]] == [("lowcode_reports.savedreport", "各状态报名")]
+    assert preview.context["changed"] == []
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "content": exported.decode(),
+                                      "digest": preview.context["preview"].digest})
+    imported = SavedReport.objects.get(name="各状态报名")
+    assert (imported.columns, imported.group_by, imported.owner) == (["form_number", "state"], "district", None)
+    assert [g.name for g in imported.roles.all()] == [DISTRICT_REVIEWER]
