@@ -55,7 +55,9 @@ _DISTRICT = {
 
 DEFAULT_ROLES: dict[str, DefaultRole] = {
     CITY_ADMIN: DefaultRole(
-        ScopeLevel.CITY, 4, {"auth.user": "rcw"}, extra=("auth.view_group",), every_doctype_of=CITY_APPS
+        ScopeLevel.CITY, 4, {"auth.user": "rcw"},
+        extra=("auth.view_group", "lowcode_reports.manage_all_savedreports"),  # changes anyone's saved report
+        every_doctype_of=CITY_APPS,
     ),
     DISTRICT_REVIEWER: DefaultRole(ScopeLevel.DISTRICT, 2, _DISTRICT, extra=("bj_enrollment.register_on_behalf",)),
     # A district reviewer who may also change final results (R24) and set the district's own dates
@@ -63,7 +65,8 @@ DEFAULT_ROLES: dict[str, DefaultRole] = {
     DISTRICT_ADMIN: DefaultRole(
         ScopeLevel.DISTRICT, 3,
         # the district's own dates inside the city's (R1) and the documents it asks its families for (R20)
-        {**_DISTRICT, "bj_enrollment.campaignwindow": "rcwdx", "bj_enrollment.documentrequirement": "rcwd"},
+        {**_DISTRICT, "bj_enrollment.campaignwindow": "rcwdx", "bj_enrollment.documentrequirement": "rcwd",
+         "lowcode_reports.savedreport": "rcwd"},  # builds and shares its own saved reports
         extra=("bj_enrollment.register_on_behalf",),
     ),
     SCHOOL_REVIEWER: DefaultRole(

@@ -10,13 +10,13 @@ from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.reports import registry
 
 
-def _may_export(user, model) -> bool:
-    """The desk's export gate per DocType, once roles carry an export right (#14 item 2); until then
-    whoever may run a report may export it."""
-    from apps.bj_enrollment import roles
-
-    gate = getattr(roles, "may_export", None)
-    return gate(user, model) if gate is not None else True
+def _state_choices() -> list[tuple[str, str]]:
+    """The application's states and their labels: the workflow's, once states are data (#14 item 1)."""
+    try:
+        from apps.lowcode.workflow.states import choices
+    except ImportError:
+        return list(Application._meta.get_field("state").flatchoices)
+    return choices(Application)
 
 
 def register() -> None:
@@ -28,9 +28,9 @@ def register() -> None:
             "registered_at", "details_confirmed_at",
         ],
         masks={"mobile": mask_phone},
+        choices={"state": _state_choices},
         scope=restrict,
         personal=True,
-        may_export=_may_export,
     )
     registry.register(
         Child,
@@ -41,13 +41,11 @@ def register() -> None:
         masks={"id_number": mask_id_number},
         scope=restrict,
         personal=True,
-        may_export=_may_export,
     )
     registry.register(
         School,
         columns=["code", "name", "district", "street", "ownership", "offers_primary", "offers_junior", "address",
                  "phone", "active"],
         scope=restrict,
-        may_export=_may_export,
     )
-    registry.register(SchoolPlan, columns=["campaign", "school", "seats"], scope=restrict, may_export=_may_export)
+    registry.register(SchoolPlan, columns=["campaign", "school", "seats"], scope=restrict)

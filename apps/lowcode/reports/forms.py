@@ -61,7 +61,7 @@ class SavedReportForm(forms.ModelForm):
         source = source_for(self._chosen_model())
         columns = available_columns(source) if source else []
         self.fields["columns"].choices = [(c.key, f"{c.header} ({c.key})") for c in columns]
-        self.fields["group_by"].choices = [("", "—")] + [(c.key, c.header) for c in columns if groupable(c)]
+        self.fields["group_by"].choices = [("", "—")] + [(c.key, c.header) for c in columns if groupable(source, c)]
         if not self.is_bound and self.instance.pk:
             self.initial["filters"] = format_filters(self.instance.filters)
 

@@ -59,11 +59,13 @@ def available_columns(source: Source) -> list[Column]:
     return own + custom
 
 
-def groupable(column: Column) -> bool:
+def groupable(source: Source, column: Column) -> bool:
     field = column.field
     if column.custom:
         return field.field_type in (FieldType.SELECT, FieldType.CHECKBOX)
-    return bool(field.choices) or isinstance(field, models.BooleanField | models.ForeignKey | models.DateField)
+    return bool(source.choices_of(field.name)) or isinstance(
+        field, models.BooleanField | models.ForeignKey | models.DateField
+    )
 
 
 class Plan:
@@ -94,7 +96,7 @@ class Plan:
             column = allowed.get(group_by)
             if column is None:
                 errors["group_by"] = [self._not_allowed(group_by, allowed)]
-            elif not groupable(column):
+            elif not groupable(source, column):
                 errors["group_by"] = [
                     _("“%(name)s” cannot be grouped: choose a field with options, a yes/no, a link or a date.")
                     % {"name": column.header}
@@ -121,11 +123,15 @@ class Plan:
         values = queryset.values_list(*paths)
         values = values[:limit] if limit is not None else values.iterator(chunk_size=CHUNK)
         links = [c for c in self.columns if not c.custom and c.field.is_relation]
+        labelled = {c.key: self._labels_of(c) for c in self.columns if not c.custom and not c.field.is_relation}
         for chunk in _batched(values, CHUNK):
             names = {
-                c.key: _labels(c.field.related_model, {row[i] for row in chunk})
-                for i, c in enumerate(self.columns)
-                if c in links
+                **labelled,
+                **{
+                    c.key: _labels(c.field.related_model, {row[i] for row in chunk})
+                    for i, c in enumerate(self.columns)
+                    if c in links
+                },
             }
             for row in chunk:
                 yield [self._show(c, row[i], names) for i, c in enumerate(self.columns)]
@@ -158,6 +164,8 @@ class Plan:
                 key = str(key).lower() in ("true", "1")  # an absent key counts as unticked, like the list filter
             counts[key] = counts.get(key, 0) + row["n"]
         names = _labels(field.related_model, set(counts)) if not column.custom and field.is_relation else {}
+        if not column.custom and not field.is_relation:
+            names = self._labels_of(column)
         groups = [Group(key, self._group_label(column, key, names), n) for key, n in counts.items()]
         return sorted(groups, key=lambda g: (-g.count, g.label))
 
@@ -172,12 +180,17 @@ class Plan:
     def _path(self, column: Column) -> str:
         return self.model.custom_fields_attr if column.custom else column.field.attname
 
+    def _labels_of(self, column: Column) -> dict:
+        """{value: label} of a column with choices (the field's, or the source's for data-defined ones)."""
+        return {value: str(label) for value, label in self.source.choices_of(column.field.name) or []}
+
     def _getter(self, column: Column):
         if column.custom:
             return lambda obj: self._show(column, getattr(obj, self.model.custom_fields_attr), {})
         if column.field.is_relation:
             return lambda obj: str(getattr(obj, column.field.name) or "")
-        return lambda obj: self._show(column, getattr(obj, column.field.attname), {})
+        names = {column.key: self._labels_of(column)}
+        return lambda obj: self._show(column, getattr(obj, column.field.attname), names)
 
     def _show(self, column: Column, value, names: dict):
         if column.custom:
@@ -189,8 +202,8 @@ class Plan:
             return ""
         if field.is_relation:
             return names[column.key].get(value, "")
-        if field.choices:
-            value = str(dict(field.flatchoices).get(value, value))
+        if names.get(column.key):
+            value = names[column.key].get(value, value)
         elif isinstance(value, bool):
             value = _("Yes") if value else _("No")
         elif isinstance(value, dt.datetime):
@@ -204,10 +217,8 @@ class Plan:
             return "—"
         if column.custom:
             return str(display_value(field, key))
-        if field.is_relation:
+        if field.is_relation or names:
             return names.get(key, str(key))
-        if field.choices:
-            return str(dict(field.flatchoices).get(key, key))
         if isinstance(key, bool):
             return _("Yes") if key else _("No")
         return key.isoformat() if hasattr(key, "isoformat") else str(key)
@@ -235,7 +246,7 @@ class Plan:
             return condition | Q(**{name: ""}) if isinstance(field, _TEXT) else condition
         if op in _RANGE and not isinstance(field, _ORDERED):
             raise ValidationError(_("“%(name)s” has no order; use = or !=.") % {"name": column.header})
-        if op == "contains" and (not isinstance(field, _TEXT) or field.choices):
+        if op == "contains" and (not isinstance(field, _TEXT) or self.source.choices_of(name)):
             raise ValidationError(_("“contains” applies to text fields only."))
         if op == "in":
             values = [self._field_value(column, part) for part in _split(raw)]
@@ -264,11 +275,12 @@ class Plan:
                     _("no %(what)s “%(value)s”.") % {"what": field.related_model._meta.verbose_name, "value": raw}
                 )
             return found
-        if field.choices:
-            by_label = {str(label): value for value, label in field.flatchoices}
+        choices = self.source.choices_of(field.name)
+        if choices:
+            by_label = {str(label): value for value, label in choices}
             if raw in by_label:
                 return by_label[raw]
-            if raw in dict(field.flatchoices):
+            if raw in dict(choices):
                 return raw
             raise ValidationError(
                 _("“%(value)s” is not one of the values of “%(name)s”: %(values)s.")

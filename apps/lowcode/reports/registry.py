@@ -18,7 +18,14 @@ class Source:
     scope: Callable  # (queryset, user) -> the part the user may see
     masks: dict[str, Callable] = field(default_factory=dict)  # column -> function applied to the shown value
     personal: bool = False  # reading rows is recorded (apps/lowcode/audit)
-    may_export: Callable | None = None  # (user, model) -> bool: the host's export gate, if it has one
+    # column -> () -> [(value, label)]: allowed values of a column whose choices are data (workflow states)
+    choices: dict[str, Callable] = field(default_factory=dict)
+
+    def choices_of(self, name: str) -> list[tuple] | None:
+        if name in self.choices:
+            return list(self.choices[name]())
+        model_field = self.model._meta.get_field(name)
+        return list(model_field.flatchoices) if model_field.choices else None
 
     @property
     def label(self) -> str:
@@ -28,10 +35,12 @@ class Source:
 _sources: dict[str, Source] = {}
 
 
-def register(model, *, columns, scope, masks=None, personal=False, may_export=None) -> None:
+def register(model, *, columns, scope, masks=None, personal=False, choices=None) -> None:
     for name in columns:
         model._meta.get_field(name)  # a typo fails at start-up, not in a report
-    _sources[model._meta.label] = Source(model, tuple(columns), scope, dict(masks or {}), personal, may_export)
+    _sources[model._meta.label] = Source(
+        model, tuple(columns), scope, dict(masks or {}), personal, dict(choices or {})
+    )
 
 
 def source_for(model) -> Source | None:

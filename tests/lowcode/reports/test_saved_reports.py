@@ -236,3 +236,16 @@ def test_a_report_whose_custom_field_was_retired_says_so(client, town, report):
     assert response.status_code == 200
     assert "cf:transport" in " ".join(response.context["broken"])
     assert page(client, town.east_school_reviewer, report).status_code == 403  # the gate still comes first
+
+
+def test_a_runner_without_the_export_right_reads_the_report_but_takes_no_file(client, town, report):
+    from django.contrib.auth.models import Permission
+
+    Group.objects.get(name=roles.DISTRICT_REVIEWER).permissions.remove(
+        Permission.objects.get(content_type__app_label="bj_enrollment", codename="export_application")
+    )
+    assert page(client, town.east_reviewer, report).status_code == 200
+    before = PersonalDataAccess.objects.filter(action="export").count()
+    assert client.post(reverse("desk-report-export", args=[report.pk])).status_code == 403
+    assert PersonalDataAccess.objects.filter(action="export").count() == before
+    assert not ExportFile.objects.exists()
