@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext
 
 from apps.lowcode.workflow.models import State, Transition, Workflow
@@ -17,6 +19,31 @@ from apps.lowcode.workflow.models import State, Transition, Workflow
 _CACHE: dict[tuple[int, object], Definition] = {}
 _LOCK = threading.Lock()
 _MAX = 64
+
+# Within one web request the active workflow and its revision are looked up once per DocType: a
+# list page asks for 50 rows' state labels, which would otherwise cost 50 queries (issue #17).
+# Outside requests (jobs, the shell) every call looks again; a change to any workflow row within
+# the request forgets what was seen.
+_REQUEST = threading.local()
+
+
+def _request_started(**kwargs):
+    _REQUEST.rows = {}
+
+
+def _request_finished(**kwargs):
+    _REQUEST.rows = None
+
+
+def _forget_seen(sender, **kwargs):
+    if getattr(_REQUEST, "rows", None) and sender._meta.app_label == Workflow._meta.app_label:
+        _REQUEST.rows = {}
+
+
+request_started.connect(_request_started, dispatch_uid="lowcode-workflow-definitions-started")
+request_finished.connect(_request_finished, dispatch_uid="lowcode-workflow-definitions-finished")
+for _signal in (post_save, post_delete, m2m_changed):
+    _signal.connect(_forget_seen, dispatch_uid=f"lowcode-workflow-definitions-forget-{id(_signal)}")
 
 
 @dataclass(frozen=True)
@@ -66,13 +93,20 @@ def action_label(action: str) -> str:
 
 def definition_for(model) -> Definition | None:
     opts = model._meta.concrete_model._meta
-    row = (
-        Workflow.objects.filter(
-            document_type__app_label=opts.app_label, document_type__model=opts.model_name, is_active=True
+    seen = getattr(_REQUEST, "rows", None)
+    key = (opts.app_label, opts.model_name)
+    if seen is not None and key in seen:
+        row = seen[key]
+    else:
+        row = (
+            Workflow.objects.filter(
+                document_type__app_label=opts.app_label, document_type__model=opts.model_name, is_active=True
+            )
+            .values_list("pk", "revision")
+            .first()
         )
-        .values_list("pk", "revision")
-        .first()
-    )
+        if seen is not None:
+            seen[key] = row
     if row is None:
         return None
     definition = _CACHE.get(row)
