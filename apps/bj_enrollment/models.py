@@ -2,6 +2,7 @@
 
 from apps.bj_enrollment.doctype.api_token_generation import ApiTokenGeneration
 from apps.bj_enrollment.doctype.application import Application
+from apps.bj_enrollment.doctype.application_count import ApplicationCount
 from apps.bj_enrollment.doctype.campaign import Campaign, CampaignWindow
 from apps.bj_enrollment.doctype.category import Category
 from apps.bj_enrollment.doctype.category_claim import CategoryClaim
@@ -26,6 +27,7 @@ from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
 __all__ = [
     "ApiTokenGeneration",
     "Application",
+    "ApplicationCount",
     "ApplicationDocument",
     "Campaign",
     "CampaignWindow",

@@ -29,12 +29,11 @@ def _campaign(request) -> Campaign | None:
     return (campaigns.filter(pk=chosen).first() if is_ascii_digits(chosen) else None) or campaigns.first()
 
 
-def _link(campaign, filters: dict) -> str:
-    return (
-        reverse("admin:bj_enrollment_application_changelist")
-        + "?"
-        + urlencode({"campaign__id__exact": campaign.pk, **filters})
-    )
+def _link(campaign, filters: dict, changelist: str = "") -> str:
+    """The application list filtered like a figure; pass `changelist` (its address) when linking
+    hundreds of figures, to resolve it once."""
+    changelist = changelist or reverse("admin:bj_enrollment_application_changelist")
+    return changelist + "?" + urlencode({"campaign__id__exact": campaign.pk, **filters})
 
 
 def statistics_view(request):
@@ -45,9 +44,13 @@ def statistics_view(request):
     if figures and request.GET.get("format") == "xlsx":
         return _workbook(request.user, figures, campaign)
 
+    changelist = reverse("admin:bj_enrollment_application_changelist")
+
     def table(rows):
         top = max((r.count for r in rows), default=0) or 1
-        return [{"row": r, "url": _link(campaign, r.filters), "width": round(100 * r.count / top)} for r in rows]
+        return [
+            {"row": r, "url": _link(campaign, r.filters, changelist), "width": round(100 * r.count / top)} for r in rows
+        ]
 
     context = {
         **admin.site.each_context(request),
@@ -67,9 +70,9 @@ def statistics_view(request):
         "cross": [
             (
                 row,
-                _link(campaign, row.filters),
+                _link(campaign, row.filters, changelist),
                 [
-                    (counts.get(state, 0), _link(campaign, {**row.filters, "state__exact": state}))
+                    (counts.get(state, 0), _link(campaign, {**row.filters, "state__exact": state}, changelist))
                     for state, _l in figures.states
                 ],
             )

@@ -1,17 +1,15 @@
 """R27: application counts by district, school, state, hukou category and day, for one campaign,
-within the user's scope (the same `restrict` as every desk list). Grouped counts on indexed columns;
-nothing is loaded row by row."""
+within the user's scope (the same `restrict` as every desk list). The figures come from the
+counters the database keeps in the same transaction as every change (reports/counters.py): a few
+thousand rows, whatever the number of applications."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import TruncDate
-
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory
-from apps.bj_enrollment.models import Application
-from apps.bj_enrollment.scope import restrict
+from apps.bj_enrollment.models import District, School
+from apps.bj_enrollment.reports import counters
 
 
 @dataclass
@@ -39,37 +37,38 @@ class Statistics:
 
 
 def compute(user, campaign) -> Statistics:
-    qs = restrict(Application.objects.filter(campaign=campaign), user)
     states = dict(ApplicationState.choices)
     hukou = dict(HukouCategory.choices)
+    groups = counters.grouped(user, campaign)  # (district, school, state, hukou, day, count)
+    totals: list[dict] = [{}, {}, {}, {}, {}]
+    cross: dict[int, dict[str, int]] = {}
+    for group in groups:
+        n = group[5]
+        for position, key in enumerate(group[:5]):
+            totals[position][key] = totals[position].get(key, 0) + n
+        states_of = cross.setdefault(group[0], {})
+        states_of[group[2]] = states_of.get(group[2], 0) + n
 
-    def rows(values: str, label: str, filter_name: str, order: str) -> list[Row]:
-        data = qs.values(values, label).annotate(n=Count("pk")).order_by(order)
-        return [Row(r[values], r[label] or "—", r["n"], {filter_name: r[values]} if r[values] else {}) for r in data]
+    def tally(position: int) -> dict:
+        return totals[position]
 
-    by_district = rows("district_id", "district__name", "district__id__exact", "district__sort_order")
-    by_school = rows("school_id", "school__name", "school__id__exact", "-n")
+    districts = {d.pk: d for d in District.objects.filter(pk__in={g[0] for g in groups})}
+    schools = dict(School.objects.filter(pk__in={g[1] for g in groups if g[1]}).values_list("pk", "name"))
+    by_district = [
+        Row(pk, districts[pk].name, n, {"district__id__exact": pk})
+        for pk, n in sorted(tally(0).items(), key=lambda item: (districts[item[0]].sort_order, item[0]))
+    ]
+    by_school = [
+        Row(pk, schools.get(pk) or "—", n, {"school__id__exact": pk} if pk else {})
+        for pk, n in sorted(tally(1).items(), key=lambda item: (-item[1], item[0] or 0))
+    ]
     by_state = [
-        Row(r["state"], str(states.get(r["state"], r["state"])), r["n"], {"state__exact": r["state"]})
-        for r in qs.values("state").annotate(n=Count("pk")).order_by("state")
+        Row(state, str(states.get(state, state)), n, {"state__exact": state}) for state, n in sorted(tally(2).items())
     ]
     by_hukou = [
-        Row(
-            r["hukou_category"],
-            str(hukou.get(r["hukou_category"], "")),
-            r["n"],
-            {"hukou_category__exact": r["hukou_category"]},
-        )
-        for r in qs.values("hukou_category").annotate(n=Count("pk")).order_by("hukou_category")
+        Row(key, str(hukou.get(key, "")), n, {"hukou_category__exact": key}) for key, n in sorted(tally(3).items())
     ]
-    by_day = [
-        Row(r["day"], r["day"].isoformat(), r["n"], _day_filter(r["day"]))
-        for r in qs.annotate(day=TruncDate("registered_at")).values("day").annotate(n=Count("pk")).order_by("day")
-        if r["day"]
-    ]
-    cross: dict[int, dict[str, int]] = {}
-    for r in qs.values("district_id", "state").annotate(n=Count("pk")):
-        cross.setdefault(r["district_id"], {})[r["state"]] = r["n"]
+    by_day = [Row(day, day.isoformat(), n, _day_filter(day)) for day, n in sorted(tally(4).items()) if day]
     return Statistics(
         total=sum(r.count for r in by_district),
         by_district=by_district,
