@@ -1,0 +1,71 @@
+"""Queries per request on the parent's busiest paths (issue #17): reading the own application with
+its details and saving the details with two guardians cost a fixed number of queries, the same on a
+second save as on the first (nothing grows with the history)."""
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.bj_enrollment.choices import Gender
+from apps.bj_enrollment.models import Application, Street
+from apps.bj_enrollment.rules.identity import make_resident_id
+
+READ_STATUS = 8
+READ_DETAILS = 12
+SAVE_DETAILS = 32
+
+
+def details(city, street, **changes):
+    return {
+        "residence-residence_district": city.east.pk,
+        "residence-residence_street": street.pk,
+        "residence-residence_address": "东华门大街1号",
+        "residence-housing_type": "rented",
+        "residence-single_guardian": False,
+        "g1-name": "李大东",
+        "g1-relationship": "father",
+        "g1-id_number": "110105198001010016",
+        "g1-phone": "13912345678",
+        "g2-name": "王小红",
+        "g2-relationship": "mother",
+        "g2-id_number": make_resident_id("110105", dt.date(1982, 3, 4), 2, Gender.FEMALE),
+        "g2-phone": "13912345679",
+        **changes,
+    }
+
+
+def counted(call):
+    with CaptureQueriesContext(connection) as ctx:
+        response = call()
+    return response, len(ctx)
+
+
+def test_the_parent_reads_the_own_application_in_a_fixed_number_of_queries(client, parent):
+    client.get("/api/v1/application")  # per-process caches (workflow definition, custom fields) warm
+    client.get("/api/v1/application/details")
+    response, status_queries = counted(lambda: client.get("/api/v1/application"))
+    assert response.status_code == 200 and response.json()["form_number"] == parent.form_number
+    response, details_queries = counted(lambda: client.get("/api/v1/application/details"))
+    assert response.status_code == 200
+    assert (status_queries, details_queries) == (READ_STATUS, READ_DETAILS)
+
+
+def test_saving_the_details_with_two_guardians_costs_a_fixed_number_of_queries(client, city, parent):
+    street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
+
+    def save(**changes):
+        return client.put(
+            "/api/v1/application/details", details(city, street, **changes), content_type="application/json"
+        )
+
+    first = save()
+    assert first.status_code == 200, first.json()
+    response, queries = counted(lambda: save(**{"residence-residence_address": "东华门大街2号"}))
+    assert response.status_code == 200, response.json()
+    application = Application.objects.get(pk=parent.pk)
+    assert application.residence_address == "东华门大街2号"
+    assert sorted(application.guardians.values_list("name", flat=True)) == ["李大东", "王小红"]
+    again, queries_again = counted(lambda: save(**{"residence-residence_address": "东华门大街3号"}))
+    assert again.status_code == 200
+    assert queries == queries_again == SAVE_DETAILS
