@@ -61,6 +61,8 @@ INVALID_PHONE = _code("invalid_phone", _("Enter a valid mobile number."))
 INVALID_ID = _code("invalid_id", _("Enter a valid ID number."))
 PATTERN = _code("pattern", _("Enter a value in the required format."))
 UNKNOWN_FIELD = _code("unknown", _("This field is unknown."))
+TABLE_ROWS = _code("table_rows", _("Enter the table as a list of rows."))
+TABLE_CELL = _code("table_cell", _("A row of the table has a value in the wrong format."))
 
 # --- the request itself (API) -------------------------------------------------------------------------
 BAD_REQUEST = _code("bad_request", _("The request could not be understood."))

@@ -179,7 +179,7 @@ class ApplicationAdmin(
 
 
 @admin.register(Child)
-class ChildAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
+class ChildAdmin(RecordsReadsAdmin, CustomFieldsAdminMixin, HistoryAdmin, LargeTableAdmin):
     list_display = ("name", "masked_id_number", "gender", "birth_date", "hukou_province", "hukou_district")
     list_select_related = ("hukou_district",)
     list_filter = ("gender", "id_type", ("hukou_district", ScopedRelatedFilter))
@@ -201,7 +201,7 @@ class ChildAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
+class GuardianAdmin(RecordsReadsAdmin, CustomFieldsAdminMixin, HistoryAdmin, LargeTableAdmin):
     list_display = ("name", "position", "relationship", "masked_phone", "masked_id_number", "application")
     list_select_related = ("application",)
     list_filter = ("position", "relationship")
@@ -224,7 +224,7 @@ class GuardianAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
 
 
 @admin.register(Property)
-class PropertyAdmin(RecordsReadsAdmin, HistoryAdmin, LargeTableAdmin):
+class PropertyAdmin(RecordsReadsAdmin, CustomFieldsAdminMixin, HistoryAdmin, LargeTableAdmin):
     list_display = (
         "certificate_number",
         "owners",

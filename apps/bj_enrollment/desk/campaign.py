@@ -11,6 +11,7 @@ from apps.bj_enrollment.models import Campaign, CampaignWindow, District, School
 from apps.bj_enrollment.rules.capacity import TAKING_A_SEAT, seats_taken
 from apps.bj_enrollment.rules.windows import may_edit_window
 from apps.bj_enrollment.scope import scope_of
+from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
 
 
 class CampaignWindowInline(TabularInline):
@@ -75,7 +76,7 @@ class CampaignWindowAdmin(ModelAdmin):
 
 
 @admin.register(SchoolPlan)
-class SchoolPlanAdmin(SpreadsheetImportMixin, ScopedAdmin):
+class SchoolPlanAdmin(SpreadsheetImportMixin, CustomFieldsAdminMixin, ScopedAdmin):
     """Plans per school and campaign, with the seats taken so far (pre-admitted and confirmed), live."""
 
     importer, import_function = plans_import, "import_plans"

@@ -8,6 +8,7 @@ from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
 from apps.bj_enrollment.imports import schools as schools_import
 from apps.bj_enrollment.models import Category, District, School, ServiceZone, Street
+from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
 
 
 class StreetInline(TabularInline):
@@ -44,7 +45,7 @@ class StreetAdmin(ModelAdmin):
 
 
 @admin.register(School)
-class SchoolAdmin(SpreadsheetImportMixin, ScopedAdmin):
+class SchoolAdmin(SpreadsheetImportMixin, CustomFieldsAdminMixin, ScopedAdmin):
     importer, import_function = schools_import, "import_schools"
     list_display = ("name", "code", "district", "street", "ownership", "offers_primary", "offers_junior", "active")
     list_filter = (("district", ScopedRelatedFilter), "ownership", "offers_primary", "offers_junior", "active")

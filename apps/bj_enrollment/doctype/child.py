@@ -31,6 +31,7 @@ class Child(models.Model):
     )
     hukou_address = models.CharField(_("hukou address"), max_length=200, blank=True)
     household_number = models.CharField(_("household number"), max_length=32, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -38,6 +39,7 @@ class Child(models.Model):
         "district": "applications__district_id",
         "school": ("applications__school_id", "applications__walk_ins__school_id"),
     }
+    custom_fields_attr = "custom"
 
     class Meta:
         verbose_name = _("child")

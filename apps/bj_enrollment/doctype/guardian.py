@@ -28,6 +28,7 @@ class Guardian(models.Model):
     employer_district = models.CharField(_("employer's district"), max_length=32, blank=True)
     residence_permit_number = models.CharField(_("residence permit number"), max_length=32, blank=True)
     residence_permit_since = models.DateField(_("residence permit held since"), null=True, blank=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -35,6 +36,7 @@ class Guardian(models.Model):
         "district": "application__district_id",
         "school": ("application__school_id", "application__walk_ins__school_id"),
     }
+    custom_fields_attr = "custom"
 
     class Meta:
         verbose_name = _("guardian")

@@ -26,6 +26,7 @@ class Property(models.Model):
     registry_status = models.CharField(
         _("registry check"), max_length=16, choices=RegistryStatus.choices, default=RegistryStatus.PENDING
     )
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
     # R17: what the real-estate registry said of this certificate when last asked (shown to the family)
     registry_answer = models.JSONField(_("registry answer"), null=True, blank=True, editable=False)
 
@@ -35,6 +36,7 @@ class Property(models.Model):
         "district": "application__district_id",
         "school": ("application__school_id", "application__walk_ins__school_id"),
     }
+    custom_fields_attr = "custom"
 
     class Meta:
         verbose_name = _("property")

@@ -24,8 +24,10 @@ class School(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=64, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
 
     scope_paths = {"district": "district_id", "school": "id"}
+    custom_fields_attr = "custom"
 
     class Meta:
         verbose_name = _("school")

@@ -11,8 +11,10 @@ class SchoolPlan(models.Model):
     )
     school = models.ForeignKey("bj_enrollment.School", models.CASCADE, related_name="plans", verbose_name=_("school"))
     seats = models.PositiveIntegerField(_("seats"))
+    custom = models.JSONField(_("custom fields"), default=dict, blank=True, editable=False)
 
     scope_paths = {"district": "school__district_id", "school": "school_id"}
+    custom_fields_attr = "custom"
 
     class Meta:
         verbose_name = _("school plan")

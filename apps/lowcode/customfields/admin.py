@@ -9,7 +9,7 @@ from apps.lowcode.customfields.models import CustomField
 
 @admin.register(CustomField)
 class CustomFieldAdmin(ModelAdmin):
-    list_display = ["label_zh", "fieldname", "document_type", "field_type", "required", "order", "active"]
+    list_display = ["label_zh", "fieldname", "document_type", "field_type", "section", "required", "order", "active"]
     list_display_links = ["label_zh", "fieldname"]
     list_filter = ["document_type", "field_type", "active"]
     search_fields = ["fieldname", "label_zh", "label_en"]
@@ -26,7 +26,11 @@ class CustomFieldAdmin(ModelAdmin):
                 ]
             },
         ),
-        (_("Input"), {"fields": [("help_text_zh", "help_text_en"), "pattern", "options"]}),
+        (
+            _("Input"),
+            {"fields": [("help_text_zh", "help_text_en"), "pattern", "options", "max_size_mb", "columns"]},
+        ),
+        (_("Conditions"), {"fields": ["depends_on", "mandatory_depends_on"]}),
         (
             _("Where it applies and shows"),
             {
@@ -34,7 +38,7 @@ class CustomFieldAdmin(ModelAdmin):
                     "scope",
                     ("show_in_desk", "show_in_list_filter", "show_in_export"),
                     ("show_in_portal", "show_in_print"),
-                    "order",
+                    ("section", "order"),
                 ]
             },
         ),
@@ -42,6 +46,6 @@ class CustomFieldAdmin(ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name in ("options", "scope") and field is not None:
+        if db_field.name in ("options", "scope", "columns") and field is not None:
             field.widget.attrs["rows"] = 4
         return field

@@ -22,6 +22,8 @@ class FieldType(models.TextChoices):
     CHECKBOX = "checkbox", _("Checkbox")
     PHONE = "phone", _("Mobile number")
     ID_NUMBER = "id_number", _("Resident ID number")
+    ATTACHMENT = "attachment", _("Attachment")
+    TABLE = "table", _("Table")
 
 
 # Flags for the places a field shows; `custom_fields_for(document, where)` takes one of these keys.
@@ -34,6 +36,10 @@ PLACES = {
 }
 FILTERABLE_TYPES = (FieldType.SELECT, FieldType.CHECKBOX)
 TEXT_TYPES = (FieldType.TEXT, FieldType.PHONE, FieldType.ID_NUMBER)
+# What a table's columns may be: one value per cell, no files or nested tables.
+SIMPLE_TYPES = tuple(t for t in FieldType if t not in (FieldType.ATTACHMENT, FieldType.TABLE))
+MAX_TABLE_ROWS = 50
+DEFAULT_MAX_SIZE_MB = 5
 
 fieldname_validator = RegexValidator(
     r"^[a-z][a-z0-9_]{0,62}$",
@@ -66,7 +72,39 @@ class CustomField(models.Model):
         blank=True,
         help_text=_("Regular expression the whole value must match (text, mobile number and ID number fields)."),
     )
-    options = models.TextField(_("options"), blank=True, help_text=_("For select fields: one option per line."))
+    options = models.TextField(
+        _("options"),
+        blank=True,
+        help_text=_("For select fields: one option per line. For attachments: the accepted kinds, one per line "
+                    "(jpeg, png, heic, pdf); empty: all of them."),
+    )
+    max_size_mb = models.PositiveSmallIntegerField(
+        _("largest file (MB)"), default=5, blank=True, help_text=_("For attachments: the largest file accepted.")
+    )
+    columns = models.JSONField(
+        _("table columns"),
+        default=list,
+        blank=True,
+        help_text=_('For tables: the columns of each row, e.g. [{"fieldname": "name", "label": "姓名", '
+                    '"field_type": "text", "required": true}]; types text, number, date, select (with '
+                    '"options": [...]), checkbox, phone, id_number.'),
+    )
+    section = models.CharField(
+        _("section"), max_length=100, blank=True, help_text=_("Fields with the same section are shown together.")
+    )
+    depends_on = models.CharField(
+        _("shown when"),
+        max_length=300,
+        blank=True,
+        help_text=_("A condition on the document's fields and other custom fields, e.g. housing_type == "
+                    "\"rented\"; empty: always shown. A hidden field keeps no value."),
+    )
+    mandatory_depends_on = models.CharField(
+        _("required when"),
+        max_length=300,
+        blank=True,
+        help_text=_("A condition that makes the field required, in the same form as “shown when”."),
+    )
     scope = models.JSONField(
         _("scope"),
         default=dict,
@@ -107,8 +145,70 @@ class CustomField(models.Model):
     def shows_in(self, where: str) -> bool:
         return getattr(self, PLACES[where])
 
+    @property
+    def max_bytes(self) -> int:
+        return self.max_size_mb * 1024 * 1024
+
+    @property
+    def file_kinds(self) -> tuple[str, ...]:
+        from apps.lowcode.uploads import ALL_KINDS
+
+        return tuple(self.option_list) or ALL_KINDS
+
+    def column_fields(self) -> list[CustomField]:
+        """A table's columns as unsaved fields, so each cell is checked by the same `clean_value`."""
+        if self.field_type != FieldType.TABLE or not isinstance(self.columns, list):
+            return []
+        return [
+            CustomField(
+                fieldname=str(column.get("fieldname", "")),
+                label_zh=str(column.get("label") or column.get("fieldname", "")),
+                label_en=str(column.get("label_en", "")),
+                field_type=column.get("field_type", FieldType.TEXT),
+                required=bool(column.get("required")),
+                options="\n".join(str(option) for option in column.get("options") or []),
+            )
+            for column in self.columns
+            if isinstance(column, dict)
+        ]
+
+    def _column_problem(self) -> str | None:
+        if not isinstance(self.columns, list) or not self.columns:
+            return _("A table needs at least one column.")
+        seen = set()
+        for number, column in enumerate(self.columns, 1):
+            if not isinstance(column, dict):
+                return _("Column %(number)s must be an object.") % {"number": number}
+            name = column.get("fieldname")
+            if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", name) or name in seen:
+                return _("Column %(number)s needs a distinct fieldname of lower-case letters, digits and "
+                         "underscores.") % {"number": number}
+            seen.add(name)
+            if column.get("field_type", FieldType.TEXT) not in SIMPLE_TYPES:
+                return _("Column %(number)s: a column is text, number, date, select, checkbox, mobile number or "
+                         "ID number.") % {"number": number}
+            if column.get("field_type") == FieldType.SELECT and not column.get("options"):
+                return _("Column %(number)s: a select column needs its options.") % {"number": number}
+        return None
+
+    def _condition_problems(self, model) -> dict[str, str]:
+        from apps.lowcode.customfields.conditions import condition_problem
+
+        errors = {}
+        for name in ("depends_on", "mandatory_depends_on"):
+            expression = getattr(self, name)
+            if expression.strip():
+                problem = condition_problem(expression, model, self)
+                if problem:
+                    errors[name] = _("The condition cannot be used: %(problem)s") % {"problem": problem}
+        return errors
+
     def clean(self):
         errors: dict[str, str] = {}
+        if self.columns is None:  # left empty in the desk form
+            self.columns = []
+        if self.max_size_mb is None:
+            self.max_size_mb = DEFAULT_MAX_SIZE_MB
         model = self.document_type.model_class() if self.document_type_id else None
         if model is not None and self.fieldname:
             if not getattr(model, "custom_fields_attr", None):
@@ -124,6 +224,21 @@ class CustomField(models.Model):
                 errors["pattern"] = _("A pattern applies to text, mobile number and ID number fields only.")
         if self.field_type == FieldType.SELECT and not self.option_list:
             errors["options"] = _("A select field needs at least one option (one per line).")
+        if self.field_type == FieldType.TABLE:
+            problem = self._column_problem()
+            if problem:
+                errors["columns"] = problem
+        if self.field_type == FieldType.ATTACHMENT:
+            from apps.lowcode.uploads import ALL_KINDS
+
+            unknown = [kind for kind in self.option_list if kind not in ALL_KINDS]
+            if unknown:
+                errors["options"] = _("Unknown file kind(s) %(kinds)s; use %(known)s.") % {
+                    "kinds": ", ".join(unknown), "known": ", ".join(ALL_KINDS)}
+            if not self.max_size_mb:
+                errors["max_size_mb"] = _("An attachment needs a largest size of at least 1 MB.")
+        if model is not None:
+            errors.update(self._condition_problems(model))
         if self.show_in_list_filter and self.field_type not in FILTERABLE_TYPES:
             errors["show_in_list_filter"] = _("Only select and checkbox fields can be list filters.")
         if not isinstance(self.scope, dict):

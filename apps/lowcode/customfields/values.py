@@ -4,22 +4,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
 import unicodedata
+import uuid
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
-from apps.lowcode.customfields.models import PLACES, CustomField, FieldType
+from apps.lowcode.customfields.conditions import condition_names, holds
+from apps.lowcode.customfields.models import MAX_TABLE_ROWS, PLACES, CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # [0-9], not \d: \d also matches other scripts' digits
 EMPTY = (None, "", [])
+CLEAR = "__clear__"  # what an attachment widget (or the API) sends to remove the stored file
+STORAGE_DIR = "custom_fields"
+
+
+@dataclass(frozen=True)
+class PendingFile:
+    """A checked upload not written yet: `persist_files` writes it, outside the transaction that
+    stores the values, and only once every value is valid (a refused form leaves no file behind)."""
+
+    file: object
+    name: str
 
 
 def fields_for_model(model, where: str) -> list[CustomField]:
@@ -44,19 +61,31 @@ def custom_fields_for(document, where: str = "desk") -> list[CustomField]:
     return [field for field in fields_for_model(type(document), where) if applies_to(field, document)]
 
 
-def clean_value(field: CustomField, raw):
-    """Normalise one raw value (form string or JSON) to what is stored; raises ValidationError."""
+def clean_value(field: CustomField, raw, *, stored=None, required: bool | None = None):
+    """Normalise one raw value (form string, JSON, upload) to what is stored; raises ValidationError.
+    `stored`: the value kept when an attachment is not sent again; `required` overrides the field's."""
+    required = field.required if required is None else required
     if isinstance(raw, str):
         raw = raw.strip()
     if field.field_type == FieldType.CHECKBOX:
         value = raw in (True, 1, "1", "true", "True", "on", "yes")
-        if field.required and not value:
+        if required and not value:
             raise ValidationError(_("This field is required."), code="required")
         return value
-    if raw in EMPTY:
-        if field.required:
-            raise ValidationError(_("This field is required."), code="required")
-        return None
+    if field.field_type == FieldType.ATTACHMENT:
+        value = _attachment(field, raw, stored)
+    elif field.field_type == FieldType.TABLE:
+        value = _table(field, raw)
+    else:
+        value = None if raw in EMPTY else _simple(field, raw)
+    if value in EMPTY and required:
+        raise ValidationError(_("This field is required."), code="required")
+    return value
+
+
+def _simple(field: CustomField, raw):
+    if isinstance(raw, dict | list):
+        raise ValidationError(_("Enter a value in the expected format."), code="pattern")
     if field.field_type == FieldType.NUMBER:
         value = _number(raw)
     elif field.field_type == FieldType.DATE:
@@ -80,25 +109,129 @@ def clean_value(field: CustomField, raw):
     return value
 
 
-def clean_custom_values(document, data: dict, *, where: str = "desk") -> dict:
+def _attachment(field: CustomField, raw, stored):
+    """An upload is checked by its content (apps/lowcode/uploads.py); nothing sent, or the stored
+    value sent back (the API's round trip), keeps the stored file; CLEAR or False removes it."""
+    if raw is False or raw == CLEAR:
+        return None
+    if raw in EMPTY or isinstance(raw, dict):
+        return stored or None
+    if not (hasattr(raw, "read") and hasattr(raw, "name")):
+        raise ValidationError(_("Upload a file."), code="upload_type")
+    from apps.lowcode.uploads import check_upload
+
+    cleaned = check_upload(raw, field.file_kinds, field.max_bytes)
+    return PendingFile(file=cleaned, name=os.path.basename(str(raw.name))[-100:] or "file")
+
+
+def _table(field: CustomField, raw) -> list[dict] | None:
+    """Rows of the configured columns, each cell checked as a field of its own; empty rows dropped."""
+    if isinstance(raw, str) and raw:
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            raw = "not rows"
+    if raw in EMPTY:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
+        raise ValidationError(_("Enter the table as a list of rows."), code="table_rows")
+    columns = field.column_fields()
+    names = {column.fieldname for column in columns}
+    rows, errors = [], []
+    for number, row in enumerate(raw, 1):
+        unknown = sorted(set(row) - names)
+        if unknown:
+            errors.append(ValidationError(_("Row %(row)s: no column %(columns)s."),
+                                          code="table_cell", params={"row": number, "columns": ", ".join(unknown)}))
+            continue
+        if all(row.get(name) in (*EMPTY, False) for name in names):
+            continue
+        cleaned = {}
+        for column in columns:
+            try:
+                cleaned[column.fieldname] = clean_value(column, row.get(column.fieldname))
+            except ValidationError as exc:
+                errors.append(ValidationError(
+                    _("Row %(row)s, “%(column)s”: %(error)s"),
+                    code="table_cell",
+                    params={"row": number, "column": column.label, "error": " ".join(exc.messages)},
+                ))
+        rows.append(cleaned)
+    if len(rows) > MAX_TABLE_ROWS:
+        errors.append(ValidationError(_("A table holds at most %(limit)s rows."), code="table_rows",
+                                      params={"limit": MAX_TABLE_ROWS}))
+    if errors:
+        raise ValidationError(errors)
+    return rows or None
+
+
+def clean_custom_values(document, data: dict, *, where: str = "desk", draft: bool = False) -> dict:
     """Validate `data` ({fieldname: raw}) for the fields applying to `document` in `where`.
 
     Returns {fieldname: stored value} for every such field; raises one ValidationError keyed by
-    fieldname listing every failing field. Keys that are not such a field are refused."""
+    fieldname listing every failing field. Keys that are not such a field are refused. A field whose
+    "shown when" does not hold (over the document and the values being saved) keeps no value; one
+    whose "required when" holds is required. A `draft` checks formats only."""
     fields = custom_fields_for(document, where)
     known = {field.fieldname for field in fields}
     errors: dict[str, list] = {
         key: [ValidationError(_("No such field here."), code="unknown")] for key in data if key not in known
     }
+    stored = getattr(document, storage_attr(document)) or {}
     cleaned = {}
     for field in fields:
         try:
-            cleaned[field.fieldname] = clean_value(field, data.get(field.fieldname))
+            cleaned[field.fieldname] = clean_value(
+                field, data.get(field.fieldname), stored=stored.get(field.fieldname), required=False
+            )
         except ValidationError as exc:
             errors[field.fieldname] = exc.error_list
+    names = condition_names(
+        document, {**stored, **{k: v for k, v in cleaned.items() if not isinstance(v, PendingFile)}}
+    )
+    for field in fields:
+        if not holds(field.depends_on, names):
+            cleaned[field.fieldname] = None
+            errors.pop(field.fieldname, None)
+            continue
+        required = field.required or bool(field.mandatory_depends_on and holds(field.mandatory_depends_on, names))
+        value = cleaned.get(field.fieldname)
+        if required and not draft and field.fieldname not in errors and value in (*EMPTY, False):
+            errors[field.fieldname] = [ValidationError(_("This field is required."), code="required")]
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def shown(field: CustomField, document) -> bool:
+    """Whether the field shows for the document as stored (its "shown when")."""
+    if not field.depends_on:
+        return True
+    return holds(field.depends_on, condition_names(document, getattr(document, storage_attr(document)) or {}))
+
+
+def required_now(field: CustomField, document) -> bool:
+    """Whether the field is required for the document as stored (the form's required mark)."""
+    if field.required or not field.mandatory_depends_on:
+        return field.required
+    names = condition_names(document, getattr(document, storage_attr(document)) or {})
+    return holds(field.mandatory_depends_on, names)
+
+
+def persist_files(document, cleaned: dict) -> dict:
+    """Write pending uploads through Django's storage API; the stored value names the file. Call
+    outside a transaction where the caller can (a remote store is an external call)."""
+    done = {}
+    for key, value in cleaned.items():
+        if isinstance(value, PendingFile):
+            extension = os.path.splitext(getattr(value.file, "name", "") or value.name)[1].lower()[:10]
+            meta = type(document)._meta
+            path = default_storage.save(
+                f"{STORAGE_DIR}/{meta.app_label}_{meta.model_name}/{key}/{uuid.uuid4().hex}{extension}", value.file
+            )
+            value = {"name": value.name, "path": path, "size": getattr(value.file, "size", None)}
+        done[key] = value
+    return done
 
 
 def merge_custom_values(document, cleaned: dict, *, lock: bool = False) -> None:
@@ -107,6 +240,7 @@ def merge_custom_values(document, cleaned: dict, *, lock: bool = False) -> None:
     With `lock` (inside a transaction) the stored column is re-read under a row lock first, so keys
     another request wrote since the document was loaded are kept."""
     attr = storage_attr(document)
+    cleaned = persist_files(document, cleaned)
     stored = getattr(document, attr) or {}
     if lock and document.pk is not None:
         manager = type(document)._default_manager
@@ -114,19 +248,21 @@ def merge_custom_values(document, cleaned: dict, *, lock: bool = False) -> None:
     setattr(document, attr, {**stored, **cleaned})
 
 
-def set_custom_values(document, data: dict, *, where: str) -> dict:
-    """Service for the API and imports: validate, then store. Returns the cleaned values."""
-    cleaned = clean_custom_values(document, data, where=where)
-    store_custom_values(document, cleaned)
-    return cleaned
+def set_custom_values(document, data: dict, *, where: str, draft: bool = False) -> dict:
+    """Service for the API and imports: validate, then store. Returns the stored values."""
+    cleaned = clean_custom_values(document, data, where=where, draft=draft)
+    return store_custom_values(document, cleaned)
 
 
 def store_custom_values(document, cleaned: dict) -> None:
     """Store values already cleaned (e.g. `form.custom_values` of a valid portal form) under a row
-    lock, so concurrent edits of other keys are kept; only the JSON column is written."""
+    lock, so concurrent edits of other keys are kept; only the JSON column is written. Uploads are
+    written first, outside the transaction."""
+    cleaned = persist_files(document, cleaned)
     with transaction.atomic():
         merge_custom_values(document, cleaned, lock=True)
         document.save(update_fields=[storage_attr(document)])
+    return cleaned
 
 
 def display_value(field: CustomField, value) -> str | int | float:
@@ -134,6 +270,15 @@ def display_value(field: CustomField, value) -> str | int | float:
         return ""
     if field.field_type == FieldType.CHECKBOX:
         return _("Yes") if value else _("No")
+    if field.field_type == FieldType.ATTACHMENT:
+        return str(value.get("name", "")) if isinstance(value, dict) else str(value)
+    if field.field_type == FieldType.TABLE and isinstance(value, list):
+        columns = field.column_fields()
+        return "；".join(
+            "，".join(f"{column.label}：{display_value(column, row.get(column.fieldname))}" for column in columns)
+            for row in value
+            if isinstance(row, dict)
+        )
     if isinstance(value, int | float):
         return value
     return str(value)
@@ -142,8 +287,31 @@ def display_value(field: CustomField, value) -> str | int | float:
 def custom_values_for(document, where: str = "print") -> list[tuple[str, object]]:
     """(label, display value) of the fields applying to the document, for print formats and details pages."""
     stored = getattr(document, storage_attr(document)) or {}
-    fields = custom_fields_for(document, where)
+    fields = [field for field in custom_fields_for(document, where) if shown(field, document)]
     return [(field.label, display_value(field, stored.get(field.fieldname))) for field in fields]
+
+
+def custom_sections(document, where: str = "print", *, default_title: str = "") -> list[dict]:
+    """The fields shown for the document, grouped by section in their order, as plain data for a
+    print format: {"title", "fields": [{"label", "value", "columns", "rows"}]}; a table's `value` is
+    its text and `columns`/`rows` its cells."""
+    stored = getattr(document, storage_attr(document)) or {}
+    sections: dict[str, list] = {}
+    for field in custom_fields_for(document, where):
+        if not shown(field, document):
+            continue
+        value = stored.get(field.fieldname)
+        entry = {"label": field.label, "value": display_value(field, value), "columns": [], "rows": []}
+        if field.field_type == FieldType.TABLE:
+            columns = field.column_fields()
+            entry["columns"] = [column.label for column in columns]
+            entry["rows"] = [
+                [display_value(column, row.get(column.fieldname)) for column in columns]
+                for row in (value if isinstance(value, list) else [])
+                if isinstance(row, dict)
+            ]
+        sections.setdefault(field.section or default_title, []).append(entry)
+    return [{"title": title, "fields": fields} for title, fields in sections.items()]
 
 
 def _attname(model, name: str) -> str:
