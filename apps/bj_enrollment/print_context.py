@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from apps.bj_enrollment.models import Application, Guardian
+from apps.lowcode.customfields.values import custom_sections
 from apps.lowcode.printing.qr import qr_data_uri
 
 GUARDIAN_KEYS = ("name", "relationship", "nationality", "id_type", "id_number", "education", "phone", "employer",
@@ -44,6 +45,16 @@ def _guardian(guardian: Guardian | None) -> dict:
         "employer": guardian.employer,
         "hukou_place": guardian.hukou_place,
     }
+
+
+def _custom_sections(app: Application, guardians: dict) -> list[dict]:
+    """The custom fields flagged "print format" of the application and its rows, shown by their
+    conditions, grouped by section (a row's fields without a section under the row's title)."""
+    rows = [(app, "其他信息"), (app.child, "儿童补充信息")]
+    rows += [(guardians[position], f"监护人（{'一二'[position - 1]}）补充信息") for position in (1, 2)
+             if position in guardians]
+    rows += [(prop, "房产补充信息") for prop in app.properties.all()[:1]]
+    return [section for document, title in rows for section in custom_sections(document, "print", default_title=title)]
 
 
 def application_print_context(app: Application) -> dict:
@@ -81,6 +92,7 @@ def application_print_context(app: Application) -> dict:
             },
             "guardian1": _guardian(guardians.get(1)),
             "guardian2": _guardian(guardians.get(2)),
+            "custom_sections": _custom_sections(app, guardians),
             "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             "qr_payload": payload,
             "qr_code": qr_data_uri(payload),
@@ -121,6 +133,13 @@ SAMPLE = {
         "id_number": "130102199001020028", "education": "硕士", "phone": "13800001111",
         "employer": "北京某某医院", "hukou_place": "河北省石家庄市",
     },
+    "custom_sections": [
+        {"title": "其他信息", "fields": [
+            {"label": "是否需要校车", "value": "需要", "columns": [], "rows": []},
+            {"label": "家庭成员", "value": "姓名：王大明，关系：父亲", "columns": ["姓名", "关系"],
+             "rows": [["王大明", "父亲"]]},
+        ]},
+    ],
     "generated_at": "2026-05-20 09:30",
     "qr_payload": "20260001 K7M2QX",
 }

@@ -11,10 +11,12 @@ from captcha.models import CaptchaStore
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from ninja import Body, NinjaAPI, Schema, Status
+from ninja import Body, File, Form, Schema, Status
+from ninja.files import UploadedFile
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from apps.bj_enrollment.api import auth, errors
+from apps.bj_enrollment.api.custom_fields import CustomFieldsAPI, document_for
 from apps.bj_enrollment.api.documents import router as documents_router
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Category
@@ -35,8 +37,9 @@ from apps.bj_enrollment.rules.categories import declarable
 from apps.bj_enrollment.rules.printing import check_can_print
 from apps.bj_enrollment.services import categories, details
 from apps.bj_enrollment.services.printing import PENDING_MESSAGE, printed_form
+from apps.lowcode.customfields.values import custom_fields_for, set_custom_values
 
-api = NinjaAPI(
+api = CustomFieldsAPI(
     title="bj_enrollment parent API",
     version="1",
     urls_namespace="api-v1",
@@ -356,6 +359,26 @@ def check_details(request):
     application = _application(request)
     details.check(application)
     return details.fetched(application)
+
+
+@api.post("/application/details/files", response=Done, auth=auth.PARENT_AUTH, tags=["application"])
+def upload_detail_file(request, field: Form[str], file: File[UploadedFile]):
+    """A file for an attachment custom field of the details, named by its key (`cf_…`, `child-cf_…`,
+    `g1-cf_…`, `g2-cf_…`, `property-cf_…`; the row must be saved first). Checked by its content
+    (type, size) like every upload; the other details are left as they are."""
+    application = _application(request)
+    details.check_editable(application)
+    document, fieldname = document_for(application, field)
+    stored = document.custom or {}
+    names = {f.fieldname for f in custom_fields_for(document, "portal")}
+    if fieldname not in names:
+        raise Http404
+    try:
+        set_custom_values(document, {**{n: stored.get(n) for n in names}, fieldname: file}, where="portal", draft=True)
+    except ValidationError as exc:
+        mine = exc.error_dict.get(fieldname) or [error for errors_ in exc.error_dict.values() for error in errors_]
+        raise ValidationError({field: mine}) from None
+    return {"ok": True}
 
 
 class Submitted(Done):

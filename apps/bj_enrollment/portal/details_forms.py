@@ -13,11 +13,15 @@ from apps.bj_enrollment.models import Application, Child, Guardian, Property, St
 from apps.bj_enrollment.portal.forms import MOBILE
 from apps.bj_enrollment.rules.identity import normalise_id_number
 from apps.lowcode.customfields.forms import CustomFieldsFormMixin, form_fields_for
-from apps.lowcode.customfields.values import store_custom_values
+from apps.lowcode.customfields.values import merge_custom_values, persist_files, store_custom_values
 
 
-class DraftForm(forms.ModelForm):
-    """Every field optional in a draft; the submission checks completeness."""
+class DraftForm(CustomFieldsFormMixin, forms.ModelForm):
+    """Every field optional in a draft; the submission checks completeness. The administrators'
+    custom fields of the row's DocType follow its own fields (`cf_…`), formats checked here too."""
+
+    custom_draft = True
+    with_custom_fields = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +29,13 @@ class DraftForm(forms.ModelForm):
             field.required = False
             if isinstance(field.widget, forms.DateInput):
                 field.widget.input_type = "date"
+        if self.with_custom_fields:
+            self.fields.update(form_fields_for(self.instance, "portal", prefix=self.custom_prefix))
+            self.init_custom_values()
+
+    def save(self, commit=True):
+        merge_custom_values(self.instance, getattr(self, "custom_values", {}))
+        return super().save(commit)
 
 
 class ChildDetailsForm(DraftForm):
@@ -34,6 +45,8 @@ class ChildDetailsForm(DraftForm):
 
 
 class ResidenceForm(DraftForm):
+    with_custom_fields = False  # the application's own custom fields are the "custom" form's
+
     class Meta:
         model = Application
         fields = ("residence_district", "residence_street", "residence_address", "housing_type", "single_guardian")
@@ -111,23 +124,25 @@ class PropertyForm(DraftForm):
 class CustomDetailsForm(CustomFieldsFormMixin, forms.Form):
     """The administrators' extra fields for this application (low-code custom fields, "portal")."""
 
-    def __init__(self, data=None, *, application):
+    custom_draft = True
+
+    def __init__(self, data=None, files=None, *, application):
         self.instance = application
-        super().__init__(data)
+        super().__init__(data, files)
         self.fields.update(form_fields_for(application, "portal", prefix=self.custom_prefix))
         self.init_custom_values()
 
 
-def build_forms(application, data=None) -> dict:
+def build_forms(application, data=None, files=None) -> dict:
     """The details forms of an application, keyed by the prefix their fields carry ("g1-name")."""
     guardians = {g.position: g for g in application.guardians.all()}
     forms_ = {
-        "child": ChildDetailsForm(data, instance=application.child, prefix="child"),
-        "residence": ResidenceForm(data, instance=application, prefix="residence"),
-        "g1": GuardianForm(data, instance=guardians.get(1), prefix="g1"),
-        "g2": GuardianForm(data, instance=guardians.get(2), prefix="g2"),
-        "property": PropertyForm(data, instance=application.properties.first(), prefix="property"),
-        "custom": CustomDetailsForm(data, application=application),
+        "child": ChildDetailsForm(data, files, instance=application.child, prefix="child"),
+        "residence": ResidenceForm(data, files, instance=application, prefix="residence"),
+        "g1": GuardianForm(data, files, instance=guardians.get(1), prefix="g1"),
+        "g2": GuardianForm(data, files, instance=guardians.get(2), prefix="g2"),
+        "property": PropertyForm(data, files, instance=application.properties.first(), prefix="property"),
+        "custom": CustomDetailsForm(data, files, application=application),
     }
     if application.hukou_category != HukouCategory.NONLOCAL:  # R18 concerns non-local families only
         for key in ("g1", "g2"):
@@ -137,8 +152,12 @@ def build_forms(application, data=None) -> dict:
 
 
 def save_draft(application, forms_: dict) -> None:
+    """Uploads are written first, outside the transaction; the caller saves only valid forms."""
+    for form in forms_.values():
+        if form.is_valid() and getattr(form, "custom_values", None):
+            form.custom_values = persist_files(form.custom_document(), form.custom_values)
     with transaction.atomic():
-        if forms_["custom"].is_valid():  # a draft keeps what is valid; the submission needs it all
+        if forms_["custom"].is_valid():
             store_custom_values(application, forms_["custom"].custom_values)
         forms_["child"].save()
         forms_["residence"].save()

@@ -251,9 +251,9 @@ def details_view(request):
         editable, why_not = True, ""
     except ValidationError as exc:
         editable, why_not = False, exc.messages[0]
-    forms_ = build_forms(application, request.POST if request.method == "POST" else None)
-    model_forms = [f for key, f in forms_.items() if key != "custom"]
-    if request.method == "POST" and editable and all(f.is_valid() for f in model_forms):
+    forms_ = build_forms(application, *((request.POST, request.FILES) if request.method == "POST" else ()))
+    # A value in a wrong format anywhere (custom fields included) saves nothing, and says where.
+    if request.method == "POST" and editable and all(f.is_valid() for f in forms_.values()):
         save_draft(application, forms_)
         if "submit" not in request.POST:
             messages.success(request, _("The draft was saved. You can come back and finish it later."))

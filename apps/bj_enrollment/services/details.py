@@ -35,6 +35,19 @@ def check_editable(application) -> None:
         raise error_codes.NOT_EDITABLE.error()
 
 
+def _missing_custom(errors: dict, prefix: str, document) -> None:
+    stored = document.custom or {}
+    try:
+        clean_custom_values(
+            document,
+            {f.fieldname: stored.get(f.fieldname) for f in custom_fields_for(document, "portal")},
+            where="portal",
+        )
+    except ValidationError as exc:
+        for name, field_errors in exc.error_dict.items():
+            errors.setdefault(f"{prefix}-cf_{name}", []).extend(field_errors)
+
+
 def _required(errors: dict, field: str, value) -> None:
     if value in (None, ""):
         errors.setdefault(field, []).append(error_codes.REQUIRED.error())
@@ -61,16 +74,13 @@ def missing(application) -> dict[str, list[ValidationError]]:
         if position == 1 and permit_required:
             for field in ("residence_permit_number", "residence_permit_since"):
                 _required(errors, f"g1-{field}", getattr(guardian, field, None))
-    stored = application.custom or {}
-    try:  # the administrators' extra fields, by the same validation as everywhere (required, formats)
-        clean_custom_values(
-            application,
-            {f.fieldname: stored.get(f.fieldname) for f in custom_fields_for(application, "portal")},
-            where="portal",
-        )
-    except ValidationError as exc:
-        for name, field_errors in exc.error_dict.items():
-            errors.setdefault(f"custom-cf_{name}", []).extend(field_errors)
+    # The administrators' extra fields of each row, by the same validation as everywhere (required,
+    # required-when, formats), keyed like the portal's fields ("g1-cf_…").
+    rows = {"custom": application, "child": application.child, "property": application.properties.first()}
+    rows.update({f"g{position}": guardians.get(position) for position in positions})
+    for prefix, document in rows.items():
+        if document is not None:
+            _missing_custom(errors, prefix, document)
     for field, field_errors in documents.missing(application).items():  # R20: the district's documents
         errors.setdefault(field, []).extend(field_errors)
     if application.housing_type == HousingType.OWNED and not application.properties.exists():
