@@ -18,7 +18,6 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from apps.bj_enrollment.api import auth, errors
 from apps.bj_enrollment.api.custom_fields import CustomFieldsAPI, document_for
 from apps.bj_enrollment.api.documents import router as documents_router
-from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
@@ -220,7 +219,7 @@ def application_status(request):
         "child_name": application.child.name,
         "district": application.district.name,
         "state": progress.shown_state(application),
-        "state_label": str(ApplicationState(progress.shown_state(application)).label),
+        "state_label": progress.status_label(application),
         "school": application.school.name if application.school else None,
         "next_step": progress.next_step(application),
         "steps": [s.__dict__ for s in progress.steps(application)],
@@ -468,5 +467,6 @@ def form_pdf(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
     return response
+
 
 api.add_router("/application/documents", documents_router)

@@ -3,10 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import StackedInline, TabularInline
-from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeDateTimeFilter
+from unfold.contrib.filters.admin import DropdownFilter, RangeDateTimeFilter
 from unfold.decorators import display
 
-from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.category_claims import CategoryClaimInline
 from apps.bj_enrollment.desk.documents import DocumentsDeskMixin
@@ -16,22 +15,34 @@ from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
+from apps.lowcode.workflow import states as workflow_states
 from apps.lowcode.workflow.desk import WorkflowAdminMixin
 
-STATE_COLOURS = {
-    S.REGISTERED: "info",
-    S.IDENTITY_CHECK: "info",
-    S.FIVE_CERTIFICATE_REVIEW: "info",
-    S.READY_TO_PRINT: "warning",
-    S.PRE_ADMITTED: "warning",
-    S.CONFIRMED: "success",
-    S.IDENTITY_FAILED: "danger",
-    S.FIVE_CERTIFICATE_REJECTED: "danger",
-    S.SCHOOL_REJECTED: "danger",
-    S.DISTRICT_REJECTED: "danger",
-    S.CANCELLED: "danger",
-    S.VOID: "danger",
-}
+
+class _StateColours(dict):
+    """The badge colour of each state, read from the active workflow (its states' colours) at render."""
+
+    def __getitem__(self, state):
+        return workflow_states.styles(Application).get(state, "")
+
+    def __contains__(self, state):
+        return True
+
+
+STATE_COLOURS = _StateColours()
+
+
+class StateFilter(DropdownFilter):
+    """The states of the active workflow, an administrator's own included (the field has no choices)."""
+
+    title = _("state")
+    parameter_name = "state__exact"  # the links of the statistics page use the field lookup's name
+
+    def lookups(self, request, model_admin):
+        return workflow_states.choices(model_admin.model)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(state=self.value()) if self.value() else queryset
 
 
 class GuardianInline(StackedInline):
@@ -87,7 +98,7 @@ class ApplicationAdmin(
     list_display_links = ("form_number", "child_name")
     list_select_related = ("child", "district", "school")
     list_filter = (
-        ("state", ChoicesDropdownFilter),
+        StateFilter,
         "hukou_category",
         ("district", ScopedRelatedFilter),
         ("school", ScopedRelatedFilter),
@@ -103,6 +114,7 @@ class ApplicationAdmin(
         "form_number",
         "verification_code",
         "state",
+        "state_label",
         "registered_at",
         "updated_at",
         "details_confirmed_at",
@@ -120,7 +132,7 @@ class ApplicationAdmin(
             {
                 "fields": (
                     ("form_number", "verification_code"),
-                    ("state", "campaign"),
+                    ("state_label", "campaign"),
                     ("child", "district"),
                     ("school", "hukou_category"),
                     ("mobile", "account"),
@@ -172,6 +184,10 @@ class ApplicationAdmin(
     @admin.display(description=_("registered mobile"))
     def masked_mobile(self, obj):
         return mask_phone(obj.mobile)
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj):
+        return obj.get_state_display()
 
     @display(description=_("state"), ordering="state", label=STATE_COLOURS)
     def state_badge(self, obj):

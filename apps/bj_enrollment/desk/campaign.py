@@ -8,7 +8,7 @@ from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
 from apps.bj_enrollment.imports import plans as plans_import
 from apps.bj_enrollment.models import Campaign, CampaignWindow, District, SchoolPlan
-from apps.bj_enrollment.rules.capacity import TAKING_A_SEAT, seats_taken
+from apps.bj_enrollment.rules.capacity import seats_taken, taking_a_seat
 from apps.bj_enrollment.rules.windows import may_edit_window
 from apps.bj_enrollment.scope import scope_of
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
@@ -96,7 +96,7 @@ class SchoolPlanAdmin(SpreadsheetImportMixin, CustomFieldsAdminMixin, ScopedAdmi
     def get_queryset(self, request):
         taken = Count(
             "school__applications",
-            filter=Q(school__applications__state__in=TAKING_A_SEAT)
+            filter=Q(school__applications__state__in=taking_a_seat())
             & Q(school__applications__campaign_id=F("campaign_id")),
         )
         return super().get_queryset(request).annotate(taken_count=taken)

@@ -40,9 +40,9 @@ class Application(models.Model):
     )
     form_number = models.CharField(_("form number"), max_length=8, unique=True, editable=False)
     verification_code = models.CharField(_("verification code"), max_length=6, editable=False)
-    state = models.CharField(
-        _("state"), max_length=32, choices=ApplicationState.choices, default=ApplicationState.REGISTERED
-    )
+    # No choices: the active workflow's states are the allowed values (clean() checks them), so a
+    # state an administrator adds in the desk is accepted.
+    state = models.CharField(_("state"), max_length=32, default=ApplicationState.REGISTERED)
     mobile = models.CharField(_("registered mobile"), max_length=20, db_index=True)
     hukou_category = models.CharField(_("hukou category"), max_length=16, choices=HukouCategory.choices)
     residence_district = models.ForeignKey(
@@ -127,7 +127,15 @@ class Application(models.Model):
 
         return counts_as_local(self)
 
+    def get_state_display(self) -> str:
+        """The state's label in the active workflow (the field has no choices: states are data)."""
+        from apps.lowcode.workflow.states import label
+
+        return label(self)
+
     def clean(self):
         from apps.bj_enrollment.rules.registration import check_one_live_application
+        from apps.lowcode.workflow.states import check_known
 
+        check_known(self)
         check_one_live_application(self)

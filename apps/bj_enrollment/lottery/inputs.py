@@ -22,8 +22,11 @@ import hmac
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext as _
 
-from apps.bj_enrollment.choices import ApplicationState, CategoryKind
+from apps.bj_enrollment import workflow_actions as actions
+from apps.bj_enrollment.choices import CategoryKind
 from apps.bj_enrollment.lottery import engine
+from apps.bj_enrollment.rules.capacity import taking_a_seat
+from apps.lowcode.workflow import states
 
 
 def build_input(run) -> tuple[dict, dict[str, int]]:
@@ -44,7 +47,7 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     taken = dict(
         Application.objects.filter(campaign=run.campaign, school__in=schools)
         .values("school")
-        .annotate(n=Count("pk", filter=Q(state__in=[ApplicationState.PRE_ADMITTED, ApplicationState.CONFIRMED])))
+        .annotate(n=Count("pk", filter=Q(state__in=taking_a_seat())))
         .values_list("school", "n")
     )
     codes = {s.pk: s.code for s in schools}
@@ -52,7 +55,10 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
 
     candidates = (
         Application.objects.filter(
-            campaign=run.campaign, district=run.district, state=ApplicationState.READY_TO_PRINT, school__isnull=True
+            campaign=run.campaign,
+            district=run.district,
+            state__in=states.sources(Application, actions.ASSIGN_BY_LOTTERY),
+            school__isnull=True,
         )
         .select_related("child")
         .prefetch_related(

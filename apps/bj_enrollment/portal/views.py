@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.bj_enrollment.api import auth as api_auth
-from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Category, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
@@ -32,7 +31,7 @@ from apps.bj_enrollment.portal.forms import (
 from apps.bj_enrollment.portal.guide import calendar, eligibility_guide
 from apps.bj_enrollment.portal.session import parent_application, parent_required
 from apps.bj_enrollment.rules.categories import declarable
-from apps.bj_enrollment.rules.printing import PRINTABLE, check_can_print
+from apps.bj_enrollment.rules.printing import can_print, check_can_print
 from apps.bj_enrollment.services import categories, details
 from apps.bj_enrollment.services.printing import printed_form
 from apps.lowcode.masking import mask_phone
@@ -147,10 +146,10 @@ def home(request):
     context = {
         "application": application,
         "steps": progress.steps(application),
-        "state_label": ApplicationState(progress.shown_state(application)).label,
+        "state_label": progress.status_label(application),
         "next_step": progress.next_step(application),
         "windows": progress.upcoming_windows(application),
-        "can_print": progress.shown_state(application) in PRINTABLE,
+        "can_print": can_print(application),
         "result": progress.result(application),
     }
     return render(request, "portal/home.html", context)

@@ -24,12 +24,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.bj_enrollment import registries
-from apps.bj_enrollment.choices import ApplicationState, HukouCategory, RegistryStatus
+from apps.bj_enrollment.choices import HukouCategory, RegistryStatus
 from apps.bj_enrollment.models import Application, Property
 from apps.bj_enrollment.registries.base import Person, RecordNotFound, RegistryUnavailable
 from apps.bj_enrollment.rules import categories, residence_permit
 from apps.lowcode import jobs
-from apps.lowcode.workflow import engine, errors
+from apps.lowcode.workflow import engine, errors, states
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +100,11 @@ def start_identity_check(application: Application) -> None:
     jobs.enqueue(run_identity_check, application.pk, **kwargs)
 
 
+def identity_check_states() -> tuple[str, ...]:
+    """Where the identity check runs: the states the workflow's "identity check failed" action leaves."""
+    return states.sources(Application, FAILED)
+
+
 def run_identity_check(application_id: int) -> str:
     """The job: "verified", "failed", "pending" (a registry silent, attempts used up),
     "awaiting_category" (R5: a "counts as local" claim not yet decided) or "skipped".
@@ -108,7 +113,7 @@ def run_identity_check(application_id: int) -> str:
     run at submission (registry busy or down) runs here, and the application moves on only once
     every check has answered."""
     application = Application.objects.select_related("child", "child__hukou_district").get(pk=application_id)
-    if application.state != ApplicationState.IDENTITY_CHECK:
+    if application.state not in identity_check_states():
         return "skipped"
     child = application.child
     with translation.override(settings.LANGUAGE_CODE):
@@ -157,7 +162,7 @@ def requeue_stale_identity_checks(older_than: dt.timedelta = STALE_AFTER) -> int
     """For the scheduler: ask again for applications waiting in identity_check longer than `older_than`."""
     cutoff = timezone.now() - older_than
     ids = list(
-        Application.objects.filter(state=ApplicationState.IDENTITY_CHECK, updated_at__lte=cutoff).values_list(
+        Application.objects.filter(state__in=identity_check_states(), updated_at__lte=cutoff).values_list(
             "pk", flat=True
         )
     )

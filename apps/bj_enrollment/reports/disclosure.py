@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from apps.bj_enrollment.choices import ApplicationState
 from apps.lowcode.masking import mask_name
+from apps.lowcode.workflow import states
 
 
 def mask_form_number(number: str) -> str:
@@ -59,11 +59,18 @@ class SchoolLine:
     admitted: int
 
 
+def _admitted() -> tuple[str, ...]:
+    """States whose outcome is admission (the shipped workflow: confirmed)."""
+    from apps.bj_enrollment.models import Application
+
+    return states.states_with(Application, "outcome", states.ADMITTED)
+
+
 def school_lines(campaign, district) -> list[SchoolLine]:
     from apps.bj_enrollment.models import School, SchoolPlan
 
     plans = dict(SchoolPlan.objects.filter(campaign=campaign, school__district=district).values_list("school", "seats"))
-    confirmed = Q(applications__campaign=campaign, applications__state=ApplicationState.CONFIRMED)
+    confirmed = Q(applications__campaign=campaign, applications__state__in=_admitted())
     schools = School.objects.filter(district=district, active=True).annotate(n=Count("applications", filter=confirmed))
     return [SchoolLine(s, plans.get(s.pk), s.n) for s in schools.order_by("name") if s.pk in plans or s.n]
 
@@ -72,7 +79,7 @@ def admitted_list(campaign, school) -> list[dict]:
     from apps.bj_enrollment.models import Application
 
     rows = (
-        Application.objects.filter(campaign=campaign, school=school, state=ApplicationState.CONFIRMED)
+        Application.objects.filter(campaign=campaign, school=school, state__in=_admitted())
         .order_by("child__name_pinyin", "form_number")
         .values_list("child__name", "form_number")
     )

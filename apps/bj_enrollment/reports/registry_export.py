@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from openpyxl import Workbook
 
-from apps.bj_enrollment.choices import ApplicationState, Gender, HukouCategory, IdType
+from apps.bj_enrollment.choices import Gender, HukouCategory, IdType
 from apps.bj_enrollment.scope import restrict
 from apps.lowcode.export_cells import safe_row
+from apps.lowcode.workflow import states
 
 LAYOUT_VERSION = "r29-1"
 # Fixed Chinese values, whatever the desk's language: the registry reads them.
@@ -57,7 +58,8 @@ def admitted(user, campaign, *, district=None, school=None):
     """The confirmed applications the user may export, in school and form-number order."""
     from apps.bj_enrollment.models import Application
 
-    rows = restrict(Application.objects.all(), user).filter(campaign=campaign, state=ApplicationState.CONFIRMED)
+    admitted = states.states_with(Application, "outcome", states.ADMITTED)
+    rows = restrict(Application.objects.all(), user).filter(campaign=campaign, state__in=admitted)
     if district is not None:
         rows = rows.filter(district=district)
     if school is not None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from apps.bj_enrollment.choices import ApplicationState, HukouCategory
-from apps.bj_enrollment.models import District, School
+from apps.bj_enrollment.choices import HukouCategory
+from apps.bj_enrollment.models import Application, District, School
 from apps.bj_enrollment.reports import counters
+from apps.lowcode.workflow import states as workflow_states
 
 
 @dataclass
@@ -33,11 +34,13 @@ class Statistics:
 
     @property
     def states(self) -> list[tuple[str, str]]:
-        return list(ApplicationState.choices)
+        from apps.bj_enrollment.models import Application
+
+        return workflow_states.choices(Application)
 
 
 def compute(user, campaign) -> Statistics:
-    states = dict(ApplicationState.choices)
+    states = dict(workflow_states.choices(Application))
     hukou = dict(HukouCategory.choices)
     groups = counters.grouped(user, campaign)  # (district, school, state, hukou, day, count)
     totals: list[dict] = [{}, {}, {}, {}, {}]

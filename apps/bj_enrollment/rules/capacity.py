@@ -10,16 +10,23 @@ refused by the count.
 
 from django.utils.translation import gettext as _
 
-from apps.bj_enrollment.choices import ApplicationState as S
+from apps.lowcode.workflow import states
 from apps.lowcode.workflow.errors import Refused
 
-TAKING_A_SEAT = (S.PRE_ADMITTED, S.CONFIRMED)
+
+def taking_a_seat() -> tuple[str, ...]:
+    """States that count toward a school's plan (the `takes_seat` flag of the workflow's states)."""
+    from apps.bj_enrollment.models import Application
+
+    return states.states_with(Application, "takes_seat")
 
 
 def seats_taken(campaign_id: int, school_id: int) -> int:
     from apps.bj_enrollment.models import Application
 
-    return Application.objects.filter(campaign_id=campaign_id, school_id=school_id, state__in=TAKING_A_SEAT).count()
+    return Application.objects.filter(
+        campaign_id=campaign_id, school_id=school_id, state__in=taking_a_seat()
+    ).count()
 
 
 def _plan_id(document) -> int | None:
@@ -35,7 +42,8 @@ def _plan_id(document) -> int | None:
 def check_capacity(document, record) -> None:
     from apps.bj_enrollment.models import SchoolPlan
 
-    if record.to_state != S.PRE_ADMITTED or record.from_state in TAKING_A_SEAT:
+    seated = taking_a_seat()
+    if record.to_state not in seated or record.from_state in seated:
         return
     if document.school_id is None:
         raise Refused(reason=_("Choose the school before pre-admitting."))

@@ -6,7 +6,8 @@ import datetime as dt
 from django.utils import timezone
 
 from apps.bj_enrollment import error_codes
-from apps.bj_enrollment.choices import ApplicationState, Stage
+from apps.bj_enrollment.choices import Stage
+from apps.bj_enrollment.rules.registration import ended_states
 
 
 def check_registration_window(campaign, district, at: dt.datetime | None = None) -> None:
@@ -41,7 +42,7 @@ def check_mobile_limit(campaign, mobile: str) -> None:
     from apps.bj_enrollment.models import Application
 
     used = (
-        Application.objects.filter(campaign=campaign, mobile=mobile).exclude(state__in=ApplicationState.ended()).count()
+        Application.objects.filter(campaign=campaign, mobile=mobile).exclude(state__in=ended_states()).count()
     )
     if used >= campaign.max_accounts_per_mobile:
         raise error_codes.MOBILE_LIMIT.error(count=campaign.max_accounts_per_mobile)

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from django.conf import settings
 
-from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.rules.identity import is_ascii_digits
+from apps.lowcode.workflow import states
 
 
 def material_numbers(district, campaign) -> Iterator[str]:
@@ -38,9 +38,11 @@ def material_numbers(district, campaign) -> Iterator[str]:
 def issue_material_number(document, record) -> None:
     from apps.bj_enrollment.models import District
 
-    if record.from_state != S.FIVE_CERTIFICATE_REVIEW:
+    # the review's approval: out of the review state into a printable decision (state flags)
+    if not states.flag(document, "review", record.from_state) or document.material_number:
         return
-    if record.to_state != S.READY_TO_PRINT or document.material_number:
+    to = record.to_state
+    if not (states.flag(document, "review_decision", to) and states.flag(document, "printable", to)):
         return
     district = District.objects.select_for_update().get(pk=document.district_id)
     document.material_number = next(material_numbers(district, document.campaign))

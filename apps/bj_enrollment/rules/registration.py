@@ -1,18 +1,26 @@
 """Registration rules that the desk, the portal and the API share (R3, R9)."""
 
 from apps.bj_enrollment import error_codes
-from apps.bj_enrollment.choices import ApplicationState
+from apps.lowcode.workflow import states
+
+
+def ended_states() -> tuple[str, ...]:
+    """States that release the child's ID number for a new registration (R33, R19): the `ended` flag."""
+    from apps.bj_enrollment.models import Application
+
+    return states.states_with(Application, "ended")
 
 
 def check_one_live_application(application) -> None:
     """R9/R3: one live application per child and campaign (the database enforces it too; this says why)."""
     from apps.bj_enrollment.models import Application
 
-    if not (application.campaign_id and application.child_id) or application.state in ApplicationState.ended():
+    ended = ended_states()
+    if not (application.campaign_id and application.child_id) or application.state in ended:
         return
     other = (
         Application.objects.filter(campaign_id=application.campaign_id, child_id=application.child_id)
-        .exclude(state__in=ApplicationState.ended())
+        .exclude(state__in=ended)
         .exclude(pk=application.pk)
         .select_related("district")
         .first()

@@ -9,8 +9,9 @@ makes that school the application's school.
 
 from __future__ import annotations
 
-from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.choices import HousingType, RegistryStatus
+from apps.bj_enrollment.rules.printing import waiting_for_school
+from apps.lowcode.workflow import states
 
 
 def zone_schools(application) -> tuple[set[int], bool]:
@@ -42,7 +43,10 @@ def zone_schools(application) -> tuple[set[int], bool]:
 
 def assign_zone_school(document, record) -> None:
     """A workflow step: on becoming ready to print, the single school of the address's zone."""
-    if record.to_state != S.READY_TO_PRINT or document.school_id is not None:
+    becomes_printable = states.flag(document, "printable", record.to_state) and not states.flag(
+        document, "printable", record.from_state
+    )
+    if not becomes_printable or document.school_id is not None:
         return
     schools, lottery = zone_schools(document)
     if len(schools) == 1 and not lottery:
@@ -52,7 +56,7 @@ def assign_zone_school(document, record) -> None:
 
 def may_walk_in(application, school) -> bool:
     """A school may take in a family of its zone that has no school yet, or whose zone school it is."""
-    if application.district_id != school.district_id or application.state != S.READY_TO_PRINT:
+    if application.district_id != school.district_id or application.state not in waiting_for_school():
         return False
     if application.school_id is not None:
         return application.school_id == school.pk
@@ -64,7 +68,10 @@ def claim_walk_in(document, record) -> None:
     from apps.bj_enrollment.models import WalkIn
     from apps.bj_enrollment.scope import scope_of
 
-    if record.to_state != S.PRE_ADMITTED or document.school_id is not None or record.user is None:
+    takes_seat = states.flag(document, "takes_seat", record.to_state) and not states.flag(
+        document, "takes_seat", record.from_state
+    )
+    if not takes_seat or document.school_id is not None or record.user is None:
         return
     school_id = scope_of(record.user).school_id
     if school_id and WalkIn.objects.filter(application=document, school_id=school_id).exists():

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.rules.identity import is_ascii_digits, normalise_id_number
 from apps.bj_enrollment.rules.passwords import ParentPasswordValidator
+from apps.bj_enrollment.rules.registration import ended_states
 from apps.lowcode.workflow import engine
 
 CANCEL_ACTION = "Cancel registration"
@@ -27,7 +27,7 @@ def find_for_reset(identifier: str, mobile: str) -> Application | None:
     match = Q(form_number=identifier) if is_ascii_digits(identifier, 8) else Q(child__id_number=identifier)
     return (
         Application.objects.filter(match, mobile=mobile, account__isnull=False, account__is_active=True)
-        .exclude(state__in=ApplicationState.ended())
+        .exclude(state__in=ended_states())
         .select_related("account", "campaign")
         .first()
     )

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.bj_enrollment import error_codes
-from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Category, CategoryClaim
 from apps.bj_enrollment.rules.categories import declarable
 from apps.bj_enrollment.scope import in_scope
@@ -62,9 +61,9 @@ def decide(user, claim_id: int, verified: bool, reason: str = "") -> CategoryCla
         claim.reviewer, claim.reason, claim.decided_at = user, reason, timezone.now()
         claim._history_user = user
         claim.save()
-        if claim.application.state == ApplicationState.IDENTITY_CHECK:
-            from apps.bj_enrollment.registries.checks import start_identity_check
+        from apps.bj_enrollment.registries.checks import identity_check_states, start_identity_check
 
+        if claim.application.state in identity_check_states():
             start_identity_check(claim.application)
     return claim
 

@@ -15,12 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from apps.bj_enrollment import error_codes, registries
 from apps.bj_enrollment import workflow_actions as actions
-from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory
+from apps.bj_enrollment.choices import HousingType, HukouCategory
 from apps.bj_enrollment.registries import checks
 from apps.bj_enrollment.rules import eligibility, residence_permit
 from apps.bj_enrollment.services import documents
 from apps.lowcode.customfields.values import clean_custom_values, custom_fields_for
-from apps.lowcode.workflow import engine
+from apps.lowcode.workflow import engine, states
 
 # What the family is told when a registry did not answer in time (portal and API alike).
 CHECKS_PENDING = gettext_lazy(
@@ -31,7 +31,7 @@ CHECKS_PENDING = gettext_lazy(
 def check_editable(application) -> None:
     """R1/R17: details change only while registered (or withdrawn to edit) and the window is open."""
     eligibility.check_registration_window(application.campaign, application.district)
-    if application.state != ApplicationState.REGISTERED:
+    if application.state not in states.sources(type(application), actions.SUBMIT):  # registered or withdrawn
         raise error_codes.NOT_EDITABLE.error()
 
 

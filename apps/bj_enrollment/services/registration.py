@@ -17,13 +17,15 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import error_codes
-from apps.bj_enrollment.choices import ApplicationState, HukouCategory, IdType
+from apps.bj_enrollment.choices import HukouCategory, IdType
 from apps.bj_enrollment.models import Application, Campaign, Child, District, Guardian
 from apps.bj_enrollment.rules import eligibility
 from apps.bj_enrollment.rules.form_numbers import save_with_form_number
 from apps.bj_enrollment.rules.identity import check_resident_id, normalise_id_number
 from apps.bj_enrollment.rules.passwords import ParentPasswordValidator
+from apps.bj_enrollment.rules.registration import ended_states
 from apps.bj_enrollment.services import notifications
+from apps.lowcode.workflow import states
 
 BEIJING = "北京市"
 
@@ -93,7 +95,7 @@ def _check_id_free(reg: Registration) -> None:
     """R9: one ID number, one live account across all districts of a campaign."""
     live = Application.objects.filter(
         campaign=reg.campaign, child__id_type=reg.id_type, child__id_number=reg.id_number
-    ).exclude(state__in=ApplicationState.ended())
+    ).exclude(state__in=ended_states())
     if live.exists():
         raise id_registered_error()
 
@@ -137,7 +139,7 @@ def _insert(reg: Registration) -> Application:
         residence_district=reg.residence_district,
         mobile=reg.mobile,
         hukou_category=reg.hukou_category,
-        state=ApplicationState.REGISTERED,
+        state=states.initial_state(Application),
     )
     save_with_form_number(application)
     user = get_user_model().objects.create_user(username=application.form_number, password=reg.password)

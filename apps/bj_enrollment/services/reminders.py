@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from apps.bj_enrollment.choices import ApplicationState, Stage
+from apps.bj_enrollment.choices import Stage
 from apps.bj_enrollment.models import Application, Campaign, District
 from apps.bj_enrollment.rules import five_certificates
+from apps.bj_enrollment.rules.printing import waiting_for_school
 from apps.bj_enrollment.services import notifications
 
 SCHOOL_CHECK_EVENT = "school_check_reminder"
@@ -20,7 +21,7 @@ def remind_school_check() -> int:
     today = timezone.localdate(now)
     queued = 0
     for campaign in Campaign.objects.filter(active=True, school_check_reminder_days__gt=0).prefetch_related("windows"):
-        waiting = Application.objects.filter(campaign=campaign, state=ApplicationState.READY_TO_PRINT)
+        waiting = Application.objects.filter(campaign=campaign, state__in=waiting_for_school())
         for district in District.objects.filter(pk__in=waiting.values("district")):
             window = campaign.window(Stage.SCHOOL_CHECK, district)
             if window is None or window.opens_at <= now:

@@ -13,12 +13,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from unfold.admin import ModelAdmin, TabularInline
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from apps.lowcode.readonly import ReadOnlyAdminMixin
 from apps.lowcode.workflow import validation
 from apps.lowcode.workflow.models import BulkTransition, State, Transition, TransitionRecord, Workflow
-from apps.lowcode.workflow.spec import StateSpec, TransitionSpec, WorkflowSpec
+from apps.lowcode.workflow.spec import STATE_FLAGS, StateSpec, TransitionSpec, WorkflowSpec
 
 
 def _flag(data, key: str) -> bool:
@@ -28,6 +28,9 @@ def _flag(data, key: str) -> bool:
 def _groups(ids) -> tuple[str, ...]:
     ids = [i for i in ids if str(i).isascii() and str(i).isdigit()]
     return tuple(sorted(Group.objects.filter(pk__in=ids).values_list("name", flat=True)))
+
+
+_FLAG_DEFAULTS = {flag: getattr(StateSpec, flag) for flag in STATE_FLAGS}
 
 
 def _states_from(data) -> tuple[StateSpec, ...]:
@@ -45,6 +48,10 @@ def _states_from(data) -> tuple[StateSpec, ...]:
                 style=data.get(key + "style") or "",
                 terminal=_flag(data, key + "terminal"),
                 edit_roles=_groups(data.getlist(key + "edit_roles")),
+                **{
+                    flag: _flag(data, key + flag) if isinstance(default, bool) else (data.get(key + flag) or "").strip()
+                    for flag, default in _FLAG_DEFAULTS.items()
+                },
             )
         )
     return tuple(states)
@@ -87,14 +94,26 @@ class TransitionFormSet(BaseInlineFormSet):
             transitions=transitions,
         )
         problems = validation.problems(spec)
+        if self.instance.pk is not None and (spec.is_active or self.instance.is_active):
+            problems += validation.retirement_problems(self.instance, {s.name for s in spec.states})
         if problems:
             raise ValidationError(problems)
 
 
-class StateInline(TabularInline):
+class StateInline(StackedInline):
+    """Each state with its flags: what the family sees (label, step, outcome) and what the code
+    does with documents in it (printable, ended, takes a seat, review). Stored value changes or
+    deletions of a state documents are in are refused at save (validation.retirement_problems)."""
+
     model = State
     extra = 0
-    fields = ("name", "label", "style", "terminal", "edit_roles", "position")
+    fields = (
+        ("name", "label", "style", "position"),
+        ("terminal", "edit_roles"),
+        ("parent_label", "parent_hint"),
+        ("step_title", "portal_step", "outcome"),
+        ("printable", "ended", "takes_seat", "review", "review_decision"),
+    )
     filter_horizontal = ("edit_roles",)
     tab = True
 

@@ -96,7 +96,8 @@ def write(spec: specs.WorkflowSpec, workflow: Workflow, *, is_active: bool) -> W
     workflow.transitions.all().delete()
     for position, s in enumerate(spec.states):
         state = State.objects.create(
-            workflow=workflow, name=s.name, label=s.label, style=s.style, terminal=s.terminal, position=position
+            workflow=workflow, name=s.name, label=s.label, style=s.style, terminal=s.terminal, position=position,
+            **{flag: getattr(s, flag) for flag in specs.STATE_FLAGS},
         )
         state.edit_roles.set([groups[name] for name in s.edit_roles])
     for position, t in enumerate(spec.transitions):

@@ -31,6 +31,14 @@ class Style(models.TextChoices):
     PRIMARY = "primary", _("Primary colour")
 
 
+class StateOutcome(models.TextChoices):
+    """What a state means for the family's result on the portal."""
+
+    UNDER_WAY = "", _("Under way")
+    ADMITTED = "admitted", _("Admitted")
+    REFUSED = "refused", _("Refused (with the reason)")
+
+
 class Workflow(models.Model):
     name = models.CharField(_("workflow name"), max_length=100, unique=True)
     document_type = models.ForeignKey(
@@ -127,6 +135,48 @@ class State(models.Model):
     )
     terminal = models.BooleanField(_("terminal"), default=False, help_text=_("No transition leaves this state."))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    # What the code and the parent need to know about a state, as data (read through states.py):
+    # an administrator's new state behaves as its flags say, whatever its name.
+    parent_label = models.CharField(
+        _("what the parent sees"), max_length=100, blank=True,
+        help_text=_("The status shown to the family on the portal and in the API; blank: the label."),
+    )
+    parent_hint = models.CharField(
+        _("next step for the parent"), max_length=300, blank=True,
+        help_text=_("One sentence on the portal: what the family should do now."),
+    )
+    step_title = models.CharField(
+        _("portal step title"), max_length=100, blank=True,
+        help_text=_("Filled in: this state is a step of the portal's step list, in state order, with this title."),
+    )
+    portal_step = models.CharField(
+        _("portal step"), max_length=64, blank=True,
+        help_text=_("The stored value of the step state the family sees this state at; blank: its own step "
+                    "if it is one, else none (every step waiting)."),
+    )
+    outcome = models.CharField(
+        _("outcome for the parent"), max_length=16, choices=StateOutcome.choices, blank=True,
+    )
+    printable = models.BooleanField(
+        _("form printable"), default=False, help_text=_("The family may print the information-collection form."),
+    )
+    ended = models.BooleanField(
+        _("ended"), default=False,
+        help_text=_("The registration is over: the child's ID number may register again."),
+    )
+    takes_seat = models.BooleanField(
+        _("takes a seat"), default=False, help_text=_("Counts toward the school's plan (capacity)."),
+    )
+    review = models.BooleanField(
+        _("five-certificate review"), default=False,
+        help_text=_("The district reviews the five certificates here; skipped on the portal for children "
+                    "counted as Beijing hukou, and shown while a decision is still hidden."),
+    )
+    review_decision = models.BooleanField(
+        _("five-certificate decision"), default=False,
+        help_text=_("Reaching this state decides the review: hidden from the family until the district's "
+                    "results date."),
+    )
 
     class Meta:
         verbose_name = _("workflow state")

@@ -21,6 +21,23 @@ class StateSpec:
     style: str = ""
     terminal: bool = False
     edit_roles: tuple[str, ...] = ()
+    # flags (models.State): what the code and the family need to know about the state
+    parent_label: str = ""
+    parent_hint: str = ""
+    step_title: str = ""
+    portal_step: str = ""
+    outcome: str = ""
+    printable: bool = False
+    ended: bool = False
+    takes_seat: bool = False
+    review: bool = False
+    review_decision: bool = False
+
+
+STATE_FLAGS = (
+    "parent_label", "parent_hint", "step_title", "portal_step", "outcome", "printable", "ended", "takes_seat",
+    "review", "review_decision",
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +153,7 @@ def from_workflow(workflow) -> WorkflowSpec:
                 style=s.style,
                 terminal=s.terminal,
                 edit_roles=tuple(sorted(g.name for g in s.edit_roles.all())),
+                **{flag: getattr(s, flag) for flag in STATE_FLAGS},
             )
             for s in states
         ),

@@ -11,9 +11,10 @@ from collections import deque
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.lowcode.workflow import conditions
-from apps.lowcode.workflow.models import Style
+from apps.lowcode.workflow.models import StateOutcome, Style
 from apps.lowcode.workflow.spec import WorkflowSpec
 
 
@@ -73,6 +74,12 @@ def problems(spec: WorkflowSpec, *, known_roles: set[str] | None = None) -> list
         if state.style not in Style.values:
             found.append(_("State %(state)s has an unknown colour %(style)s.") % {
                 "state": state.name, "style": state.style})
+        if state.outcome not in StateOutcome.values:
+            found.append(_("State %(state)s has an unknown outcome %(outcome)s.") % {
+                "state": state.name, "outcome": state.outcome})
+        if state.portal_step and not (state.portal_step in by_name and by_name[state.portal_step].step_title):
+            found.append(_("The portal step %(step)s of state %(state)s is not a state with a step title.") % {
+                "state": state.name, "step": state.portal_step})
 
     if spec.initial_state not in by_name:
         found.append(_("The initial state %(state)s is not one of the workflow's states.") % {
@@ -146,3 +153,24 @@ def unreachable(spec: WorkflowSpec) -> list[str]:
                 reached.add(nxt)
                 queue.append(nxt)
     return [s.name for s in spec.states if s.name not in reached]
+
+
+def retirement_problems(workflow, kept: set[str]) -> list[str]:
+    """A state that documents are in may not be retired (deleted, or its stored value changed):
+    they would hold a state their workflow no longer knows. One count query per retired state."""
+    model = workflow.document_model
+    if model is None:
+        return []
+    found = []
+    for name in workflow.states.exclude(name__in=kept).values_list("name", flat=True):
+        count = model._default_manager.filter(**{workflow.state_field: name}).count()
+        if count:
+            found.append(
+                ngettext(
+                    "%(count)d %(type)s is in state %(state)s: move it out before retiring the state.",
+                    "%(count)d %(type)s are in state %(state)s: move them out before retiring the state.",
+                    count,
+                )
+                % {"count": count, "type": model._meta.verbose_name, "state": name}
+            )
+    return found
