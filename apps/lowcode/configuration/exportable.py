@@ -27,8 +27,9 @@ class Exportable:
     label: str  # "app_label.ModelName"
     key: tuple[str, ...]
     children: tuple[Child, ...] = ()
-    hooks: str = ""  # module with before_write/after_write(obj, record) -> problems, e.g. the desk's validation
+    hooks: str = ""  # module with before_write/after_write(obj, record, user) -> problems (the desk's rules)
     exclude: tuple[str, ...] = ()  # fields that belong to the site, not the configuration (a row's owner)
+    superseded_by: str = ""  # a model label: when installed, it carries these rows (a group by its role)
 
     @property
     def model(self):
@@ -36,7 +37,15 @@ class Exportable:
 
 
 EXPORTABLE = (
-    Exportable("auth.Group", key=("name",)),
+    # Where roles are data (bj_enrollment.Role), a role's rows travel and write its group: name and
+    # permissions (bj_enrollment/role_transfer.py); plain groups travel only on a site without them.
+    Exportable("auth.Group", key=("name",), superseded_by="bj_enrollment.Role"),
+    Exportable(
+        "bj_enrollment.Role",
+        key=("name",),
+        children=(Child("doc_permissions", ("document_type",)),),
+        hooks="apps.bj_enrollment.role_transfer",
+    ),
     Exportable("bj_enrollment.Category", key=("code",)),
     Exportable("lowcode_customfields.CustomField", key=("document_type", "fieldname")),
     Exportable(
@@ -51,15 +60,20 @@ EXPORTABLE = (
 )
 
 
+def _installed(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
+
+
 def installed() -> list[Exportable]:
-    found = []
-    for entry in EXPORTABLE:
-        try:
-            entry.model  # noqa: B018  (raises for an app this site does not install)
-        except LookupError:
-            continue
-        found.append(entry)
-    return found
+    return [
+        entry
+        for entry in EXPORTABLE
+        if _installed(entry.label) and not (entry.superseded_by and _installed(entry.superseded_by))
+    ]
 
 
 def by_label(label: str) -> Exportable | None:

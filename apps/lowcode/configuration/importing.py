@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.lowcode.configuration import preview as previews
 from apps.lowcode.configuration.models import ConfigurationImport
-from apps.lowcode.configuration.serialization import Unresolved, children_of, key_text, resolve
+from apps.lowcode.configuration.serialization import Unresolved, children_of, key_text, resolve, value_of
 
 
 @dataclass
@@ -56,7 +56,7 @@ def run(
     with transaction.atomic():
         for change in preview.changes:
             if change.status != previews.UNCHANGED:
-                preview.problems += [f"{change.title} {change.name}: {p}" for p in _write(change)]
+                preview.problems += [f"{change.title} {change.name}: {p}" for p in _write(change, user)]
         if preview.problems or dry_run:
             transaction.set_rollback(True)
         else:
@@ -143,11 +143,11 @@ def _save(obj, record: dict, skip=()) -> list[str]:
     return []
 
 
-def _write(change: previews.Change) -> list[str]:
+def _write(change: previews.Change, user) -> list[str]:
     entry = change.entry
     hooks = import_module(entry.hooks) if entry.hooks else None
     obj = change.existing if change.existing is not None else entry.model()
-    problems = hooks.before_write(obj, change.record) if hooks else []
+    problems = hooks.before_write(obj, change.record, user) if hooks else []
     if problems:
         return problems
     with transaction.atomic():  # a savepoint: a refused row leaves nothing half-written behind it
@@ -157,7 +157,7 @@ def _write(change: previews.Change) -> list[str]:
                 continue
             problems += _write_children(obj, child, model, parent, change.record[child.accessor])
         if not problems and hooks:
-            problems = hooks.after_write(obj, change.record)
+            problems = hooks.after_write(obj, change.record, user)
         if problems:
             transaction.set_rollback(True)
     return problems
@@ -169,7 +169,10 @@ def _write_children(obj, child, model, parent, rows: list[dict]) -> list[str]:
     def key_of(values):
         return tuple(json.dumps(values.get(name), ensure_ascii=False) for name in child.key)
 
-    existing = {key_of({n: getattr(row, n) for n in child.key}): row for row in getattr(obj, child.accessor).all()}
+    existing = {
+        key_of({n: value_of(row, model._meta.get_field(n)) for n in child.key}): row
+        for row in getattr(obj, child.accessor).all()
+    }
     wanted = {key_of(row) for row in rows}
     model._default_manager.filter(pk__in=[row.pk for key, row in existing.items() if key not in wanted]).delete()
     problems = []

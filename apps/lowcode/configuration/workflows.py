@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from apps.lowcode.workflow import spec, validation
 
 
-def before_write(workflow, record: dict) -> list[str]:
+def before_write(workflow, record: dict, user=None) -> list[str]:
     """Run on the stored workflow before the file's version replaces it."""
     if workflow.pk is None or "states" not in record:
         return []
@@ -19,7 +19,7 @@ def before_write(workflow, record: dict) -> list[str]:
     return retirement(workflow, {row.get("name") for row in record["states"]}) if retirement else []
 
 
-def after_write(workflow, record: dict) -> list[str]:
+def after_write(workflow, record: dict, user=None) -> list[str]:
     problems = validation.problems(
         spec.from_workflow(workflow), known_roles=set(Group.objects.values_list("name", flat=True))
     )

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.bj_enrollment.choices import ApplicationState
+from apps.bj_enrollment.doctype.role import Role
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.roles import DISTRICT_REVIEWER
 from apps.lowcode.configuration import exporting
@@ -184,7 +185,9 @@ def test_commands_export_and_dry_run_import(city, tmp_path):
     call_command("export_configuration", str(path), stderr=io.StringIO())
     document = json.loads(path.read_text(encoding="utf-8"))
     ids = {block["model"]: len(block["records"]) for block in document["models"]}
-    assert ids["auth.group"] == Group.objects.count() and ids["lowcode_workflow.workflow"] == Workflow.objects.count()
+    assert ids["bj_enrollment.role"] == Role.objects.count()
+    assert ids["lowcode_workflow.workflow"] == Workflow.objects.count()
+    assert "auth.group" not in ids  # a role carries its group
     assert "id" not in json.dumps(document["models"][0]["records"][0])  # names, not database ids
 
     _withdraw().roles.add(Group.objects.get(name=DISTRICT_REVIEWER))
@@ -231,3 +234,35 @@ def test_saved_report_travels_with_its_roles_by_name_and_without_its_owner(city,
     imported = SavedReport.objects.get(name="各状态报名")
     assert (imported.columns, imported.group_by, imported.owner) == (["form_number", "state"], "district", None)
     assert [g.name for g in imported.roles.all()] == [DISTRICT_REVIEWER]
+
+
+def test_a_new_role_travels_with_its_permissions_and_a_city_administrator_cannot_raise_a_role(city, admin_desk):
+    from apps.bj_enrollment.doctype.role import RolePermission
+    from apps.bj_enrollment.roles import CITY_ADMIN
+    from apps.bj_enrollment.services.roles import apply_permissions
+
+    adviser = Role(name="招生咨询员", scope_level="school", rank=1, description="answers families")
+    adviser.save()
+    RolePermission.objects.create(
+        role=adviser, document_type=ContentType.objects.get_for_model(Application), can_read=True
+    )
+    apply_permissions(adviser)
+    exported = _export(admin_desk)
+    Role.objects.filter(name="招生咨询员").delete()
+    Group.objects.filter(name="招生咨询员").delete()
+
+    preview = _upload(admin_desk, exported)
+    assert [(c.label, c.name) for c in preview.context["added"]] == [("bj_enrollment.role", "招生咨询员")]
+    assert preview.context["changed"] == [] and not preview.context["preview"].problems
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "content": exported.decode(),
+                                      "digest": preview.context["preview"].digest})
+    group = Role.objects.get(name="招生咨询员").group
+    assert set(group.permissions.values_list("codename", flat=True)) == {"view_application"}
+
+    document = json.loads(exported)
+    block = next(b for b in document["models"] if b["model"] == "bj_enrollment.role")
+    next(r for r in block["records"] if r["name"] == CITY_ADMIN)["description"] = "everything"
+    before = Role.objects.get(name=CITY_ADMIN).description
+    response = _upload(admin_desk, json.dumps(document).encode())
+    assert response.context["preview"].problems == [f"角色 {CITY_ADMIN}: 角色级别只能低于您自己的级别（4）。"]
+    assert Role.objects.get(name=CITY_ADMIN).description == before
