@@ -13,6 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from unfold import widgets as unfold_widgets
 
+from apps.lowcode.audit.record import Action, record
 from apps.lowcode.customfields.filters import custom_list_filters
 from apps.lowcode.customfields.forms import CustomFieldsFormMixin, form_fields_for
 from apps.lowcode.customfields.models import FieldType
@@ -89,7 +90,7 @@ class CustomFieldsAdminMixin:
 
     def custom_file_view(self, request, object_id, fieldname):
         """An attachment custom field's file, for whoever may view the document (scope included:
-        `get_object` reads through the admin's scoped queryset)."""
+        `get_object` reads through the admin's scoped queryset); each download is a recorded read."""
         obj = self.get_object(request, object_id)
         if obj is None:
             raise Http404
@@ -100,6 +101,7 @@ class CustomFieldsAdminMixin:
         value = (getattr(obj, storage_attr(obj)) or {}).get(fieldname)
         if not isinstance(value, dict) or not value.get("path") or not default_storage.exists(value["path"]):
             raise Http404
+        record(request, Action.VIEW, self.model, object_id=obj.pk, detail=f"custom file {fieldname}")
         content_type = mimetypes.guess_type(value.get("name", ""))[0] or "application/octet-stream"
         response = FileResponse(default_storage.open(value["path"]), as_attachment=True,
                                 filename=value.get("name") or "file", content_type=content_type)

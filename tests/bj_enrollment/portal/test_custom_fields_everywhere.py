@@ -20,6 +20,7 @@ from apps.bj_enrollment import roles
 from apps.bj_enrollment.api import auth
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Child
+from apps.lowcode.audit.models import PersonalDataAccess
 from apps.lowcode.customfields.export import custom_export_columns
 from apps.lowcode.customfields.models import CustomField
 from apps.lowcode.printing import service
@@ -153,12 +154,15 @@ def test_attachment_and_table_fields_reach_portal_api_desk_export_and_pdf(client
     assert "补充材料" in change  # its section is a fieldset of its own
     download = desk.get(file_url)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert PersonalDataAccess.objects.filter(user=city.city_admin, object_id=str(app.pk),
+                                             detail="custom file proof").count() == 1
     child_page = desk.get(reverse("admin:bj_enrollment_child_change", args=[app.child_id])).content.decode()
     assert 'value="王小红"' in child_page and 'value="5"' in child_page
     # ... a reviewer of another district does not get the file
     west = Client()
     west.force_login(factories.staff("west", roles.DISTRICT_REVIEWER, district_=city.west))
     assert west.get(file_url).status_code in (302, 403, 404)
+    assert not PersonalDataAccess.objects.filter(user__username="west").exists()
 
     # export: one column per field, the file by its name and the rows as text
     [(header, value)] = custom_export_columns(Application)
