@@ -131,7 +131,9 @@ def _save(obj, record: dict, skip=()) -> list[str]:
     if problems:
         return problems
     try:
-        obj.full_clean()
+        # Like a desk form: fields that do not travel (generated columns, the parent link) are not
+        # validated here; the model's own clean() guards what they derive from.
+        obj.full_clean(exclude=[f.name for f in obj._meta.concrete_fields if f.name not in record])
         with transaction.atomic():  # a database refusal must not poison the import's transaction
             obj.save()
     except ValidationError as exc:

@@ -15,8 +15,7 @@ def before_write(workflow, record: dict, user=None) -> list[str]:
         return []
     if not (record.get("is_active", workflow.is_active) or workflow.is_active):
         return []
-    retirement = getattr(validation, "retirement_problems", None)  # the desk's rule, where the release has it
-    return retirement(workflow, {row.get("name") for row in record["states"]}) if retirement else []
+    return validation.retirement_problems(workflow, {row.get("name") for row in record["states"]})
 
 
 def after_write(workflow, record: dict, user=None) -> list[str]:

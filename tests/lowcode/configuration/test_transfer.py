@@ -41,8 +41,18 @@ def _registered_template():
     return MessageTemplate.objects.get(event="registered")
 
 
+def _application_workflow():
+    return Workflow.objects.get(is_active=True, document_type=ContentType.objects.get_for_model(Application))
+
+
 def _workflow_fingerprint():
-    return spec.fingerprint(spec.from_workflow(Workflow.objects.get(is_active=True)))
+    return spec.fingerprint(spec.from_workflow(_application_workflow()))
+
+
+def _workflow_row(document) -> dict:
+    """The application workflow's row in an exported file."""
+    block = next(b for b in document["models"] if b["model"] == "lowcode_workflow.workflow")
+    return next(r for r in block["records"] if r["name"] == _application_workflow().name)
 
 
 @pytest.fixture
@@ -96,7 +106,7 @@ def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(
     changed = {(c.label, c.name): [(d.field, d.old, d.new) for d in c.differences] for c in preview.context["changed"]}
     assert added == [("lowcode_customfields.customfield", "bj_enrollment / application / school_bus")]
     assert changed == {
-        ("lowcode_workflow.workflow", Workflow.objects.get(is_active=True).name): [
+        ("lowcode_workflow.workflow", _application_workflow().name): [
             ("transitions[identity_check / Withdraw to edit].roles", [], [DISTRICT_REVIEWER])
         ],
         ("lowcode_messaging.messagetemplate", "application_registered"): [("text", old_text, NEW_TEXT)],
@@ -139,11 +149,10 @@ def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(
 
 def test_broken_workflow_is_refused_with_the_reason_and_nothing_changes(city, admin_desk):
     document = json.loads(_export(admin_desk))
+    for row in _workflow_row(document)["transitions"]:
+        if row["action"] == "Approve":
+            row["to_state"] = "approved_typo"
     for block in document["models"]:
-        if block["model"] == "lowcode_workflow.workflow":
-            for row in block["records"][0]["transitions"]:
-                if row["action"] == "Approve":
-                    row["to_state"] = "approved_typo"
         if block["model"] == "lowcode_messaging.messagetemplate":
             next(r for r in block["records"] if r["key"] == "application_registered")["text"] = NEW_TEXT
     fingerprint, text = _workflow_fingerprint(), _registered_template().text
@@ -266,3 +275,16 @@ def test_a_new_role_travels_with_its_permissions_and_a_city_administrator_cannot
     response = _upload(admin_desk, json.dumps(document).encode())
     assert response.context["preview"].problems == [f"角色 {CITY_ADMIN}: 角色级别只能低于您自己的级别（4）。"]
     assert Role.objects.get(name=CITY_ADMIN).description == before
+
+
+def test_import_retiring_a_state_documents_are_in_is_refused_with_the_count(city, admin_desk):
+    from tests.factories import put_in_state
+
+    put_in_state(city.east_app, ApplicationState.CONFIRMED)
+    document = json.loads(_export(admin_desk))
+    workflow = _workflow_row(document)
+    workflow["states"] = [s for s in workflow["states"] if s["name"] != "confirmed"]
+    fingerprint = _workflow_fingerprint()
+    problems = _upload(admin_desk, json.dumps(document).encode()).context["preview"].problems
+    assert any("1 份" in p and "（confirmed）：请先将其移出，再停用此状态。" in p for p in problems), problems
+    assert _workflow_fingerprint() == fingerprint and not ConfigurationImport.objects.exists()
