@@ -176,9 +176,10 @@ def save_draft(application, forms_: dict) -> None:
 
 
 def spread_errors(forms_: dict, exc: ValidationError) -> None:
-    """Service errors are keyed "<form prefix>-<field>"; show each next to its field."""
+    """Service errors are keyed "<form prefix>-<field>" (the application's custom fields "cf_…", as
+    the custom form has no prefix); show each next to its field."""
     for key, errors in exc.error_dict.items():
-        prefix, _sep, field = key.partition("-")
+        prefix, _sep, field = key.partition("-") if "-" in key else ("custom", "", key)
         form = forms_.get(prefix)
         if form is not None and field in form.fields:
             form.add_error(field, errors)

@@ -45,7 +45,7 @@ def _missing_custom(errors: dict, prefix: str, document) -> None:
         )
     except ValidationError as exc:
         for name, field_errors in exc.error_dict.items():
-            errors.setdefault(f"{prefix}-cf_{name}", []).extend(field_errors)
+            errors.setdefault(f"{prefix}-cf_{name}" if prefix else f"cf_{name}", []).extend(field_errors)
 
 
 def _required(errors: dict, field: str, value) -> None:
@@ -75,8 +75,8 @@ def missing(application) -> dict[str, list[ValidationError]]:
             for field in ("residence_permit_number", "residence_permit_since"):
                 _required(errors, f"g1-{field}", getattr(guardian, field, None))
     # The administrators' extra fields of each row, by the same validation as everywhere (required,
-    # required-when, formats), keyed like the portal's fields ("g1-cf_…").
-    rows = {"custom": application, "child": application.child, "property": application.properties.first()}
+    # required-when, formats), keyed like the portal's fields and the API's details ("cf_…", "g1-cf_…").
+    rows = {"": application, "child": application.child, "property": application.properties.first()}
     rows.update({f"g{position}": guardians.get(position) for position in positions})
     for prefix, document in rows.items():
         if document is not None:

@@ -247,7 +247,7 @@ def test_conditional_field_is_hidden_and_required_by_its_condition_on_portal_and
                    **headers).status_code == 200
     response = api.post("/api/v1/application/submission", **headers)
     assert response.status_code == 400
-    assert response.json()["errors"]["custom-cf_lease_number"][0]["message"] == "此项为必填项。"
+    assert response.json()["errors"]["cf_lease_number"][0]["message"] == "此项为必填项。"
     parent.refresh_from_db()
     assert parent.state == ApplicationState.REGISTERED
     draft = {**_complete(city), "cf_lease_number": "ZL-2026-001"}
