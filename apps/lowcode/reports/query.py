@@ -323,7 +323,8 @@ class Plan:
         try:
             return clean_value(column.field, raw)
         except ValidationError as exc:
-            raise ValidationError(f"“{column.header}”: {' '.join(exc.messages)}") from None
+            offered = f" ({', '.join(column.field.option_list)})" if column.field.field_type == FieldType.SELECT else ""
+            raise ValidationError(f"“{column.header}”: {' '.join(exc.messages)}{offered}") from None
 
 
 def _yes_no(raw: str, header: str) -> bool:

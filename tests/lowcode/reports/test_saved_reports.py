@@ -249,3 +249,51 @@ def test_a_runner_without_the_export_right_reads_the_report_but_takes_no_file(cl
     assert client.post(reverse("desk-report-export", args=[report.pk])).status_code == 403
     assert PersonalDataAccess.objects.filter(action="export").count() == before
     assert not ExportFile.objects.exists()
+
+
+def test_operators_on_names_dates_text_and_empty_values(town):
+    source = source_for(Application)
+    everyone = town.city_admin
+
+    def numbers(*filters):
+        plan = Plan(source, ["form_number"], [dict(zip(("field", "op", "value"), f, strict=True)) for f in filters])
+        return {row[0] for row in plan.rows(plan.queryset(everyone))}
+
+    all_apps = {a.form_number for a in town.east_apps + town.west_apps}
+    assert numbers(("district", "in", "东城区，西城区")) == all_apps  # names, and a full-width comma
+    assert numbers(("district", "!=", "东城区")) == {a.form_number for a in town.west_apps}
+    assert numbers(("registered_at", ">=", "2000-01-01")) == all_apps
+    assert numbers(("registered_at", "<", "2000-01-01")) == set()
+    Application.objects.filter(pk=town.west_app.pk).update(material_number="CL0101")
+    assert numbers(("material_number", "contains", "cl01")) == {town.west_app.form_number}
+    assert numbers(("material_number", "empty", "")) == all_apps - {town.west_app.form_number}
+    assert numbers(("cf:transport", "=", "公交")) == set(
+        Application.objects.filter(custom__transport="公交").values_list("form_number", flat=True)
+    )
+    for bad, words in (
+        (("district", "=", "海淀区"), "海淀区"),  # no such district
+        (("single_guardian", "=", "maybe"), str(Application._meta.get_field("single_guardian").verbose_name)),
+        (("district", ">", "1"), "="),  # a link has no order
+        (("cf:transport", "=", "飞机"), "步行"),  # not one of the options, which are named
+        (("form_number", "like", "1"), "like"),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            numbers(bad)
+        assert words in str(refused.value)
+
+
+def test_a_report_on_children_is_scoped_through_their_applications_and_masks_id_numbers(client, town):
+    from apps.bj_enrollment.models import Child
+
+    client.force_login(town.city_admin)
+    data = {"name": "儿童", "document_type": ContentType.objects.get_for_model(Child).pk,
+            "columns": ["name", "id_number", "gender"], "filters": "", "group_by": "gender", "chart": "",
+            "roles": [Group.objects.get(name=roles.DISTRICT_REVIEWER).pk]}
+    assert client.post(reverse(ADD_URL), data).status_code == 302
+    report = SavedReport.objects.get(name="儿童")
+    result = page(client, town.west_reviewer, report).context["result"]
+    west_children = Child.objects.filter(applications__in=town.west_apps)
+    assert {row[0] for row in result.rows} == set(west_children.values_list("name", flat=True))
+    assert all("*" in row[1] and row[1] not in set(west_children.values_list("id_number", flat=True))
+               for row in result.rows)
+    assert sum(g.count for g in result.groups) == result.total == west_children.count()
