@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check a published school lottery (bj-lottery-1): its commitments, and that re-running it gives its output.
+"""Check a published school lottery (bj-lottery-1, bj-lottery-2): its commitments, and the re-run output.
 
 Stand-alone on purpose: Python 3.8 or newer, standard library only, nothing from the platform.
 It is a second, plainer implementation of docs/lottery.md (tuple keys, deferred acceptance in
@@ -23,10 +23,11 @@ import re
 import sys
 
 VERSION = "bj-lottery-1"
+GROUPS_VERSION = "bj-lottery-2"  # bound groups: twins and multiples placed together (docs/lottery.md §14)
 IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 SEED = re.compile(r"[\x21-\x7e]{16,1024}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-INPUT_KEYS = {"algorithm", "label", "mode", "schools", "participants", "priorities"}
+INPUT_KEYS = {"algorithm", "label", "mode", "schools", "participants", "priorities", "groups"}
 
 
 class Invalid(ValueError):
@@ -77,7 +78,10 @@ def tiers_of(raw: object, what: str) -> list:
 
 def normalise(data: object) -> dict:
     data = as_object(data, INPUT_KEYS, "the input")
-    need(data.get("algorithm", VERSION) == VERSION, f"this verifier implements {VERSION} only")
+    raw_groups = data.get("groups", [])
+    version = data.get("algorithm", GROUPS_VERSION if raw_groups else VERSION)
+    need(version in (VERSION, GROUPS_VERSION), f"this verifier implements {VERSION} and {GROUPS_VERSION} only")
+    need(version == GROUPS_VERSION or raw_groups == [], f"{VERSION} has no groups")
     mode = data.get("mode")
     need(mode in ("zone", "preference"), "mode must be 'zone' or 'preference'")
     label = data.get("label", "")
@@ -111,14 +115,26 @@ def normalise(data: object) -> dict:
         "default": tiers_of(raw.get("default", []), "priorities.default"),
         "schools": {sid: tiers_of(tiers, sid) for sid, tiers in per_school.items()},
     }
-    return {
-        "algorithm": VERSION,
+    normalised = {
+        "algorithm": version,
         "label": label,
         "mode": mode,
         "schools": schools,
         "participants": people,
         "priorities": priorities,
     }
+    if version == GROUPS_VERSION:
+        prefs = {p["id"]: p["preferences"] for p in people}
+        groups = []
+        for group in as_list(raw_groups, "groups"):
+            members = sorted(ident(pid, "group member") for pid in as_list(group, "a group"))
+            need(2 <= len(members) <= 6, "a group has 2 to 6 members")
+            need(all(pid in prefs for pid in members), "a group member is not a participant")
+            need(all(prefs[pid] == prefs[members[0]] for pid in members), "group members' preferences differ")
+            groups.append(members)
+        unique([pid for group in groups for pid in group], "group member")
+        normalised["groups"] = sorted(groups)
+    return normalised
 
 
 # --- the draw (docs/lottery.md §3-5) -----------------------------------------------------------
@@ -141,6 +157,8 @@ def priority_class(categories: list, tiers: list) -> int:
 def draw(inp: dict, seed: str) -> dict:
     """Recompute the whole output document from the normalised input and the seed."""
     need(SEED.fullmatch(seed), "the seed must be 16 to 1024 visible ASCII characters")
+    if inp["algorithm"] == GROUPS_VERSION:
+        return draw_groups(inp, seed)
     people = {p["id"]: p for p in inp["participants"]}
     number = {pid: lottery_number(seed, pid) for pid in people}
     ranked = sorted(people, key=lambda pid: (number[pid], pid))
@@ -204,6 +222,104 @@ def deferred_acceptance(schools: list, people: dict, key) -> dict:
             held[sid] = pool[: seats[sid]]
             free.extend(pid for _, pid in pool[seats[sid] :])
     return {pid: sid for sid, pool in held.items() for _, pid in pool}
+
+
+# --- bj-lottery-2: bound groups (docs/lottery.md §14) ----------------------------------------------
+
+
+def group_number(seed: str, members: list) -> str:
+    return sha256_hex(b"\x00".join(x.encode("ascii") for x in [GROUPS_VERSION, seed, *sorted(members)]))
+
+
+def draw_groups(inp: dict, seed: str) -> dict:
+    """Units (a group, or one participant) drawn with one number each and placed whole."""
+    people = {p["id"]: p for p in inp["participants"]}
+    in_group = {pid for group in inp["groups"] for pid in group}
+    units = [tuple(group) for group in inp["groups"]] + [(pid,) for pid in people if pid not in in_group]
+    number = {u: group_number(seed, list(u)) if len(u) > 1 else lottery_number(seed, u[0]) for u in units}
+    ranked = sorted(units, key=lambda u: (number[u], u[0]))
+    rank = {u: index + 1 for index, u in enumerate(ranked)}
+    tiers = {s["id"]: inp["priorities"]["schools"].get(s["id"], inp["priorities"]["default"]) for s in inp["schools"]}
+
+    def unit_class(u: tuple, chosen: list) -> int:
+        return max(priority_class(people[pid]["categories"], chosen) for pid in u)
+
+    def key(sid: str, u: tuple) -> tuple:
+        return (unit_class(u, tiers[sid]), number[u], u[0])
+
+    if inp["mode"] == "zone":
+        default = inp["priorities"]["default"]
+        order = sorted(units, key=lambda u: (unit_class(u, default), number[u], u[0]))
+        placed = zone_fill_units(inp["schools"], order)
+    else:
+        placed = deferred_acceptance_units(inp["schools"], units, people, key)
+    admitted = {s["id"]: [] for s in inp["schools"]}
+    for u, sid in placed.items():
+        admitted[sid].append(u)
+    participants = []
+    for u in ranked:
+        sid = placed.get(u)
+        choice = people[u[0]]["preferences"].index(sid) + 1 if sid is not None and inp["mode"] == "preference" else None
+        for pid in u:
+            participants.append({"id": pid, "rank": rank[u], "random": number[u], "school": sid, "choice": choice})
+    schools = []
+    for school in inp["schools"]:
+        held = admitted[school["id"]]
+        last = max(held, key=lambda u: key(school["id"], u)) if held else None
+        cutoff = None if last is None else {"class": key(school["id"], last)[0], "rank": rank[last]}
+        schools.append(
+            {"id": school["id"], "seats": school["seats"], "assigned": sum(map(len, held)), "cutoff": cutoff}
+        )
+    return {
+        "algorithm": GROUPS_VERSION,
+        "mode": inp["mode"],
+        "input_commitment": sha256_hex(canonical_json(inp)),
+        "seed_commitment": sha256_hex(seed.encode("ascii")),
+        "participants": participants,
+        "schools": schools,
+    }
+
+
+def zone_fill_units(schools: list, order: list) -> dict:
+    """In order, each unit takes seats at the school with most seats left among those with room for
+    all its members (ties: smaller id); when no school has room the unit stays unassigned."""
+    left = {s["id"]: s["seats"] for s in schools}
+    placed = {}
+    for u in order:
+        room = [sid for sid in left if left[sid] >= len(u)]
+        if room:
+            sid = min(room, key=lambda sid: (-left[sid], sid))
+            placed[u] = sid
+            left[sid] -= len(u)
+    return placed
+
+
+def deferred_acceptance_units(schools: list, units: list, people: dict, key) -> dict:
+    """Rounds: free units propose to their next choice; a school walks its held units and the new
+    proposers best key first, keeps each that fits in the seats left, rejects the others."""
+    seats = {s["id"]: s["seats"] for s in schools}
+    held = {sid: [] for sid in seats}
+    next_choice = dict.fromkeys(units, 0)
+    free = list(units)
+    while free:
+        proposals = {}
+        for u in free:
+            prefs = people[u[0]]["preferences"]
+            if next_choice[u] < len(prefs):
+                sid = prefs[next_choice[u]]
+                next_choice[u] += 1
+                proposals.setdefault(sid, []).append(u)
+        free = []
+        for sid, new in proposals.items():
+            left, kept = seats[sid], []
+            for u in sorted(held[sid] + new, key=lambda u: key(sid, u)):
+                if len(u) <= left:
+                    kept.append(u)
+                    left -= len(u)
+                else:
+                    free.append(u)
+            held[sid] = kept
+    return {u: sid for sid, kept in held.items() for u in kept}
 
 
 def participant_entry(pid: str, rank: dict, number: dict, assigned: dict, people: dict, mode: str) -> dict:
@@ -276,6 +392,11 @@ def verify(input_bytes: bytes, seed: str, output_bytes: bytes, published: dict) 
     return checks
 
 
+def checked_version(input_bytes: bytes) -> str:
+    data = json.loads(input_bytes.decode("utf-8"))
+    return data.get("algorithm") or (GROUPS_VERSION if data.get("groups") else VERSION)
+
+
 def read_seed(args: argparse.Namespace) -> str:
     if args.seed is not None:
         return args.seed
@@ -322,7 +443,7 @@ def main(argv: list | None = None) -> int:
     if failed:
         write(f"NOT VERIFIED: {failed} of {len(checks)} checks failed\n")
         return 1
-    write(f"VERIFIED: all {len(checks)} checks passed ({VERSION})\n")
+    write(f"VERIFIED: all {len(checks)} checks passed ({checked_version(input_bytes)})\n")
     return 0
 
 

@@ -18,6 +18,11 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 ALGORITHM_VERSION = "bj-lottery-1"
+# bj-lottery-2 (docs/lottery.md §14): bound groups (多胞胎同校), twins and multiples drawn as one unit.
+# An input without groups is a bj-lottery-1 input unless it names bj-lottery-2 itself.
+GROUPS_VERSION = "bj-lottery-2"
+ALGORITHMS = (ALGORITHM_VERSION, GROUPS_VERSION)
+GROUP_MAX = 6
 ZONE = "zone"
 PREFERENCE = "preference"
 MODES = (ZONE, PREFERENCE)
@@ -30,7 +35,7 @@ IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 SEED = re.compile(r"[\x21-\x7e]{16,1024}")
 LABEL_MAX = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_INPUT_KEYS = {"algorithm", "label", "mode", "schools", "participants", "priorities"}
+_INPUT_KEYS = {"algorithm", "label", "mode", "schools", "participants", "priorities", "groups"}
 
 
 class LotteryInputError(ValueError):
@@ -62,22 +67,28 @@ def normalise_input(data: Mapping) -> dict:
     unknown = set(data) - _INPUT_KEYS
     if unknown:
         raise LotteryInputError(f"unknown input keys: {sorted(unknown)}")
-    algorithm = data.get("algorithm", ALGORITHM_VERSION)
-    if algorithm != ALGORITHM_VERSION:
-        raise LotteryInputError(f"this engine implements {ALGORITHM_VERSION}, the input asks for {algorithm!r}")
+    groups = data.get("groups", [])
+    algorithm = data.get("algorithm", GROUPS_VERSION if groups else ALGORITHM_VERSION)
+    if algorithm not in ALGORITHMS:
+        raise LotteryInputError(f"this engine implements {ALGORITHMS}, the input asks for {algorithm!r}")
+    if algorithm == ALGORITHM_VERSION and groups != []:
+        raise LotteryInputError(f"{ALGORITHM_VERSION} has no groups: bound groups need {GROUPS_VERSION}")
     mode = data.get("mode")
     if mode not in MODES:
         raise LotteryInputError(f"mode must be one of {MODES}")
     schools = _normalise_schools(data.get("schools"))
     school_ids = {school["id"] for school in schools}
-    return {
-        "algorithm": ALGORITHM_VERSION,
+    normalised = {
+        "algorithm": algorithm,
         "label": _normalise_label(data.get("label", "")),
         "mode": mode,
         "schools": schools,
         "participants": _normalise_participants(data.get("participants"), school_ids, mode),
         "priorities": _normalise_priorities(data.get("priorities", {}), school_ids, mode),
     }
+    if algorithm == GROUPS_VERSION:
+        normalised["groups"] = _normalise_groups(groups, normalised["participants"])
+    return normalised
 
 
 def _identifier(value: object, what: str) -> str:
@@ -177,6 +188,26 @@ def _normalise_tiers(raw: object, what: str) -> list[list[str]]:
     return tiers
 
 
+def _normalise_groups(raw: object, participants: list[dict]) -> list[list[str]]:
+    """Bound groups (§14.1): 2 to GROUP_MAX known participants each, nobody in two groups, members
+    with the same preferences (the group proposes as one). Each group sorted, groups sorted."""
+    preferences = {person["id"]: person["preferences"] for person in participants}
+    groups = []
+    for group in _list(raw, "groups"):
+        members = sorted(_identifier(pid, "group member") for pid in _list(group, "a group"))
+        if not 2 <= len(members) <= GROUP_MAX:
+            raise LotteryInputError(f"a group has 2 to {GROUP_MAX} members, not {len(members)}")
+        unknown = [pid for pid in members if pid not in preferences]
+        if unknown:
+            raise LotteryInputError(f"group members are not participants: {unknown}")
+        if any(preferences[pid] != preferences[members[0]] for pid in members):
+            raise LotteryInputError(f"the members of group {members} must have the same preferences")
+        groups.append(members)
+    groups.sort()
+    _refuse_duplicates(sorted(pid for group in groups for pid in group), "group member")
+    return groups
+
+
 def _refuse_duplicates(sorted_values: list[str], what: str) -> None:
     for before, after in zip(sorted_values, sorted_values[1:], strict=False):
         if before == after:
@@ -216,6 +247,13 @@ def lottery_numbers(seed: str, participant_ids: Iterable[str]) -> list[str]:
         digest.update(pid.encode("ascii"))
         numbers.append(digest.hexdigest())
     return numbers
+
+
+def group_number(seed: str, members: Sequence[str]) -> str:
+    """bj-lottery-2: SHA-256(version 0x00 seed 0x00 id1 0x00 id2 ...) over the sorted members, one
+    number for the whole group; it depends on the seed and the members only (§14.2)."""
+    material = [GROUPS_VERSION, check_seed(seed), *sorted(members)]
+    return sha256_hex(b"\x00".join(part.encode("ascii") for part in material))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,6 +348,10 @@ def run(data: Mapping, seed: str) -> Result:
 def _run(data: Mapping, seed: str) -> Result:
     normalised = normalise_input(data)
     commitment = sha256_hex(canonical_json(normalised))
+    if normalised["algorithm"] == GROUPS_VERSION:
+        from apps.bj_enrollment.lottery import bound_groups
+
+        return bound_groups.run(normalised, seed, commitment)
     people = normalised["participants"]
     ids = [person["id"] for person in people]
     numbers = lottery_numbers(seed, ids)
