@@ -33,7 +33,12 @@ from unfold.utils import (
     display_for_value,
 )
 
-PK_MARK = "0lowcodepk0"  # stands for the row's id in the checkbox rendered once per page
+PK_MARK = "0lowcodepk0"  # stands for the row's id in what is rendered once per page
+
+
+class _KeyOnly:
+    def __init__(self, attname, value):
+        setattr(self, attname, value)
 
 
 class _Page:
@@ -44,6 +49,24 @@ class _Page:
         self.labels: dict = {}
         self.checkbox: str | None = None
         self.filters_suffix: str | None = None
+        self.change_url: str | None = None
+        self.header_texts: dict[int, str] = {}
+
+    def header_text(self, headers, index: int, first_cell_label=None) -> str:
+        """A column's escaped header (a lazy translation: evaluated once, not once per row)."""
+        if index not in self.header_texts:
+            text = first_cell_label if first_cell_label is not None else headers[index]["text"]
+            self.header_texts[index] = conditional_escape(text)
+        return self.header_texts[index]
+
+    def url_for_result(self, result) -> str:
+        """`cl.url_for_result`, reversed once per page for integer keys (the row's key put in after)."""
+        pk = getattr(result, self.cl.pk_attname)
+        if type(pk) is not int:
+            return self.cl.url_for_result(result)
+        if self.change_url is None:
+            self.change_url = self.cl.url_for_result(_KeyOnly(self.cl.pk_attname, PK_MARK))
+        return self.change_url.replace(PK_MARK, str(pk))
 
     def label(self, value, empty, label):
         try:
@@ -119,7 +142,7 @@ def items_for_result(cl, result, headers, page: _Page):
             table_tag = "th" if first else "td"
             first = False
             try:
-                url = cl.url_for_result(result)
+                url = page.url_for_result(result)
             except NoReverseMatch:
                 link_or_text = result_repr
             else:
@@ -133,19 +156,17 @@ def items_for_result(cl, result, headers, page: _Page):
                     result_repr,
                 )
             row_class = mark_safe(f' class="{" ".join(row_classes)}"')  # noqa: S308 (Unfold's class names)
-            yield format_html(
-                '<{}{} data-label="{}">{}</{}>', table_tag, row_class, headers[field_index]["text"], link_or_text,
-                table_tag,
+            yield mark_safe(  # noqa: S308 (format_html's escaping, the header escaped once per page)
+                f"<{table_tag}{row_class} data-label=\"{page.header_text(headers, field_index)}\">"
+                f"{conditional_escape(link_or_text)}</{table_tag}>"
             )
         else:
             if ordering_field and field_name == ordering_field and hide_ordering_field:
                 row_classes.append("!hidden")
             row_class = mark_safe(f' class="{" ".join(row_classes)}"')  # noqa: S308 (Unfold's class names)
-            yield format_html(
-                '<td{} data-label="{}">{}</td>',
-                row_class,
-                headers[field_index]["text"] if field_index != 0 else _("Select record"),
-                result_repr,
+            label = page.header_text(headers, field_index, _("Select record") if field_index == 0 else None)
+            yield mark_safe(  # noqa: S308 (format_html's escaping, the header escaped once per page)
+                f'<td{row_class} data-label="{label}">{conditional_escape(result_repr)}</td>'
             )
 
 
