@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from apps.lowcode.customfields.export import MASKS
 from apps.lowcode.customfields.models import CustomField, FieldType
 from apps.lowcode.customfields.values import EMPTY, clean_value, display_value, fields_for_model
-from apps.lowcode.reports.registry import Source
+from apps.lowcode.reports.registry import Source, source_for
 
 CUSTOM_PREFIX = "cf:"
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "contains", "in", "empty")
@@ -242,12 +242,14 @@ class Plan:
     def _field_condition(self, column: Column, op: str, raw: str) -> Q:
         field, name = column.field, column.field.name
         if op == "empty":
-            condition = Q(**{f"{name}__isnull": True}) if field.null else Q()
+            condition = Q(**{f"{name}__isnull": True}) if field.null else Q(pk__in=[])
             return condition | Q(**{name: ""}) if isinstance(field, _TEXT) else condition
         if op in _RANGE and not isinstance(field, _ORDERED):
             raise ValidationError(_("“%(name)s” has no order; use = or !=.") % {"name": column.header})
         if op == "contains" and (not isinstance(field, _TEXT) or self.source.choices_of(name)):
             raise ValidationError(_("“contains” applies to text fields only."))
+        if field.is_relation:
+            return self._link_condition(column, op, raw)
         if op == "in":
             values = [self._field_value(column, part) for part in _split(raw)]
             return Q(**{f"{name}__in": values})
@@ -258,23 +260,35 @@ class Plan:
             return Q(**{f"{name}__{_RANGE[op]}": value})
         return ~Q(**{name: value}) if op == "!=" else Q(**{name: value})
 
+    def _link_condition(self, column: Column, op: str, raw: str) -> Q:
+        """A link by id or by name (`district = 东城区`). Reference rows are looked up, so a typo is
+        named; rows holding personal data (a child) are not, so a filter cannot probe who exists."""
+        field, related = column.field, column.field.related_model
+        parts = _split(raw) if op == "in" else [raw]
+        if not parts or "" in parts:
+            raise ValidationError(_("give a value for “%(name)s”.") % {"name": column.header})
+        ids = [int(p) for p in parts if p.isascii() and p.isdigit()]
+        names = [p for p in parts if not (p.isascii() and p.isdigit())]
+        named = any(f.name == "name" for f in related._meta.fields)
+        linked = source_for(related)
+        if not (linked and linked.personal) or (names and not named):
+            known = {str(pk) for pk in related._default_manager.filter(pk__in=ids).values_list("pk", flat=True)}
+            if named:
+                known |= set(related._default_manager.filter(name__in=names).values_list("name", flat=True))
+            missing = [p for p in parts if p not in known]
+            if missing:
+                raise ValidationError(
+                    _("no %(what)s “%(value)s”.") % {"what": related._meta.verbose_name, "value": missing[0]}
+                )
+        condition = Q(**{f"{field.name}__in": ids}) if ids else Q(pk__in=[])
+        if names:
+            condition |= Q(**{f"{field.name}__name__in": names})
+        return ~condition if op == "!=" else condition
+
     def _field_value(self, column: Column, raw: str):
         field = column.field
         if raw == "":
             raise ValidationError(_("give a value for “%(name)s”.") % {"name": column.header})
-        if field.is_relation:
-            related = field.related_model._default_manager
-            if raw.isascii() and raw.isdigit():
-                found = related.filter(pk=int(raw)).values_list("pk", flat=True).first()
-            elif any(f.name == "name" for f in field.related_model._meta.fields):
-                found = related.filter(name=raw).values_list("pk", flat=True).first()
-            else:
-                found = None
-            if found is None:
-                raise ValidationError(
-                    _("no %(what)s “%(value)s”.") % {"what": field.related_model._meta.verbose_name, "value": raw}
-                )
-            return found
         choices = self.source.choices_of(field.name)
         if choices:
             by_label = {str(label): value for value, label in choices}

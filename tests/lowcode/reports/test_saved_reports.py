@@ -267,6 +267,11 @@ def test_operators_on_names_dates_text_and_empty_values(town):
     Application.objects.filter(pk=town.west_app.pk).update(material_number="CL0101")
     assert numbers(("material_number", "contains", "cl01")) == {town.west_app.form_number}
     assert numbers(("material_number", "empty", "")) == all_apps - {town.west_app.form_number}
+    assert numbers(("district", "empty", "")) == set()
+    assert numbers(("school", "empty", "")) == set()
+    # a child is looked up by name in the query only: no "no such child" answer tells who exists
+    assert numbers(("child", "=", "李东东")) == {town.east_app.form_number}
+    assert numbers(("child", "=", "查无此人")) == set()
     assert numbers(("cf:transport", "=", "公交")) == set(
         Application.objects.filter(custom__transport="公交").values_list("form_number", flat=True)
     )
