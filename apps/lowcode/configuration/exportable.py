@@ -30,6 +30,7 @@ class Exportable:
     hooks: str = ""  # module with before_write/after_write(obj, record, user) -> problems (the desk's rules)
     exclude: tuple[str, ...] = ()  # fields that belong to the site, not the configuration (a row's owner)
     superseded_by: str = ""  # a model label: when installed, it carries these rows (a group by its role)
+    revalidate: bool = False  # its unchanged rows are checked again after the import (what they name may change)
 
     @property
     def model(self):
@@ -56,7 +57,7 @@ EXPORTABLE = (
     ),
     Exportable("lowcode_reports.SavedReport", key=("name",), exclude=("owner",)),
     Exportable("lowcode_printing.PrintFormat", key=("key",)),
-    Exportable("lowcode_messaging.MessageTemplate", key=("key",)),
+    Exportable("lowcode_messaging.MessageTemplate", key=("key",), revalidate=True),  # its event may vanish
 )
 
 

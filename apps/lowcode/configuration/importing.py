@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.module_loading import import_module
 from django.utils.translation import gettext as _
@@ -57,6 +57,10 @@ def run(
         for change in preview.changes:
             if change.status != previews.UNCHANGED:
                 preview.problems += [f"{change.title} {change.name}: {p}" for p in _write(change, user)]
+        unchanged = preview.of(previews.UNCHANGED)
+        for change in unchanged if len(unchanged) < len(preview.changes) else []:
+            if change.entry.revalidate:  # e.g. a template whose workflow action the file renamed
+                preview.problems += [f"{change.title} {change.name}: {p}" for p in _still_valid(change.existing)]
         if preview.problems or dry_run:
             transaction.set_rollback(True)
         else:
@@ -97,11 +101,20 @@ def _record(preview: previews.Preview, user, file_name: str) -> None:
     )
 
 
-def _messages(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [f"{name}: {message}" if name != "__all__" else message
-                for name, messages in error.message_dict.items() for message in messages]
-    return list(error.messages)
+def _messages(error: ValidationError, model=None) -> list[str]:
+    """The model's messages, each after the label of the field it is about."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    found = []
+    for name, messages in error.message_dict.items():
+        label = name
+        if model is not None and name != "__all__":
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except FieldDoesNotExist:
+                pass
+        found += [message if name == "__all__" else f"{label}: {message}" for message in messages]
+    return found
 
 
 def _assign(obj, record: dict, skip=()) -> tuple[dict, list[str]]:
@@ -137,11 +150,19 @@ def _save(obj, record: dict, skip=()) -> list[str]:
         with transaction.atomic():  # a database refusal must not poison the import's transaction
             obj.save()
     except ValidationError as exc:
-        return _messages(exc)
+        return _messages(exc, type(obj))
     except IntegrityError as exc:
         return [str(exc)]
     for field, targets in later.items():
         getattr(obj, field.name).set(targets)
+    return []
+
+
+def _still_valid(obj) -> list[str]:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        return _messages(exc, type(obj))
     return []
 
 

@@ -288,3 +288,15 @@ def test_import_retiring_a_state_documents_are_in_is_refused_with_the_count(city
     problems = _upload(admin_desk, json.dumps(document).encode()).context["preview"].problems
     assert any("1 份" in p and "（confirmed）：请先将其移出，再停用此状态。" in p for p in problems), problems
     assert _workflow_fingerprint() == fingerprint and not ConfigurationImport.objects.exists()
+
+
+def test_import_renaming_an_action_a_template_waits_for_is_refused(city, admin_desk):
+    document = json.loads(_export(admin_desk))
+    for row in _workflow_row(document)["transitions"]:
+        if row["action"] == "Withdraw to edit":
+            row["action"] = "Withdraw"
+    fingerprint = _workflow_fingerprint()
+    problems = _upload(admin_desk, json.dumps(document).encode()).context["preview"].problems
+    assert any(p.startswith("消息模板 application_withdrawn: 事件: ") and "action:Withdraw to edit" in p
+               for p in problems), problems
+    assert _workflow_fingerprint() == fingerprint
