@@ -265,7 +265,7 @@ RATELIMIT_USE_CACHE = "default"
 # R4/R20: the study-certificate material number issued when the five-certificate review passes
 MATERIAL_NUMBER_FORMAT = SITE.get("material_number_format", "CL{district_short}{year}{sequence:05d}")
 # Saved reports: an export of more rows than this is written by the worker (apps/lowcode/reports/export.py)
-REPORT_EXPORT_INLINE_ROWS = int(SITE.get("report_export_inline_rows", 5000))
+REPORT_EXPORT_INLINE_ROWS = int(SITE.get("report_export_inline_rows", 2000))
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 5  # minutes
 CAPTCHA_IMAGE_SIZE = (110, 44)
