@@ -1,13 +1,16 @@
 """Desk pages of configuration transfer, for the city administrator (or a superuser): the record of
 imports, an export download, and an import that shows its preview and writes only when confirmed.
 
-The uploaded file travels from the preview to the confirmation in the page itself, with the
-digest of the changes shown; the confirmation runs the import again and commits only if it would
-make exactly those changes (`importing.run(expected_digest=...)`)."""
+The uploaded file waits in the cache for its uploader's confirmation (an hour), named by a token
+in the preview page with the digest of the changes shown; the confirmation runs the import again
+and commits only if it would make exactly those changes (`importing.run(expected_digest=...)`)."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -22,7 +25,12 @@ from apps.lowcode.configuration import preview as previews
 from apps.lowcode.configuration.models import ConfigurationImport
 from apps.lowcode.readonly import ReadOnlyAdminMixin
 
-MAX_FILE_BYTES = 2_000_000  # the page carries it back on confirmation, under Django's request limit
+MAX_FILE_BYTES = 2_000_000
+PENDING_SECONDS = 3600  # how long a previewed file waits for its confirmation
+
+
+def _pending_key(user, token: str) -> str:
+    return f"configuration-import:{user.pk}:{token}"  # only the uploader confirms their preview
 
 
 PERMISSIONS = {"export": "lowcode_configuration.view_configurationimport",
@@ -84,13 +92,20 @@ class ConfigurationImportAdmin(ReadOnlyAdminMixin, ModelAdmin):
             return self._page(request, "import.html", title=_("Import configuration"))
         confirming = "confirm" in request.POST
         if confirming:
-            content, file_name = request.POST.get("content", ""), request.POST.get("file_name", "")
+            token = request.POST.get("token", "")
+            pending = cache.get(_pending_key(request.user, token)) if token.isalnum() else None
+            if pending is None:
+                messages.error(request, _("The preview has expired: upload the file again."))
+                return self._page(request, "import.html", title=_("Import configuration"))
+            content, file_name = pending
         else:
             upload = request.FILES.get("file")
             if upload is None or upload.size > MAX_FILE_BYTES:
                 messages.error(request, _("Choose a configuration file (JSON, at most 2 MB)."))
                 return self._page(request, "import.html", title=_("Import configuration"))
             content, file_name = upload.read().decode("utf-8", errors="replace"), upload.name
+            token = hashlib.sha256(content.encode()).hexdigest()[:32]
+            cache.set(_pending_key(request.user, token), (content, file_name), PENDING_SECONDS)
         document = importing.parse(content)
         if document is None:
             messages.error(request, _("This is not a configuration file exported by this platform."))
@@ -103,6 +118,7 @@ class ConfigurationImportAdmin(ReadOnlyAdminMixin, ModelAdmin):
             file_name=file_name,
         )
         if outcome.applied:
+            cache.delete(_pending_key(request.user, token))
             preview = outcome.preview
             messages.success(request, _("Configuration imported: %(added)d added, %(changed)d changed.") % {
                 "added": len(preview.of(previews.ADDED)), "changed": len(preview.of(previews.CHANGED))})
@@ -117,7 +133,7 @@ class ConfigurationImportAdmin(ReadOnlyAdminMixin, ModelAdmin):
             added=outcome.preview.of(previews.ADDED),
             changed=outcome.preview.of(previews.CHANGED),
             unchanged=outcome.preview.of(previews.UNCHANGED),
-            content=content,
+            token=token,
             file_name=file_name,
         )
 

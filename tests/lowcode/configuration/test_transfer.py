@@ -120,8 +120,7 @@ def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(
 
     done = admin_desk.post(
         reverse(IMPORT),
-        {"confirm": "1", "content": exported.decode(), "digest": preview.context["preview"].digest,
-         "file_name": "configuration.json"},
+        {"confirm": "1", "token": preview.context["token"], "digest": preview.context["preview"].digest},
     )
     assert done.status_code == 302
     record = ConfigurationImport.objects.get()
@@ -163,7 +162,7 @@ def test_broken_workflow_is_refused_with_the_reason_and_nothing_changes(city, ad
     assert any(reason in p for p in problems), problems
     assert reason in response.content.decode()
     # confirming anyway (a forged confirmation) writes nothing either
-    admin_desk.post(reverse(IMPORT), {"confirm": "1", "content": json.dumps(document), "digest": "x"})
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "token": response.context["token"], "digest": "x"})
     assert _workflow_fingerprint() == fingerprint and _registered_template().text == text
     assert not ConfigurationImport.objects.exists()
 
@@ -238,7 +237,7 @@ def test_saved_report_travels_with_its_roles_by_name_and_without_its_owner(city,
     preview = _upload(admin_desk, exported)
     assert [(c.label, c.name) for c in preview.context["added"]] == [("lowcode_reports.savedreport", "各状态报名")]
     assert preview.context["changed"] == []
-    admin_desk.post(reverse(IMPORT), {"confirm": "1", "content": exported.decode(),
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "token": preview.context["token"],
                                       "digest": preview.context["preview"].digest})
     imported = SavedReport.objects.get(name="各状态报名")
     assert (imported.columns, imported.group_by, imported.owner) == (["form_number", "state"], "district", None)
@@ -263,7 +262,7 @@ def test_a_new_role_travels_with_its_permissions_and_a_city_administrator_cannot
     preview = _upload(admin_desk, exported)
     assert [(c.label, c.name) for c in preview.context["added"]] == [("bj_enrollment.role", "招生咨询员")]
     assert preview.context["changed"] == [] and not preview.context["preview"].problems
-    admin_desk.post(reverse(IMPORT), {"confirm": "1", "content": exported.decode(),
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "token": preview.context["token"],
                                       "digest": preview.context["preview"].digest})
     group = Role.objects.get(name="招生咨询员").group
     assert set(group.permissions.values_list("codename", flat=True)) == {"view_application"}
@@ -300,3 +299,18 @@ def test_import_renaming_an_action_a_template_waits_for_is_refused(city, admin_d
     assert any(p.startswith("消息模板 application_withdrawn: 事件: ") and "action:Withdraw to edit" in p
                for p in problems), problems
     assert _workflow_fingerprint() == fingerprint
+
+
+def test_a_preview_is_confirmed_only_by_whoever_uploaded_it(city, admin_desk, client):
+    from tests.factories import staff
+
+    old_text = _changed_on_the_source_site()
+    exported = _export(admin_desk)
+    _as_before(old_text)
+    preview = _upload(admin_desk, exported)
+    staff("root", "", superuser=True)
+    client.login(username="root", password=PASSWORD)
+    response = client.post(reverse(IMPORT), {"confirm": "1", "token": preview.context["token"],
+                                             "digest": preview.context["preview"].digest})
+    assert response.status_code == 200 and "preview" not in response.context
+    assert _registered_template().text == old_text and not ConfigurationImport.objects.exists()
