@@ -105,6 +105,59 @@ def application(
     return app
 
 
+def junior_campaign(year: int | None = None) -> Campaign:
+    """The junior-high campaign (小升初) of the year, every stage open."""
+    year = year or timezone.localdate().year
+    obj, _ = Campaign.objects.get_or_create(
+        year=year,
+        level="junior",
+        defaults={
+            "name": f"{year}年义务教育入学（初中）",
+            "age_cutoff": dt.date(year - 12, 8, 31),
+            "cohort_start": dt.date(year - 13, 9, 1),
+        },
+    )
+    now = timezone.now()
+    for stage in Stage.values:
+        CampaignWindow.objects.get_or_create(
+            campaign=obj,
+            stage=stage,
+            district=None,
+            defaults={"opens_at": now - dt.timedelta(days=3), "closes_at": now + dt.timedelta(days=20)},
+        )
+    return obj
+
+
+def junior_school(district_: District, name: str) -> School:
+    return School.objects.create(
+        district=district_, name=name, code=f"11{next(_seq):08d}", offers_primary=False, offers_junior=True
+    )
+
+
+def student(campaign_: Campaign, school_: School, name: str = "张小华", state: str = "", **fields):
+    """A graduate of `school_` in its district (state: placed without a transition, like put_in_state)."""
+    from apps.bj_enrollment.models import Student, StudentGuardian
+
+    birth = fields.pop("birth_date", dt.date(campaign_.year - 12, 3, 15))
+    gender = fields.pop("gender", Gender.MALE)
+    obj = Student.objects.create(
+        campaign=campaign_,
+        education_id=fields.pop("education_id", f"G{next(_seq):017d}"),
+        name=name,
+        id_number=fields.pop("id_number", make_resident_id("110101", birth, next(_seq) % 500, gender)),
+        birth_date=birth,
+        gender=gender,
+        hukou_province="北京市",
+        graduating_school=school_,
+        graduating_class=fields.pop("graduating_class", "六年级1班"),
+        district=school_.district,
+        mobile=fields.pop("mobile", "13912340000"),
+        **fields,
+    )
+    StudentGuardian.objects.create(student=obj, name="张大华", relationship="father", phone=obj.mobile)
+    return put_in_state(obj, state) if state else obj
+
+
 def put_in_state(document, state: str):
     """Test set-up only: places a document in a state without a transition (the model's saves
     refuse that outside the workflow engine, see apps/lowcode/workflow/guard.py)."""

@@ -9,6 +9,7 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     reference,
     registry_export,
     roles,
+    student,
     users,
     zones,
 )

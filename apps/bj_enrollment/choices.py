@@ -56,6 +56,11 @@ class Stage(models.TextChoices):
     RESULTS = "results", _("Results")
     LOTTERY = "lottery", _("Lottery")
     PRIVATE_APPLICATION = "private_application", _("Private-school application")
+    # The junior-high campaign's stages (R37-R41)
+    GRADUATE_CONFIRMATION = "graduate_confirmation", _("Graduate data confirmation")
+    TRANSFER = "transfer", _("Transfer window")
+    NEW_ARRIVAL_REVIEW = "new_arrival_review", _("New-arrival review")
+    JUNIOR_REGISTRATION = "junior_registration", _("Registration and preferences")
 
 
 class ApplicationState(models.TextChoices):
@@ -98,3 +103,40 @@ class RegistryStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     VERIFIED = "verified", _("Verified")
     FAILED = "failed", _("Failed")
+
+
+class StudentState(models.TextChoices):
+    """Default states of a junior-high student (R37-R41); the workflow decides the moves between them."""
+
+    IMPORTED = "imported", _("Imported")
+    NEW_ARRIVAL_REVIEW = "new_arrival_review", _("New-arrival review")
+    NEW_ARRIVAL_REFUSED = "new_arrival_refused", _("New arrival refused")
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting family confirmation")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    CONFIRMED = "confirmed", _("Confirmed by the family")
+    ADMITTED = "admitted", _("Admitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class StudentSource(models.TextChoices):
+    REGISTRY = "registry", _("Student registry")
+    IMPORT = "import", _("File import")
+    NEW_ARRIVAL = "new_arrival", _("New arrival")
+
+
+class ConfirmationMethod(models.TextChoices):
+    PORTAL = "portal", _("Online, on the portal")
+    API = "api", _("Online, through the API")
+    PAPER = "paper", _("Signed sheet at the school")
+
+
+class AdmissionRoute(models.TextChoices):
+    """R38-R41: how a graduate got the junior-high place (set by the transition that decided it)."""
+
+    FEEDER = "feeder", _("Feeder school (对口直升)")
+    REGISTRATION = "registration", _("Registration admission (登记入学)")
+    LOTTERY = "lottery", _("Computer assignment (派位)")
+    PRIVATE = "private", _("Private school (民办)")
+    HOME_DISTRICT = "home_district", _("Back to the hukou or residence district (回户籍/居住地)")
+    NEW_ARRIVAL = "new_arrival", _("New arrival in Beijing (新进京)")
+    SPECIAL_EDUCATION = "special_education", _("Special education (特殊教育)")

@@ -10,6 +10,7 @@ from apps.bj_enrollment.doctype.child import Child
 from apps.bj_enrollment.doctype.disclosure_release import DisclosureRelease
 from apps.bj_enrollment.doctype.district import District
 from apps.bj_enrollment.doctype.document import ApplicationDocument, DocumentRequirement
+from apps.bj_enrollment.doctype.feeder_pair import FeederPair
 from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
 from apps.bj_enrollment.doctype.property import Property
@@ -20,6 +21,7 @@ from apps.bj_enrollment.doctype.school_plan import SchoolPlan
 from apps.bj_enrollment.doctype.service_zone import ServiceZone
 from apps.bj_enrollment.doctype.staff_scope import StaffScope
 from apps.bj_enrollment.doctype.street import Street
+from apps.bj_enrollment.doctype.student import Student, StudentGuardian
 from apps.bj_enrollment.doctype.walk_in import WalkIn
 from apps.bj_enrollment.doctype.zone_area import ZoneArea
 from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
@@ -37,6 +39,7 @@ __all__ = [
     "DisclosureRelease",
     "District",
     "DocumentRequirement",
+    "FeederPair",
     "Guardian",
     "LotteryEntry",
     "LotteryRun",
@@ -49,6 +52,8 @@ __all__ = [
     "ServiceZone",
     "StaffScope",
     "Street",
+    "Student",
+    "StudentGuardian",
     "WalkIn",
     "ZoneArea",
     "ZoneLookup",

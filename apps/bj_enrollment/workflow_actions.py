@@ -34,3 +34,30 @@ CALLED_BY_CODE = (
     ASSIGN_BY_LOTTERY,
     CANCEL,
 )
+
+# The junior-high student's workflow (`workflows/student.json`, R37-R41). REVIEW_AGAIN, ASSIGN_BY_LOTTERY
+# and CHANGE_RESULT above are shared msgids.
+OPEN_FOR_CONFIRMATION = gettext_noop("Open for confirmation")
+SUBMIT_NEW_ARRIVAL = gettext_noop("Submit new arrival")  # a district's new arrival (R40), then reviewed
+APPROVE_NEW_ARRIVAL = gettext_noop("Approve new arrival")
+REFUSE_NEW_ARRIVAL = gettext_noop("Refuse new arrival")
+CONFIRM_DATA = gettext_noop("Confirm data")
+REPORT_CORRECTION = gettext_noop("Report a correction")
+CORRECT_DATA = gettext_noop("Correct data")
+REOPEN_FOR_CORRECTION = gettext_noop("Reopen for correction")
+ADMIT_FEEDER = gettext_noop("Admit to the feeder school")
+ADMIT_BY_REGISTRATION = gettext_noop("Admit by registration")
+ADMIT_PRIVATE = gettext_noop("Admit to a private school")
+ADMIT_HOME_DISTRICT = gettext_noop("Admit in the home district")
+ADMIT_NEW_ARRIVAL = gettext_noop("Admit as a new arrival")
+ADMIT_SPECIAL_EDUCATION = gettext_noop("Place in special education")
+WITHDRAW_STUDENT = gettext_noop("Withdraw student")
+
+# Taken by the import, the family's portal and API, and the city-wide lottery.
+STUDENT_CALLED_BY_CODE = (
+    OPEN_FOR_CONFIRMATION,
+    SUBMIT_NEW_ARRIVAL,
+    CONFIRM_DATA,
+    REPORT_CORRECTION,
+    ASSIGN_BY_LOTTERY,
+)

@@ -38,6 +38,12 @@ def register() -> None:
     )
     checks.require_actions(Application, workflow_actions.CALLED_BY_CODE)
 
+    from apps.bj_enrollment.models import Student
+    from apps.bj_enrollment.rules import admission_routes
+
+    steps.register(Student, admission_routes.record_admission_route)  # R41
+    checks.require_actions(Student, workflow_actions.STUDENT_CALLED_BY_CODE)
+
 
 def load_default_workflows() -> list[LoadResult]:
     return [

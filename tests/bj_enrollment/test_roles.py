@@ -124,7 +124,7 @@ def test_the_new_role_is_a_group_with_exactly_its_rights_and_in_the_workflow_rol
     assert sorted(role.group.permissions.values_list("codename", flat=True)) == [
         "change_application", "view_application"]
     assert set(Transition.objects.filter(roles=role.group).values_list("action", flat=True)) == {PRE_ADMIT}
-    workflow = Workflow.objects.get(is_active=True)
+    workflow = Workflow.objects.get(is_active=True, document_type__model="application")
     page = client.get(reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]))
     transition_forms = [f for fs in page.context["inline_admin_formsets"] for f in fs.formset.forms
                         if "roles" in f.fields]
@@ -170,7 +170,7 @@ def test_the_pre_admitter_cannot_export(client, city, pre_admitter):
 
 def test_the_pre_admitter_cannot_edit_configuration(client, city, pre_admitter):
     client.force_login(pre_admitter)
-    workflow = Workflow.objects.get(is_active=True)
+    workflow = Workflow.objects.get(is_active=True, document_type__model="application")
     for url in (
         reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]),
         reverse("admin:bj_enrollment_role_changelist"),

@@ -141,7 +141,7 @@ def _workflow_post(workflow, **overrides):
 
 
 def test_workflow_admin_saves_an_unchanged_workflow(client, city):
-    workflow = Workflow.objects.get()
+    workflow = Workflow.objects.get(document_type__model="application")
     client.force_login(city.city_admin)
     response = client.post(
         reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]), _workflow_post(workflow)
@@ -150,7 +150,7 @@ def test_workflow_admin_saves_an_unchanged_workflow(client, city):
 
 
 def test_workflow_admin_refuses_bad_condition_and_saves_nothing(client, city):
-    workflow = Workflow.objects.get()
+    workflow = Workflow.objects.get(document_type__model="application")
     index = next(i for i, t in enumerate(workflow.transitions.all()) if t.condition)
     client.force_login(city.city_admin)
     response = client.post(
@@ -162,7 +162,7 @@ def test_workflow_admin_refuses_bad_condition_and_saves_nothing(client, city):
 
 
 def test_workflow_admin_refuses_unreachable_state(client, city):
-    workflow = Workflow.objects.get()
+    workflow = Workflow.objects.get(document_type__model="application")
     client.force_login(city.city_admin)
     data = _workflow_post(workflow)
     n = data["states-TOTAL_FORMS"]

@@ -1,0 +1,55 @@
+"""R41: a student's route of admission is the decision that admitted them, never a field typed apart.
+
+Each admitting action of the student workflow names one route; the step below, run by the engine
+inside the transition's transaction, writes the route and the transition record onto the student,
+so the route always points at who decided it, when and why. Leaving `admitted` (a changed result)
+clears route and school; the history and the transition records keep the old ones. The feeder route
+(对口直升) is refused unless the admitting school is paired with the graduating school (FeederPair).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.bj_enrollment import workflow_actions as A
+from apps.bj_enrollment.choices import AdmissionRoute, StudentState
+from apps.lowcode.workflow import errors
+
+ROUTE_OF_ACTION = {
+    A.ADMIT_FEEDER: AdmissionRoute.FEEDER,
+    A.ADMIT_BY_REGISTRATION: AdmissionRoute.REGISTRATION,
+    A.ASSIGN_BY_LOTTERY: AdmissionRoute.LOTTERY,
+    A.ADMIT_PRIVATE: AdmissionRoute.PRIVATE,
+    A.ADMIT_HOME_DISTRICT: AdmissionRoute.HOME_DISTRICT,
+    A.ADMIT_NEW_ARRIVAL: AdmissionRoute.NEW_ARRIVAL,
+    A.ADMIT_SPECIAL_EDUCATION: AdmissionRoute.SPECIAL_EDUCATION,
+}
+
+
+def record_admission_route(student, record) -> None:
+    """Engine step for Student: set (or clear) the admission route with the record that decided it."""
+    if record.to_state == StudentState.ADMITTED:
+        route = ROUTE_OF_ACTION.get(record.action)
+        if route is None:
+            raise errors.Refused(_("The action %(action)s names no admission route."), action=record.action)
+        if student.school_id is None and route != AdmissionRoute.SPECIAL_EDUCATION:
+            raise errors.Refused(_("Choose the junior high school that admits the student."))
+        if route == AdmissionRoute.FEEDER:
+            check_feeder_pair(student)
+        student.admission_route, student.admission_record = route, record
+    elif record.from_state == StudentState.ADMITTED:
+        student.admission_route, student.admission_record, student.school = "", None, None
+    else:
+        return
+    student.save(update_fields=["admission_route", "admission_record", "school", "updated_at"])
+
+
+def check_feeder_pair(student) -> None:
+    from apps.bj_enrollment.models import FeederPair
+
+    paired = FeederPair.objects.filter(
+        campaign_id=student.campaign_id,
+        primary_school_id=student.graduating_school_id,
+        junior_school_id=student.school_id,
+    ).exists()
+    if not paired:
+        raise errors.Refused(_("%(school)s is not a feeder school of %(primary)s."),
+                             school=student.school, primary=student.graduating_school)
