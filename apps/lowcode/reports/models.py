@@ -23,7 +23,7 @@ class SavedReportManager(models.Manager):
 
 
 class SavedReport(models.Model):
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("report name"), max_length=200, unique=True)
     document_type = models.ForeignKey(
         "contenttypes.ContentType",
         models.PROTECT,

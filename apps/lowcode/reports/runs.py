@@ -45,6 +45,7 @@ class Result:
     rows: list[list]
     total: int
     groups: list[Group]
+    group_header: str = ""
 
 
 def run(report: SavedReport, request) -> Result:
@@ -56,4 +57,5 @@ def run(report: SavedReport, request) -> Result:
     total = queryset.count()
     if rows and plan.source.personal:
         record(request, Action.VIEW, plan.model, count=len(rows), detail=f"saved report {report.pk}: {report.name}")
-    return Result(report, plan.headers(), rows, total, plan.groups(queryset))
+    header = plan.group.header if plan.group else ""
+    return Result(report, plan.headers(), rows, total, plan.groups(queryset), header)

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='SavedReport',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
+                ('name', models.CharField(max_length=200, unique=True, verbose_name='report name')),
                 ('columns', models.JSONField(blank=True, default=list, verbose_name='columns')),
                 ('filters', models.JSONField(blank=True, default=list, verbose_name='filters')),
                 ('group_by', models.CharField(blank=True, max_length=100, verbose_name='group by')),
