@@ -1,3 +1,4 @@
-"""The journey after an import is the family's: the portal's fixtures (a registered, logged-in family)."""
+"""The journey after an import is the family's: the portal's fixtures (fresh rate-limit counters, the
+SMS adapter's local backend, the registry simulator)."""
 
-from tests.bj_enrollment.portal.conftest import _fresh_counters, parent  # noqa: F401
+from tests.bj_enrollment.portal.conftest import _fresh_counters  # noqa: F401

@@ -21,8 +21,11 @@ from apps.lowcode.customfields.models import CustomField
 from apps.lowcode.messaging.models import MessageTemplate
 from apps.lowcode.workflow import engine, spec
 from apps.lowcode.workflow.models import Transition, Workflow
+from tests.bj_enrollment.portal import sms
 from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.portal.test_details import _complete
+from tests.bj_enrollment.portal.test_journey import MOBILE, _form, _open_form, _request_code
+from tests.bj_enrollment.portal.test_journey import PASSWORD as PARENT_PASSWORD
 from tests.factories import PASSWORD
 from tests.lowcode.customfields.helpers import define
 
@@ -94,7 +97,7 @@ def _as_before(old_text):
     MessageTemplate.objects.filter(pk=_registered_template().pk).update(text=old_text)
 
 
-def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(city, admin_desk, client, parent):
+def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(city, admin_desk, client, run_jobs):
     old_text = _changed_on_the_source_site()
     exported = _export(admin_desk)
     _as_before(old_text)
@@ -128,18 +131,27 @@ def test_export_then_import_shows_exactly_the_differences_and_the_journey_works(
     assert _registered_template().text == NEW_TEXT
     assert [g.name for g in _withdraw().roles.all()] == [DISTRICT_REVIEWER]
 
-    # the same journey: the registered family submits (the imported question is asked and required) …
+    # the same journey: a family registers on the portal (with the new SMS wording) …
+    _request_code(client, run_jobs, city, _open_form(client))
+    response = client.post(reverse("portal:register"), {**_form(city), "sms_code": sms.last_code(MOBILE)})
+    assert response.status_code == 302
+    application = Application.objects.get(mobile=MOBILE)
+    run_jobs()
+    assert f"{application.child.name}已登记，编号{application.form_number}。" in sms.texts_to(MOBILE)[-1]
+    # … logs in, submits its details (the imported question is asked and required) …
+    client.post(reverse("portal:login"), {"username": application.form_number, "password": PARENT_PASSWORD})
     response = submit_details(client, _complete(city))
     assert "cf_school_bus" in response.context["forms"]["custom"].errors
     response = submit_details(client, {**_complete(city), "cf_school_bus": "需要"})
     assert response.status_code == 302
-    application = Application.objects.get(pk=parent.pk)
+    application.refresh_from_db()
     assert application.state == ApplicationState.IDENTITY_CHECK
     # … and the changed transition is there for the district reviewer
     actions = [t.action for t in engine.available_actions(city.east_reviewer, application)]
     assert "Withdraw to edit" in actions
     engine.apply_action(city.east_reviewer, application, "Withdraw to edit")
-    assert Application.objects.get(pk=parent.pk).state == ApplicationState.REGISTERED
+    application.refresh_from_db()
+    assert application.state == ApplicationState.REGISTERED
 
     # imported again: nothing left to change
     again = _upload(admin_desk, exported)
