@@ -4,6 +4,9 @@ district like every desk page; every step is a service in lottery/runs.py."""
 
 from __future__ import annotations
 
+import functools
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -14,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
-from apps.bj_enrollment.lottery import engine, fairness, runs
+from apps.bj_enrollment.doctype.lottery_run import MultipleBirthGroup
+from apps.bj_enrollment.lottery import engine, fairness, multiple_births, runs
 from apps.bj_enrollment.models import LotteryEntry, LotteryRun
 
 
@@ -183,3 +187,62 @@ class LotteryEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class MultipleBirthGroupForm(forms.ModelForm):
+    form_numbers = forms.CharField(
+        label=gettext_lazy("Form numbers"),
+        help_text=gettext_lazy("The twins' (or triplets') form numbers, separated by spaces or commas."),
+        max_length=200,
+    )
+
+    class Meta:
+        model = MultipleBirthGroup
+        fields = ()
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_form_numbers(self):
+        numbers = re.split(r"[\s,，、]+", self.cleaned_data["form_numbers"])
+        multiple_births.check(self.user, numbers)  # the same check bind() repeats under a lock
+        return numbers
+
+
+@admin.register(MultipleBirthGroup)
+class MultipleBirthGroupAdmin(ScopedAdmin):
+    """多胞胎同校: the district binds twins; a bound group is drawn as one (docs/lottery.md §14).
+    Binding and unbinding go through lottery/multiple_births.py; a group is never edited."""
+
+    form = MultipleBirthGroupForm
+    list_display = ("__str__", "district", "campaign", "created_by", "created_at")
+    list_filter = (("district", ScopedRelatedFilter), ("campaign", ScopedRelatedFilter))
+    list_select_related = ("district", "campaign", "created_by")
+    actions = []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return functools.partial(form, user=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ("form_numbers",) if obj is None else ("district", "campaign", "created_by", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else ("district", "campaign", "created_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        group = multiple_births.bind(request.user, form.cleaned_data["form_numbers"])
+        obj.pk = group.pk  # the admin's log and redirect name the group bind() made
+
+    def delete_model(self, request, obj):
+        multiple_births.unbind(request.user, obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            multiple_births.unbind(request.user, group)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class LotteryRun(models.Model):
@@ -132,3 +133,50 @@ class LotteryEntry(models.Model):
 
     def __str__(self):
         return f"{self.participant_id} · {self.lottery_number}"
+
+
+class MultipleBirthGroup(models.Model):
+    """Twins, triplets… of one family bound by the district so the lottery places them at one school
+    (多胞胎同校, bj-lottery-2 in docs/lottery.md §14). Bound and unbound through lottery/multiple_births.py,
+    which checks that the children share their birth date and a guardian."""
+
+    campaign = models.ForeignKey("bj_enrollment.Campaign", models.PROTECT, related_name="+", verbose_name=_("campaign"))
+    district = models.ForeignKey("bj_enrollment.District", models.PROTECT, related_name="+", verbose_name=_("district"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+", verbose_name=_("created by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    scope_paths = {"district": "district_id"}
+
+    class Meta:
+        verbose_name = _("multiple birth group")
+        verbose_name_plural = _("multiple birth groups")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        numbers = self.members.order_by("application__form_number").values_list("application__form_number", flat=True)
+        return "、".join(numbers)
+
+
+class MultipleBirthMember(models.Model):
+    """One application in a group; an application belongs to one group at most (the database says so)."""
+
+    group = models.ForeignKey(MultipleBirthGroup, models.CASCADE, related_name="members", verbose_name=_("group"))
+    application = models.OneToOneField(
+        "bj_enrollment.Application", models.PROTECT, related_name="multiple_birth", verbose_name=_("application")
+    )
+
+    history = HistoricalRecords()
+
+    scope_paths = {"district": "group__district_id"}
+
+    class Meta:
+        verbose_name = _("multiple birth group member")
+        verbose_name_plural = _("multiple birth group members")
+
+    def __str__(self):
+        return self.application.form_number

@@ -12,6 +12,8 @@
 - Priorities (R5): one tier holding every active priority category; a child whose claim to one of
   them the district verified goes first at every school (a claim pending or refused counts for
   nothing). Categories are configuration, so the tier is part of the frozen input.
+- Groups: twins and multiples the district bound (lottery/multiple_births.py) whose members are
+  participants; with at least one, the input is bj-lottery-2 (docs/lottery.md §14).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.choices import CategoryKind
-from apps.bj_enrollment.lottery import engine
+from apps.bj_enrollment.lottery import engine, multiple_births
 from apps.bj_enrollment.rules.capacity import taking_a_seat
 from apps.lowcode.workflow import states
 
@@ -87,6 +89,8 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
             raise engine.LotteryInputError(message)
         participants.append({"id": pid, "preferences": preferences, "categories": categories})
         ids[pid] = app.pk
+    groups = multiple_births.groups_of(run, ids)
+    _refuse_split_preferences(groups, participants, ids)
     document = {
         "label": run.title[: engine.LABEL_MAX],
         "mode": run.mode,
@@ -94,7 +98,22 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
         "participants": participants,
         "priorities": {"default": [priority]} if priority else {},
     }
+    if groups:
+        document["groups"] = groups
     return engine.normalise_input(document), ids
+
+
+def _refuse_split_preferences(groups, participants, ids) -> None:
+    """A group proposes as one: its members' ranked schools must be the same list."""
+    from apps.bj_enrollment.models import Application
+
+    preferences = {person["id"]: person["preferences"] for person in participants}
+    for group in groups:
+        if any(preferences[pid] != preferences[group[0]] for pid in group):
+            apps = Application.objects.filter(pk__in=[ids[pid] for pid in group])
+            numbers = apps.values_list("form_number", flat=True)
+            message = _("The twins' preferences differ (%(numbers)s): make them the same or unbind them.")
+            raise engine.LotteryInputError(message % {"numbers": "、".join(sorted(numbers))})
 
 
 def participant_id(campaign, child) -> str:

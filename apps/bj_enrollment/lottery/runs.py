@@ -85,6 +85,7 @@ def commit_input(run, user):
         document, _ids = build_input(run)
         run.input_document = document
         run.input_commitment = engine.input_commitment(document)
+        run.algorithm = document["algorithm"]  # bj-lottery-2 when the input binds twins (docs §14)
         run.participants = len(document["participants"])
         run.state, run.committed_by, run.committed_at = run.State.COMMITTED, user, timezone.now()
         run.save()
@@ -205,9 +206,27 @@ def _superseded(run) -> bool:
     return type(run).objects.filter(supersedes=run).exists()
 
 
+def _units(run, entries: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The placed entries by lottery unit: bound twins (docs/lottery.md §14) together, others alone."""
+    if run.algorithm != engine.GROUPS_VERSION:
+        return [[entry] for entry in entries]
+    from apps.bj_enrollment.doctype.lottery_run import MultipleBirthMember
+
+    group_of = dict(
+        MultipleBirthMember.objects.filter(group__campaign=run.campaign, group__district=run.district).values_list(
+            "application_id", "group_id"
+        )
+    )
+    units: dict[object, list[tuple[int, int]]] = {}
+    for application_id, school_id in entries:
+        unit = group_of.get(application_id, ("alone", application_id))
+        units.setdefault(unit, []).append((application_id, school_id))
+    return list(units.values())
+
+
 def apply_results(run_id: int) -> None:
-    """Worker job: one transaction per application, so a refusal (a full plan, a changed state) is
-    recorded on the run and the others still go through."""
+    """Worker job: one transaction per application (bound twins: per group, so they are never split),
+    so a refusal (a full plan, a changed state) is recorded on the run and the others still go through."""
     from apps.bj_enrollment.models import Application, LotteryRun
 
     run = LotteryRun.objects.get(pk=run_id)
@@ -215,22 +234,28 @@ def apply_results(run_id: int) -> None:
         return
     entries = list(run.entries.filter(school__isnull=False).values_list("application_id", "school_id"))
     refused = []
-    for n, (application_id, school_id) in enumerate(entries, start=1):
+    done = 0
+    for unit in _units(run, entries):
         try:
             with transaction.atomic():
-                moved = Application.objects.filter(
-                    pk=application_id, state="ready_to_print", school__isnull=True
-                ).update(school_id=school_id)
-                application = Application.objects.get(pk=application_id)
-                if not moved:
-                    raise WorkflowError(_("no longer waiting for the lottery"))
-                workflow.apply_action(
-                    None, application, actions.ASSIGN_BY_LOTTERY, _("Lottery run %(id)s") % {"id": run.pk}, system=True
-                )
+                for application_id, school_id in unit:
+                    moved = Application.objects.filter(
+                        pk=application_id, state="ready_to_print", school__isnull=True
+                    ).update(school_id=school_id)
+                    application = Application.objects.get(pk=application_id)
+                    if not moved:
+                        raise WorkflowError(_("no longer waiting for the lottery"))
+                    reason = _("Lottery run %(id)s") % {"id": run.pk}
+                    workflow.apply_action(None, application, actions.ASSIGN_BY_LOTTERY, reason, system=True)
         except WorkflowError as exc:
-            refused.append(f"{application.form_number}: {exc}")
-        if n % 200 == 0:
-            _progress(run, int(100 * n / len(entries)))
+            numbers = [application.form_number]
+            if len(unit) > 1:  # the twins stay together: none of them was placed
+                members = Application.objects.filter(pk__in=[member for member, _school in unit])
+                numbers = sorted(members.values_list("form_number", flat=True))
+            refused.append(f"{'、'.join(numbers)}: {exc}")
+        done += len(unit)
+        if done // 200 != (done - len(unit)) // 200:
+            _progress(run, int(100 * done / len(entries)))
     unplaced = Application.objects.filter(
         lottery_entries__run=run, lottery_entries__school__isnull=True, state="ready_to_print", school__isnull=True
     )
