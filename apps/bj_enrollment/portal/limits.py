@@ -26,6 +26,9 @@ DEFAULTS = {
     # before even the right password is refused until the window passes
     "staff_login_failures": "5/15m",
     "staff_login_per_ip": "30/15m",
+    # the public lottery look-up (disclosure/lottery.py): per address, and wrong codes per form number
+    "lottery_lookup_per_ip": "60/h",
+    "lottery_lookup_failures": "5/h",
 }
 
 LOGIN_CAPTCHA_AFTER = 2

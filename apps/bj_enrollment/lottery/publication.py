@@ -1,0 +1,154 @@
+"""What the public lottery page shows (docs/lottery.md §2, §8, §13): the runs' commitments and files,
+and one family's outcome. One home for what is public: the page and any other caller read it here.
+
+Nothing here carries a name or an ID number: runs publish hashes, participant ids (HMACs), numbers
+and ranks; a family's look-up needs its form number and the verification code printed on its form.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+
+from apps.bj_enrollment.lottery import engine, runs
+
+
+def public_runs(campaign):
+    """The current run (not superseded) of every district and zone whose input is committed."""
+    from apps.bj_enrollment.models import LotteryRun
+
+    return (
+        LotteryRun.objects.filter(campaign=campaign, superseded_by__isnull=True)
+        .exclude(state=LotteryRun.State.DRAFT)
+        .exclude(input_commitment="")
+        .select_related("district", "zone")
+        .order_by("district__code", "zone__name", "pk")
+    )
+
+
+def public_run(run_id: int):
+    """A run whose files are public: its input is committed (superseded runs stay public as evidence)."""
+    from apps.bj_enrollment.models import LotteryRun
+
+    public = LotteryRun.objects.exclude(state=LotteryRun.State.DRAFT).exclude(input_commitment="")
+    return public.filter(pk=run_id).first()
+
+
+def is_drawn(run) -> bool:
+    return run.state in (run.State.DONE, run.State.APPLIED)
+
+
+@dataclass(frozen=True)
+class SchoolCutoff:
+    name: str
+    seats: int
+    assigned: int
+    cutoff_class: int | None
+    cutoff_rank: int | None
+    mine: bool
+
+
+@dataclass(frozen=True)
+class FamilyResult:
+    form_number: str
+    run: object
+    drawn: bool
+    lottery_number: str = ""
+    rank: int | None = None
+    priority_class: int | None = None
+    school: str = ""
+    preference_rank: int | None = None
+    together: int = 0  # how many bound children share this number (twins: 2)
+    schools: tuple[SchoolCutoff, ...] = ()
+
+
+def find_application(form_number: str, verification_code: str):
+    """The live application with this form number whose printed code matches, else None (same answer
+    for an unknown number and a wrong code)."""
+    from apps.bj_enrollment.models import Application
+
+    number, code = (form_number or "").strip(), (verification_code or "").strip()
+    if not number or not code:
+        return None
+    app = Application.objects.filter(form_number=number).first()
+    if app is None or not app.verification_code or not hmac.compare_digest(app.verification_code, code):
+        return None
+    return app
+
+
+def family_result(application) -> FamilyResult | None:
+    """The application's outcome in the latest public run that holds it: drawn, or waiting for the draw."""
+    from apps.bj_enrollment.models import LotteryEntry, LotteryRun, School
+
+    entry = (
+        LotteryEntry.objects.filter(application=application, run__superseded_by__isnull=True)
+        .select_related("run", "school")
+        .order_by("-run__finished_at")
+        .first()
+    )
+    if entry is None:
+        waiting = (
+            LotteryRun.objects.filter(
+                state__in=[LotteryRun.State.COMMITTED, LotteryRun.State.RUNNING], superseded_by__isnull=True
+            )
+            .filter(campaign=application.campaign_id, district=application.district_id)
+            .order_by("-committed_at")
+            .first()
+        )
+        if waiting is None or not _participates(waiting, application):
+            return None
+        return FamilyResult(form_number=application.form_number, run=waiting, drawn=False)
+    run = entry.run
+    listed = _listed_schools(run.input_document, entry.participant_id)
+    names = dict(School.objects.filter(code__in=listed).values_list("code", "name"))
+    outcomes = {school["id"]: school for school in (run.output_document or {}).get("schools", [])}
+    schools = tuple(
+        SchoolCutoff(
+            name=names.get(code, code),
+            seats=outcomes[code]["seats"],
+            assigned=outcomes[code]["assigned"],
+            cutoff_class=(outcomes[code]["cutoff"] or {}).get("class"),
+            cutoff_rank=(outcomes[code]["cutoff"] or {}).get("rank"),
+            mine=entry.school is not None and entry.school.code == code,
+        )
+        for code in listed
+        if code in outcomes
+    )
+    together = 1
+    if run.algorithm == engine.GROUPS_VERSION:  # bound twins share one number (docs/lottery.md §14)
+        together = run.entries.filter(lottery_number=entry.lottery_number).count()
+    return FamilyResult(
+        form_number=application.form_number,
+        run=run,
+        drawn=True,
+        lottery_number=entry.lottery_number,
+        rank=entry.position,
+        priority_class=entry.priority_class,
+        school=entry.school.name if entry.school else "",
+        preference_rank=entry.preference_rank,
+        together=together,
+        schools=schools,
+    )
+
+
+def _listed_schools(document: dict | None, participant_id: str) -> list[str]:
+    """The schools the participant listed (preference mode), or every school of the draw (zone mode)."""
+    if not document:
+        return []
+    if document.get("mode") == "zone":
+        return [school["id"] for school in document.get("schools", [])]
+    for person in document.get("participants", []):
+        if person["id"] == participant_id:
+            return list(person["preferences"])
+    return []
+
+
+def _participates(run, application) -> bool:
+    from apps.bj_enrollment.lottery.inputs import participant_id
+
+    wanted = participant_id(run.campaign, application.child)
+    return any(person["id"] == wanted for person in (run.input_document or {}).get("participants", []))
+
+
+def files(run) -> dict[str, bytes]:
+    return runs.published_files(run)
