@@ -326,3 +326,22 @@ def test_a_preview_is_confirmed_only_by_whoever_uploaded_it(city, admin_desk, cl
                                              "digest": preview.context["preview"].digest})
     assert response.status_code == 200 and "preview" not in response.context
     assert _registered_template().text == old_text and not ConfigurationImport.objects.exists()
+
+
+def test_categories_travel_by_code(city, admin_desk):
+    from apps.bj_enrollment.models import Category
+
+    Category.objects.create(code="military", name="现役军人子女", kind="priority")
+    Category.objects.create(code="talent", name="人才引进", kind="counts_as_local")
+    exported = _export(admin_desk)
+    Category.objects.filter(code="military").delete()
+    Category.objects.filter(code="talent").update(name="引进人才", active=False)
+
+    preview = _upload(admin_desk, exported)
+    assert [(c.label, c.name) for c in preview.context["added"]] == [("bj_enrollment.category", "military")]
+    assert {(c.name, d.field, d.old, d.new) for c in preview.context["changed"] for d in c.differences} == {
+        ("talent", "name", "引进人才", "人才引进"), ("talent", "active", False, True)}
+    admin_desk.post(reverse(IMPORT), {"confirm": "1", "token": preview.context["token"],
+                                      "digest": preview.context["preview"].digest})
+    assert Category.objects.get(code="military").name == "现役军人子女"
+    assert Category.objects.filter(code="talent", name="人才引进", active=True).exists()
