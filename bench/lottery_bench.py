@@ -59,9 +59,17 @@ def main() -> int:
     parser.add_argument("--schools", type=int, default=1_000)
     parser.add_argument("--preferences", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--twins", type=float, default=0.0, help="percent of children bound in twin pairs (v2)")
     args = parser.parse_args()
 
     data = make_input(args.participants, args.schools, args.preferences, random.Random(20250620))  # noqa: S311
+    if args.twins:  # bj-lottery-2 (docs/lottery.md §14): neighbours bound in pairs, sharing preferences
+        people = data["participants"]
+        pairs = int(len(people) * args.twins / 200)
+        twins = list(zip(people[: 2 * pairs : 2], people[1 : 2 * pairs : 2], strict=True))
+        for a, b in twins:
+            b["preferences"] = list(a["preferences"])
+        data["groups"] = [[a["id"], b["id"]] for a, b in twins]
     out = sys.stdout.write
     out(
         f"input: {args.participants:,} participants x {args.preferences} preferences, "

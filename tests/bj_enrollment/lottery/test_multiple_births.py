@@ -18,7 +18,15 @@ from apps.bj_enrollment.doctype.lottery_run import MultipleBirthGroup, MultipleB
 from apps.bj_enrollment.lottery import multiple_births
 from apps.bj_enrollment.models import Application, Guardian, LotteryRun
 from tests import factories
-from tests.bj_enrollment.lottery.test_runs import ROOT, build_draw_city, create, desk, download, drawn_run, step
+from tests.bj_enrollment.lottery.test_runs import (
+    ROOT,
+    build_draw_city,
+    create,
+    desk,
+    download,
+    drawn_run,
+    step,
+)
 
 pytestmark = pytest.mark.django_db
 ADD = "admin:bj_enrollment_multiplebirthgroup_add"
@@ -75,7 +83,8 @@ def test_a_refusal_for_one_twin_leaves_both_unplaced(client, draw_city, run_jobs
     assert bind(client, *twins).status_code == 302
     run, _before = drawn_run(client, draw_city, run_jobs)
     assert all(run.entries.get(application=app).school_id for app in twins)
-    Application.objects.filter(pk=twins[1].pk).update(state=ApplicationState.FIVE_CERTIFICATE_REVIEW)  # changed meanwhile
+    changed = ApplicationState.FIVE_CERTIFICATE_REVIEW  # the application moved meanwhile
+    Application.objects.filter(pk=twins[1].pk).update(state=changed)
     step(client, run, "apply")
     run_jobs()
     run.refresh_from_db()
