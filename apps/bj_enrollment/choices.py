@@ -64,7 +64,9 @@ class Stage(models.TextChoices):
 
 
 class ApplicationState(models.TextChoices):
-    """Default states of an application (R14-R24); the workflow decides the moves between them."""
+    """The shipped workflow's state names (workflows/application.json, the demo, tests). What a state
+    means (printable, ended, …) is a flag of the workflow's state, read through
+    apps/lowcode/workflow/states.py; Application.state accepts any state of the active workflow."""
 
     REGISTERED = "registered", _("Registered")
     IDENTITY_CHECK = "identity_check", _("Identity check")
@@ -81,7 +83,9 @@ class ApplicationState(models.TextChoices):
 
     @classmethod
     def ended(cls) -> tuple[str, ...]:
-        """States that release the child's ID number for a new registration (R33, R19)."""
+        """The shipped ended states, for the database's `live_child` column (R9/R33) only: code asks the
+        workflow's `ended` flag (rules.registration.ended_states). An administrator's own ended state
+        is not in this generated column: the database still counts it as live."""
         return (cls.CANCELLED, cls.VOID)
 
 

@@ -13,18 +13,23 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as A
-from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.choices import Stage
+from apps.bj_enrollment.rules.printing import waiting_for_school
+from apps.lowcode.workflow import states
 from apps.lowcode.workflow.errors import Refused
 
-# (from state, action) -> the stage whose window must be open. The lottery's own assignment and the
-# district's corrections of a confirmed result (R24) are not bound to a reviewer's window.
-STAGE_OF_MOVE = {
-    (S.READY_TO_PRINT, A.PRE_ADMIT): Stage.SCHOOL_CHECK,
-    (S.READY_TO_PRINT, A.REJECT): Stage.SCHOOL_CHECK,
-    (S.PRE_ADMITTED, A.CONFIRM_ADMISSION): Stage.DISTRICT_CONFIRMATION,
-    (S.PRE_ADMITTED, A.REJECT): Stage.DISTRICT_CONFIRMATION,
-}
+
+def stage_of_move(document, from_state: str, action: str) -> str | None:
+    """The stage whose window must be open for this move, from the state's flags: a school's decision
+    on a family waiting for its check, or the district's on a seat taken but not yet confirmed. The
+    lottery's own assignment and the district's corrections of a confirmed result (R24) are not bound
+    to a reviewer's window."""
+    if action in (A.PRE_ADMIT, A.REJECT) and from_state in waiting_for_school():
+        return Stage.SCHOOL_CHECK
+    row = states.state_of(document, from_state)
+    if action in (A.CONFIRM_ADMISSION, A.REJECT) and row is not None and row.takes_seat and not row.outcome:
+        return Stage.DISTRICT_CONFIRMATION
+    return None
 
 
 def _when(moment) -> str:
@@ -33,7 +38,7 @@ def _when(moment) -> str:
 
 def require_open_window(document, record) -> None:
     """A workflow step (workflow_setup.register): refuses a move outside its stage's window."""
-    stage = STAGE_OF_MOVE.get((record.from_state, record.action))
+    stage = stage_of_move(document, record.from_state, record.action)
     if stage is None:
         return
     window = document.campaign.window(stage, document.district)

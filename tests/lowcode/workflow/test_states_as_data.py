@@ -88,6 +88,8 @@ def _add_waitlist(client, city) -> Workflow:
     _add(data, "transitions", workflow, {"from_state": "waitlisted", "action": "Cancel registration",
                                          "to_state": S.CANCELLED, "allow_document_user": "on", "position": 92})
     client.force_login(city.city_admin)
+    page = client.get(_url(workflow)).content.decode()
+    assert "门户步骤标题" in page and "占用学位" in page  # each state's flags are on the desk page
     response = client.post(_url(workflow), data)
     assert response.status_code == 302, response.context and response.context["inline_admin_formsets"]
     return workflow
