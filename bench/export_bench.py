@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> dict:
     user = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
     modeladmin = admin.site._registry[Application]
     queryset = Application.objects.select_related(*modeladmin.list_select_related).order_by("pk")
-    queryset = queryset.filter(pk__lte=queryset.values_list("pk", flat=True)[args.rows - 1])
+    last = list(queryset.values_list("pk", flat=True)[args.rows - 1:args.rows])[0]
+    queryset = queryset.filter(pk__lte=last)
     figures = {}
     with tempfile.TemporaryDirectory() as media_root, override_settings(MEDIA_ROOT=media_root):
         for file_format in ("csv", "xlsx"):
