@@ -39,7 +39,8 @@ class ImportForm(forms.Form):
 
 class SpreadsheetImportMixin:
     """Set `importer`, a module with COLUMNS, REQUIRED, HELP (optional ANY_OF, NOTE) and the import
-    function named by `import_function`, which takes the rows and the user and returns an ImportResult.
+    function named by `import_function`, which takes the rows and the user and returns an ImportResult
+    (one with `conflicts`, rows it left untouched, is reported on the page instead of a redirect).
     The user needs `import_permissions` (by default add and change on the model)."""
 
     importer = None
@@ -70,7 +71,13 @@ class SpreadsheetImportMixin:
                 result = getattr(importer, self.import_function)(rows, user=request.user)
             except ValidationError as exc:
                 form.add_error("file", exc)
-            if result is not None and result.ok:
+            if result is not None and result.ok and getattr(result, "conflicts", None):
+                # rows left untouched (students' imports): reported on this page, not lost in a redirect
+                messages.warning(request, _("Imported with conflicts: %(created)d created, %(updated)d updated, "
+                                            "%(unchanged)d unchanged, %(conflicts)d left unchanged (listed below).")
+                                 % {"created": result.created, "updated": result.updated,
+                                    "unchanged": result.unchanged, "conflicts": len(result.conflicts)})
+            elif result is not None and result.ok:
                 messages.success(
                     request,
                     _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")

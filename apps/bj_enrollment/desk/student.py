@@ -9,6 +9,9 @@ from unfold.contrib.filters.admin import DropdownFilter
 from unfold.decorators import display
 
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
+from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
+from apps.bj_enrollment.desk.student_registry import RegistryImportMixin
+from apps.bj_enrollment.imports import students as students_import
 from apps.bj_enrollment.models import FeederPair, Student, StudentGuardian
 from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
@@ -60,7 +63,19 @@ def admission_decision(student) -> str:
 
 
 @admin.register(Student)
-class StudentAdmin(RecordsReadsAdmin, WorkflowAdminMixin, CustomFieldsAdminMixin, HistoryAdmin, LargeTableAdmin):
+class StudentAdmin(
+    RegistryImportMixin,
+    SpreadsheetImportMixin,
+    RecordsReadsAdmin,
+    WorkflowAdminMixin,
+    CustomFieldsAdminMixin,
+    HistoryAdmin,
+    LargeTableAdmin,
+):
+    importer = students_import
+    import_function = "import_students"
+    import_permissions = ("bj_enrollment.change_student",)
+    actions_list = ["import_from_registry", "import_file", "import_template"]
     list_display = (
         "education_id",
         "name",

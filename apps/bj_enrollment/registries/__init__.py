@@ -1,7 +1,7 @@
 """The registries the checks consult, chosen by settings.REGISTRY_ADAPTER ("simulator" | "http").
 
 For "http", settings.REGISTRY_SETTINGS holds the common transport settings (see http.py), which a
-block per registry ("population", "real_estate", "residence_permits") may override, e.g. its own base_url.
+block per registry ("population", "real_estate", "residence_permits", "students") may override, e.g. its own base_url.
 Either adapter is handed out behind its circuit breaker and the request's deadline (guard.py).
 """
 
@@ -21,6 +21,8 @@ from apps.bj_enrollment.registries.base import (
     RegistryUnavailable,
     ResidencePermit,
     ResidencePermitRegistry,
+    StudentRecord,
+    StudentRegistry,
 )
 
 __all__ = [
@@ -30,10 +32,12 @@ __all__ = [
     "RegistryError",
     "RegistryUnavailable",
     "ResidencePermit",
+    "StudentRecord",
     "deadline",
     "population",
     "real_estate",
     "residence_permits",
+    "student_registry",
 ]
 
 
@@ -70,3 +74,8 @@ def residence_permits() -> ResidencePermitRegistry:
     return _adapter(
         simulator.RESIDENCE_PERMITS, simulator.SimulatedResidencePermitRegistry, "HttpResidencePermitRegistry"
     )
+
+
+def student_registry() -> StudentRegistry:
+    """The student registry (电子学籍): the graduates the junior-high import reads (R37)."""
+    return _adapter(simulator.STUDENTS, simulator.SimulatedStudentRegistry, "HttpStudentRegistry")

@@ -1,4 +1,5 @@
-"""The three registries the checks consult (R16, R18, R19), as small interfaces with value results.
+"""The registries the checks consult (R16, R18, R19) and the student registry the junior-high import
+reads (R37), as small interfaces with value results.
 
 A lookup either returns a record, raises RecordNotFound (a definite answer: the registry does not know
 it), or raises RegistryUnavailable (no answer at all: timeout, connection error, 5xx, unreadable reply),
@@ -63,6 +64,40 @@ class ResidencePermit:
     id_number: str
     permit_number: str
     held_since: dt.date
+
+
+@dataclass(frozen=True)
+class GuardianRecord:
+    name: str
+    relationship: str = ""  # Relationship value when the registry gives one
+    phone: str = ""
+    id_number: str = ""
+
+
+@dataclass(frozen=True)
+class StudentRecord:
+    """A primary graduate as the student registry (电子学籍) knows them (R37)."""
+
+    education_id: str
+    name: str
+    graduating_school: str  # the primary school's 10-digit code
+    id_type: str = "resident_id"
+    id_number: str = ""
+    birth_date: dt.date | None = None
+    gender: str = ""  # Gender value
+    hukou_province: str = ""
+    hukou_district: str = ""  # GB/T 2260 code, Beijing hukou only
+    hukou_address: str = ""
+    graduating_class: str = ""
+    mobile: str = ""
+    guardians: tuple[GuardianRecord, ...] = ()
+
+
+class StudentRegistry(Protocol):
+    def graduates(self, school_code: str, year: int) -> tuple[StudentRecord, ...]:
+        """The school's graduates of `year` (empty when it has none)."""
+
+    def student(self, education_id: str) -> StudentRecord: ...
 
 
 class PopulationRegistry(Protocol):
@@ -130,3 +165,36 @@ def permit_from_json(data: dict, id_number: str) -> ResidencePermit:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise RegistryUnavailable(f"unreadable residence permit record: {exc!r}") from exc
+
+
+def student_from_json(data: dict) -> StudentRecord:
+    try:
+        guardians = data.get("guardians") or []
+        if not isinstance(guardians, list):
+            raise TypeError("guardians must be a list")
+        birth = data.get("birth_date")
+        return StudentRecord(
+            education_id=str(data["education_id"]),
+            name=str(data["name"]),
+            graduating_school=str(data["graduating_school"]),
+            id_type=str(data.get("id_type") or "resident_id"),
+            id_number=str(data.get("id_number") or ""),
+            birth_date=parse_date(birth) if birth else None,
+            gender=str(data.get("gender") or ""),
+            hukou_province=str(data.get("hukou_province") or ""),
+            hukou_district=str(data.get("hukou_district") or ""),
+            hukou_address=str(data.get("hukou_address") or ""),
+            graduating_class=str(data.get("graduating_class") or ""),
+            mobile=str(data.get("mobile") or ""),
+            guardians=tuple(
+                GuardianRecord(
+                    name=str(g["name"]),
+                    relationship=str(g.get("relationship") or ""),
+                    phone=str(g.get("phone") or ""),
+                    id_number=str(g.get("id_number") or ""),
+                )
+                for g in guardians
+            ),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RegistryUnavailable(f"unreadable student record: {exc!r}") from exc

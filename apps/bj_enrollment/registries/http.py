@@ -13,6 +13,15 @@ JSON contract (all GET, all idempotent, UTF-8 JSON bodies; path parts are percen
         200 {"certificates": [{"certificate_number": "…", …the fields above…}]}   (404: owns none)
     GET {base_url}/residence-permits/{guardian_id_number}
         200 {"permit_number": "110105201900123", "held_since": "2021-05-01"}
+    GET {base_url}/student-registry/schools/{school_code}/graduates/{year}
+        200 {"graduates": [{"education_id": "G110101…", "name": "李东华", "graduating_school": "11…",
+             "id_type": "resident_id", "id_number": "…", "birth_date": "2014-03-15", "gender": "male",
+             "hukou_province": "北京市", "hukou_district": "110101", "hukou_address": "…",
+             "graduating_class": "六年级1班", "mobile": "139…",
+             "guardians": [{"name": "李大华", "relationship": "father", "phone": "139…", "id_number": "…"}]}]}
+        (404: the registry has no graduates of that school and year)
+    GET {base_url}/student-registry/students/{education_id}
+        200 {one graduate, as above}
 
     404 = no such record (RecordNotFound). Anything else that is not a 200 with the fields above
     (timeouts, refused connections, 5xx after the retries, 401/403, unreadable JSON) is
@@ -37,9 +46,11 @@ from apps.bj_enrollment.registries.base import (
     RecordNotFound,
     RegistryUnavailable,
     ResidencePermit,
+    StudentRecord,
     permit_from_json,
     person_from_json,
     property_from_json,
+    student_from_json,
 )
 
 
@@ -134,3 +145,20 @@ class HttpRealEstateRegistry(HttpRegistry):
 class HttpResidencePermitRegistry(HttpRegistry):
     def permit(self, id_number: str) -> ResidencePermit:
         return permit_from_json(self.get_json("residence-permits", id_number), id_number)
+
+
+class HttpStudentRegistry(HttpRegistry):
+    def graduates(self, school_code: str, year: int) -> tuple[StudentRecord, ...]:
+        try:
+            data = self.get_json("student-registry", "schools", school_code, "graduates", str(year))
+        except RecordNotFound:
+            return ()
+        rows = data.get("graduates")
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise RegistryUnavailable("student registry: expected a list of graduates")
+        return tuple(student_from_json(row) for row in rows)
+
+    def student(self, education_id: str) -> StudentRecord:
+        return student_from_json(
+            {"education_id": education_id, **self.get_json("student-registry", "students", education_id)}
+        )

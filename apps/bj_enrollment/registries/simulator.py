@@ -1,4 +1,4 @@
-"""A local stand-in for the three registries, for the demo, development and tests.
+"""A local stand-in for the registries, for the demo, development and tests.
 
 Records live as JSON files in the site folder (settings.SITE_DIR / "registry_simulator", or
 REGISTRY_SETTINGS["simulator_dir"]), one file per registry, in the same shape the HTTP contract
@@ -30,15 +30,18 @@ from apps.bj_enrollment.registries.base import (
     RecordNotFound,
     RegistryUnavailable,
     ResidencePermit,
+    StudentRecord,
     permit_from_json,
     person_from_json,
     property_from_json,
+    student_from_json,
 )
 
 POPULATION = "population"
 REAL_ESTATE = "real_estate"
 RESIDENCE_PERMITS = "residence_permits"
-NAMES = (POPULATION, REAL_ESTATE, RESIDENCE_PERMITS)
+STUDENTS = "students"  # keyed by education ID; each record names its school and "graduation_year"
+NAMES = (POPULATION, REAL_ESTATE, RESIDENCE_PERMITS, STUDENTS)
 _FAULTS = "faults"
 
 _parsed: dict[Path, tuple[tuple[int, int, int], object]] = {}
@@ -111,7 +114,7 @@ def clear() -> None:
 
 
 def set_fault(*names: str, delay: float = 0.0, status: int | None = None) -> None:
-    """Until end_faults(), make the named registries (all three if none named) wait `delay` seconds
+    """Until end_faults(), make the named registries (all of them if none named) wait `delay` seconds
     before each answer and, with `status` (e.g. 500), then fail as that HTTP error would."""
     unknown = set(names) - set(NAMES)
     if unknown:
@@ -123,7 +126,7 @@ def set_fault(*names: str, delay: float = 0.0, status: int | None = None) -> Non
 
 
 def set_outage(*names: str) -> None:
-    """The named registries (all three if none named) answer nothing (503) until end_faults()."""
+    """The named registries (all of them if none named) answer nothing (503) until end_faults()."""
     set_fault(*names, status=503)
 
 
@@ -172,3 +175,16 @@ class SimulatedRealEstateRegistry:
 class SimulatedResidencePermitRegistry:
     def permit(self, id_number: str) -> ResidencePermit:
         return permit_from_json(_lookup(RESIDENCE_PERMITS, id_number), id_number)
+
+
+class SimulatedStudentRegistry:
+    def graduates(self, school_code: str, year: int) -> tuple[StudentRecord, ...]:
+        _answer(STUDENTS)
+        return tuple(
+            student_from_json({**record, "education_id": key})
+            for key, record in sorted(_read(STUDENTS, {}).items())
+            if record.get("graduating_school") == school_code and int(record.get("graduation_year", 0)) == year
+        )
+
+    def student(self, education_id: str) -> StudentRecord:
+        return student_from_json({**_lookup(STUDENTS, education_id), "education_id": education_id})
