@@ -167,7 +167,8 @@ def test_a_wrong_verification_code_shows_nothing_and_is_rate_limited(client, dra
     assert response.status_code == 400 and "操作过于频繁" in response.content.decode()
     assert entry.lottery_number not in response.content.decode()
     # An unknown form number reads like a wrong code.
-    response = public.post(LOOKUP, {"form_number": "99999999", "verification_code": wrong})
+    unknown = f"9{uuid.uuid4().int % 10**7:07d}"  # a fresh number: counters live in Redis between runs
+    response = public.post(LOOKUP, {"form_number": unknown, "verification_code": wrong})
     assert "报名表编号或验证码不正确" in response.content.decode()
 
 
@@ -191,6 +192,10 @@ def test_before_the_draw_a_family_learns_it_is_on_the_list(client, draw_city, pu
         LOOKUP, {"form_number": outside.form_number, "verification_code": outside.verification_code}
     )
     assert response.status_code == 400 and "尚未进入任何派位" in response.content.decode()
+
+
+def test_the_disclosure_index_links_the_lottery_page(public, city):
+    assert f'href="{PAGE}"' in public.get(reverse("disclosure:index")).content.decode()
 
 
 def test_the_look_up_takes_no_get_and_files_of_a_draft_run_are_not_public(client, draw_city, public):
