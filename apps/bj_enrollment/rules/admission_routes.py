@@ -30,8 +30,12 @@ def record_admission_route(student, record) -> None:
         route = ROUTE_OF_ACTION.get(record.action)
         if route is None:
             raise errors.Refused(_("The action %(action)s names no admission route."), action=record.action)
+        if route == AdmissionRoute.FEEDER and student.school_id is None:
+            student.school = only_feeder_school(student)  # the desk's button: the one paired school
         if student.school_id is None and route != AdmissionRoute.SPECIAL_EDUCATION:
             raise errors.Refused(_("Choose the junior high school that admits the student."))
+        if student.school_id is not None and not student.school.offers_junior:
+            raise errors.Refused(_("The admitting school must be a junior high school."))
         if route == AdmissionRoute.FEEDER:
             check_feeder_pair(student)
         student.admission_route, student.admission_record = route, record
@@ -53,3 +57,14 @@ def check_feeder_pair(student) -> None:
     if not paired:
         raise errors.Refused(_("%(school)s is not a feeder school of %(primary)s."),
                              school=student.school, primary=student.graduating_school)
+
+
+def only_feeder_school(student):
+    """The junior high paired with the student's graduating school, when there is exactly one."""
+    from apps.bj_enrollment.models import FeederPair
+
+    pairs = list(
+        FeederPair.objects.filter(campaign_id=student.campaign_id, primary_school_id=student.graduating_school_id)
+        .select_related("junior_school")[:2]
+    )
+    return pairs[0].junior_school if len(pairs) == 1 else None
