@@ -7,10 +7,19 @@ and ranks; a family's look-up needs its form number and the verification code pr
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from apps.bj_enrollment.lottery import engine, runs
+
+# A run's documents hold every participant (a city: tens of MiB): pages and look-ups never load them
+# whole per request. What a look-up needs is cached per committed input, in buckets (docs: §13).
+DOCUMENTS = ("input_document", "output_document")
+BUCKETS = 256
+CACHE_SECONDS = 7 * 24 * 3600
 
 
 def public_runs(campaign):
@@ -22,6 +31,7 @@ def public_runs(campaign):
         .exclude(state=LotteryRun.State.DRAFT)
         .exclude(input_commitment="")
         .select_related("district", "zone")
+        .defer(*DOCUMENTS)
         .order_by("district__code", "zone__name", "pk")
     )
 
@@ -30,7 +40,7 @@ def public_run(run_id: int):
     """A run whose files are public: its input is committed (superseded runs stay public as evidence)."""
     from apps.bj_enrollment.models import LotteryRun
 
-    public = LotteryRun.objects.exclude(state=LotteryRun.State.DRAFT).exclude(input_commitment="")
+    public = LotteryRun.objects.exclude(state=LotteryRun.State.DRAFT).exclude(input_commitment="").defer(*DOCUMENTS)
     return public.filter(pk=run_id).first()
 
 
@@ -82,7 +92,8 @@ def family_result(application) -> FamilyResult | None:
 
     entry = (
         LotteryEntry.objects.filter(application=application, run__superseded_by__isnull=True)
-        .select_related("run", "school")
+        .select_related("run", "run__district", "run__zone", "school")
+        .defer(*(f"run__{name}" for name in DOCUMENTS))
         .order_by("-run__finished_at")
         .first()
     )
@@ -92,6 +103,8 @@ def family_result(application) -> FamilyResult | None:
                 state__in=[LotteryRun.State.COMMITTED, LotteryRun.State.RUNNING], superseded_by__isnull=True
             )
             .filter(campaign=application.campaign_id, district=application.district_id)
+            .select_related("campaign", "district", "zone")
+            .defer(*DOCUMENTS)
             .order_by("-committed_at")
             .first()
         )
@@ -99,9 +112,9 @@ def family_result(application) -> FamilyResult | None:
             return None
         return FamilyResult(form_number=application.form_number, run=waiting, drawn=False)
     run = entry.run
-    listed = _listed_schools(run.input_document, entry.participant_id)
+    listed = _listed_schools(run, entry.participant_id) or []
     names = dict(School.objects.filter(code__in=listed).values_list("code", "name"))
-    outcomes = {school["id"]: school for school in (run.output_document or {}).get("schools", [])}
+    outcomes = _school_outcomes(run)
     schools = tuple(
         SchoolCutoff(
             name=names.get(code, code),
@@ -131,23 +144,42 @@ def family_result(application) -> FamilyResult | None:
     )
 
 
-def _listed_schools(document: dict | None, participant_id: str) -> list[str]:
-    """The schools the participant listed (preference mode), or every school of the draw (zone mode)."""
-    if not document:
-        return []
-    if document.get("mode") == "zone":
-        return [school["id"] for school in document.get("schools", [])]
-    for person in document.get("participants", []):
-        if person["id"] == participant_id:
-            return list(person["preferences"])
-    return []
+def _bucket(participant_id: str) -> int:
+    return hashlib.sha256(participant_id.encode()).digest()[0] % BUCKETS
+
+
+def _listed_schools(run, participant_id: str) -> list[str] | None:
+    """The schools the participant listed (preference mode) or every school of the draw (zone mode);
+    None when the participant is not in the run's frozen input. Read from the cache, filled from the
+    input document once per committed input."""
+    prefix = f"lottery-public:{run.pk}:{run.input_commitment}"
+    bucket = cache.get(f"{prefix}:{_bucket(participant_id)}")
+    if bucket is None:
+        document = type(run).objects.filter(pk=run.pk).values_list("input_document", flat=True).first() or {}
+        zone = [school["id"] for school in document.get("schools", [])] if document.get("mode") == "zone" else None
+        buckets: dict[int, dict] = {n: {} for n in range(BUCKETS)}
+        for person in document.get("participants", []):
+            buckets[_bucket(person["id"])][person["id"]] = zone if zone is not None else person["preferences"]
+        cache.set_many({f"{prefix}:{n}": listed for n, listed in buckets.items()}, CACHE_SECONDS)
+        bucket = buckets[_bucket(participant_id)]
+    return bucket.get(participant_id)
+
+
+def _school_outcomes(run) -> dict[str, dict]:
+    """School id → its output entry (seats, assigned, cutoff): only that part of the output is read."""
+    key = f"lottery-public:{run.pk}:{run.result_hash}:schools"
+    outcomes = cache.get(key)
+    if outcomes is None:
+        schools = type(run).objects.filter(pk=run.pk).values_list("output_document__schools", flat=True).first()
+        outcomes = {school["id"]: school for school in schools or []}
+        cache.set(key, outcomes, CACHE_SECONDS)
+    return outcomes
 
 
 def _participates(run, application) -> bool:
     from apps.bj_enrollment.lottery.inputs import participant_id
 
-    wanted = participant_id(run.campaign, application.child)
-    return any(person["id"] == wanted for person in (run.input_document or {}).get("participants", []))
+    return _listed_schools(run, participant_id(run.campaign, application.child)) is not None
 
 
 def files(run) -> dict[str, bytes]:
