@@ -11,6 +11,7 @@ from unfold.decorators import display
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
 from apps.bj_enrollment.desk.student_registry import RegistryImportMixin
+from apps.bj_enrollment.imports import feeder_pairs as feeder_pairs_import
 from apps.bj_enrollment.imports import students as students_import
 from apps.bj_enrollment.models import FeederPair, Student, StudentGuardian
 from apps.lowcode.audit.desk import RecordsReadsAdmin
@@ -174,7 +175,9 @@ class StudentAdmin(
 
 
 @admin.register(FeederPair)
-class FeederPairAdmin(ScopedAdmin):
+class FeederPairAdmin(SpreadsheetImportMixin, ScopedAdmin):
+    importer = feeder_pairs_import
+    import_function = "import_feeder_pairs"
     list_display = ("primary_school", "junior_school", "places", "campaign")
     list_select_related = ("primary_school", "junior_school", "campaign")
     list_filter = (("campaign", ScopedRelatedFilter), ("primary_school", ScopedRelatedFilter))
