@@ -165,3 +165,16 @@ def test_twins_with_different_preferences_cannot_be_committed(client, draw_city)
     assert run.state == LotteryRun.State.DRAFT and not run.input_commitment
     messages = client.get(reverse("admin:bj_enrollment_lotteryrun_change", args=[run.pk])).content.decode()
     assert twin_a.form_number in messages and twin_b.form_number in messages
+
+
+@pytest.mark.parametrize(
+    ("who", "list_status", "may_bind"),
+    [("city_admin", 200, True), ("east_reviewer", 200, True), ("east_school_reviewer", 403, False)],
+)
+def test_who_may_bind_twins(client, city, who, list_status, may_bind):
+    twin = factories.application(city.campaign, factories.child("双胞胎乙"), city.east, mobile="13911115555")
+    desk(client, getattr(city, who))
+    assert client.get(reverse("admin:bj_enrollment_multiplebirthgroup_changelist")).status_code == list_status
+    response = bind(client, city.east_app, twin)
+    assert (response.status_code == 302) is may_bind
+    assert MultipleBirthGroup.objects.exists() is may_bind
