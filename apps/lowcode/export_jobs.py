@@ -14,6 +14,7 @@ Every cell goes through `export_cells.safe_row` (formula injection).
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import datetime as dt
 import pickle
@@ -57,14 +58,35 @@ def start(user, queryset, *, title: str, columns: str, file_format: str = Export
     return export
 
 
+_labels: contextvars.ContextVar[dict | None] = contextvars.ContextVar("export_labels", default=None)
+
+
+def by_value(path: str, getter):
+    """A column that depends only on the attribute at `path` (a choice's or a state's label): within
+    one export it is computed once per distinct value, not once per row (a label lookup per row was
+    most of an export's time)."""
+
+    def value(obj):
+        memo = _labels.get()
+        if memo is None:
+            return getter(obj)
+        key = (id(value), _attribute(obj, path))
+        if key not in memo:
+            memo[key] = getter(obj)
+        return memo[key]
+
+    return value
+
+
+def _attribute(obj, path: str):
+    for part in path.split("."):
+        obj = getattr(obj, part, None) if obj is not None else None
+    return obj
+
+
 def cell_value(obj, getter):
     """A getter's value as a spreadsheet cell: numbers and dates kept, aware times in local time."""
-    if callable(getter):
-        value = getter(obj)
-    else:
-        value = obj
-        for part in getter.split("."):
-            value = getattr(value, part, None) if value is not None else None
+    value = getter(obj) if callable(getter) else _attribute(obj, getter)
     if value is None:
         return ""
     if hasattr(value, "tzinfo") and value.tzinfo is not None:
@@ -95,12 +117,16 @@ def run(key: str) -> int:
                                                    error="")
     rows = (safe_row([cell_value(obj, getter) for _header, getter in columns]) for obj in _in_chunks(queryset))
     headers = safe_row([str(header) for header, _getter in columns])
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder, f"export.{export.file_format}")
-        writer = _write_csv if export.file_format == ExportFile.Format.CSV else _write_xlsx
-        written = writer(path, str(model._meta.verbose_name_plural), headers, _counted(export, rows))
-        with path.open("rb") as handle:
-            name = default_storage.save(f"{FOLDER}/{export.key}.{export.file_format}", File(handle))
+    token = _labels.set({})
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder, f"export.{export.file_format}")
+            writer = _write_csv if export.file_format == ExportFile.Format.CSV else _write_xlsx
+            written = writer(path, str(model._meta.verbose_name_plural), headers, _counted(export, rows))
+            with path.open("rb") as handle:
+                name = default_storage.save(f"{FOLDER}/{export.key}.{export.file_format}", File(handle))
+    finally:
+        _labels.reset(token)
     now = timezone.now()
     ExportFile.objects.filter(pk=export.pk).update(
         state=ExportFile.State.DONE, rows_done=written, rows_total=max(total, written), file=name,

@@ -13,6 +13,7 @@ from apps.bj_enrollment.desk.scan import ScanMixin
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
+from apps.lowcode.export_jobs import by_value
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow import states as workflow_states
@@ -159,8 +160,8 @@ class ApplicationAdmin(
         (_("registered mobile"), lambda a: mask_phone(a.mobile)),
         (_("district"), "district.name"),
         (_("school"), "school.name"),
-        (_("state"), lambda a: a.get_state_display()),
-        (_("hukou category"), lambda a: a.get_hukou_category_display()),
+        (_("state"), by_value("state", lambda a: a.get_state_display())),
+        (_("hukou category"), by_value("hukou_category", lambda a: a.get_hukou_category_display())),
         (_("registered at"), "registered_at"),
     ]
 
