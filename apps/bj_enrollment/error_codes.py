@@ -212,3 +212,21 @@ DOCUMENT_LAST_REQUIRED = _code(
     "document_last_required", _("The %(name)s is required: replace its last file instead of removing it.")
 )
 DOCUMENT_TOO_MANY = _code("document_too_many", _("At most %(max)s files of the %(name)s; remove or replace one first."))
+
+# --- R41 preferences (志愿, services/preferences.py) ----------------------------------------------------
+PREFERENCES_NOT_OFFERED = _code(
+    "preferences_not_offered", _("The district has not opened preferences for this student's campaign.")
+)
+PREFERENCES_CLOSED = _code("preferences_closed", _("The preference window is not open at the moment."))
+PREFERENCES_NOT_READY = _code(
+    "preferences_not_ready", _("Preferences can be filled in once the family has confirmed the graduate data.")
+)
+PREFERENCES_TOO_MANY = _code("preferences_too_many", _("At most %(max)d schools may be listed."))
+PREFERENCES_NOT_ALLOWED = _code(
+    "preferences_not_allowed", _("This school cannot be listed for this student: %(school)s.")
+)
+PREFERENCES_DUPLICATE = _code("preferences_duplicate", _("A school is listed twice: %(school)s."))
+PREFERENCES_NO_MOBILE = _code(
+    "preferences_no_mobile", _("No mobile number is on file for this student; ask the graduating school to add it.")
+)
+PREFERENCES_EMPTY = _code("preferences_empty", _("List at least one school before confirming."))

@@ -13,6 +13,7 @@ from apps.bj_enrollment.doctype.document import ApplicationDocument, DocumentReq
 from apps.bj_enrollment.doctype.feeder_pair import FeederPair
 from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
+from apps.bj_enrollment.doctype.preference import Preference, PreferenceList, PreferenceSetting
 from apps.bj_enrollment.doctype.property import Property
 from apps.bj_enrollment.doctype.registry_export import RegistryExport
 from apps.bj_enrollment.doctype.role import Role, RolePermission
@@ -43,6 +44,9 @@ __all__ = [
     "Guardian",
     "LotteryEntry",
     "LotteryRun",
+    "Preference",
+    "PreferenceList",
+    "PreferenceSetting",
     "Property",
     "RegistryExport",
     "Role",

@@ -35,6 +35,10 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     """(input document, form number → application id). Raises engine.LotteryInputError with a reason."""
     from apps.bj_enrollment.models import Application, Category, CategoryClaim, School, SchoolPlan
 
+    if run.campaign.level == "junior":  # students and their confirmed preferences (R41)
+        from apps.bj_enrollment.lottery import student_inputs
+
+        return student_inputs.build_input(run)
     if run.zone_id:
         schools = list(run.zone.schools.filter(active=True).order_by("name"))
     else:

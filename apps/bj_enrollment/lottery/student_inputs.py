@@ -1,0 +1,83 @@
+"""The lottery input of a junior-high campaign (小升初, R41): students and their confirmed preferences.
+
+Built like inputs.build_input for applications (docs/lottery.md §3), with students as participants:
+- Participants: the district's students of the campaign the Student workflow lets the lottery place
+  (the sources of ASSIGN_BY_LOTTERY) and that have no school yet; ids are the same HMAC of the ID
+  number under the campaign's key (docs §2).
+- Preferences: in preference mode, the school codes of the student's confirmed list
+  (services/preferences.confirmed_codes) read now, at commit: the run keeps this document, so a
+  change the family confirms later never alters the committed input. A student without a confirmed
+  list takes the schools in name order, as an application without preferences does.
+- Schools: the run's zone's junior highs, else the district's junior highs with a plan; seats are
+  the plan less the students already admitted there.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from apps.bj_enrollment import workflow_actions as actions
+from apps.bj_enrollment.lottery import engine
+from apps.bj_enrollment.lottery.inputs import participant_id
+from apps.lowcode.workflow import states
+
+
+def build_input(run) -> tuple[dict, dict[str, int]]:
+    """(input document, participant id → student id). Raises engine.LotteryInputError with a reason."""
+    from apps.bj_enrollment.choices import StudentState
+    from apps.bj_enrollment.models import School, SchoolPlan, Student
+    from apps.bj_enrollment.services import preferences
+
+    if run.zone_id:
+        schools = list(run.zone.schools.filter(active=True, offers_junior=True).order_by("name"))
+    else:
+        planned = SchoolPlan.objects.filter(campaign=run.campaign, school__district=run.district)
+        schools = list(
+            School.objects.filter(pk__in=planned.values("school"), active=True, offers_junior=True).order_by("name")
+        )
+    if not schools:
+        raise engine.LotteryInputError(_("The lottery has no schools: give the zone schools or the schools plans."))
+    plans = dict(SchoolPlan.objects.filter(campaign=run.campaign, school__in=schools).values_list("school", "seats"))
+    unplanned = [s.name for s in schools if s.pk not in plans]
+    if unplanned:
+        raise engine.LotteryInputError(_("No plan for: %(schools)s.") % {"schools": "、".join(unplanned)})
+    taken = dict(
+        Student.objects.filter(campaign=run.campaign, school__in=schools)
+        .exclude(state=StudentState.WITHDRAWN)
+        .values("school")
+        .annotate(n=Count("pk"))
+        .values_list("school", "n")
+    )
+    codes = [s.code for s in schools]
+    known = set(codes)
+    candidates = list(
+        Student.objects.filter(
+            campaign=run.campaign,
+            district=run.district,
+            state__in=states.sources(Student, actions.ASSIGN_BY_LOTTERY),
+            school__isnull=True,
+        )
+        .order_by("education_id")
+        .only("pk", "id_type", "id_number", "education_id")
+    )
+    confirmed = preferences.confirmed_codes([s.pk for s in candidates]) if run.mode == run.Mode.PREFERENCE else {}
+    participants, ids = [], {}
+    for student in candidates:
+        ranked = []
+        if run.mode == run.Mode.PREFERENCE:
+            ranked = [c for c in confirmed.get(student.pk, codes) if c in known]
+        pid = participant_id(run.campaign, student)
+        if pid in ids:
+            message = _("Two students with one ID number: %(number)s.") % {"number": student.education_id}
+            raise engine.LotteryInputError(message)
+        participants.append({"id": pid, "preferences": ranked, "categories": []})
+        ids[pid] = student.pk
+    document = {
+        "label": run.title[: engine.LABEL_MAX],
+        "mode": run.mode,
+        "schools": [{"id": s.code, "seats": max(plans[s.pk] - taken.get(s.pk, 0), 0)} for s in schools],
+        "participants": participants,
+        "priorities": {},
+    }
+    return engine.normalise_input(document), ids
