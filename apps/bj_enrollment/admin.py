@@ -10,6 +10,7 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     registry_export,
     roles,
     student,
+    transfer,
     users,
     zones,
 )

@@ -144,3 +144,19 @@ class AdmissionRoute(models.TextChoices):
     HOME_DISTRICT = "home_district", _("Back to the hukou or residence district (回户籍/居住地)")
     NEW_ARRIVAL = "new_arrival", _("New arrival in Beijing (新进京)")
     SPECIAL_EDUCATION = "special_education", _("Special education (特殊教育)")
+
+
+class TransferBasis(models.TextChoices):
+    """R39: why a graduate moves to another district for junior high."""
+
+    HUKOU = "hukou", _("Hukou in the district (户籍)")
+    PROPERTY = "property", _("Property in the district (房产)")
+
+
+class TransferState(models.TextChoices):
+    """Default states of a transfer (R39); the workflow decides the moves between them."""
+
+    OUT_REVIEW = "out_review", _("Transfer-out district review")
+    IN_REVIEW = "in_review", _("Transfer-in district review")
+    APPROVED = "approved", _("Transfer approved")
+    REFUSED = "refused", _("Transfer refused")

@@ -94,6 +94,7 @@ OWN_EVENTS = (notifications.REGISTERED, notifications.LOTTERY_NOT_ASSIGNED, SCHO
 registry.register(
     Application, audience=application_audience, sample=SAMPLE, not_before=application_not_before, events=OWN_EVENTS
 )
+from apps.bj_enrollment import transfer_messages  # noqa: E402,F401  (the transfers' audience, R39)
 post_migrate.connect(
     load_templates_after_migrate,
     sender=apps.get_app_config("bj_enrollment"),

@@ -13,6 +13,7 @@ from apps.bj_enrollment.doctype.document import ApplicationDocument, DocumentReq
 from apps.bj_enrollment.doctype.feeder_pair import FeederPair
 from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
+from apps.bj_enrollment.doctype.new_arrival import NewArrival
 from apps.bj_enrollment.doctype.preference import Preference, PreferenceList, PreferenceSetting
 from apps.bj_enrollment.doctype.property import Property
 from apps.bj_enrollment.doctype.registry_export import RegistryExport
@@ -23,6 +24,7 @@ from apps.bj_enrollment.doctype.service_zone import ServiceZone
 from apps.bj_enrollment.doctype.staff_scope import StaffScope
 from apps.bj_enrollment.doctype.street import Street
 from apps.bj_enrollment.doctype.student import Student, StudentGuardian
+from apps.bj_enrollment.doctype.transfer import Transfer
 from apps.bj_enrollment.doctype.walk_in import WalkIn
 from apps.bj_enrollment.doctype.zone_area import ZoneArea
 from apps.bj_enrollment.doctype.zone_lookup import ZoneLookup
@@ -44,6 +46,7 @@ __all__ = [
     "Guardian",
     "LotteryEntry",
     "LotteryRun",
+    "NewArrival",
     "Preference",
     "PreferenceList",
     "PreferenceSetting",
@@ -58,6 +61,7 @@ __all__ = [
     "Street",
     "Student",
     "StudentGuardian",
+    "Transfer",
     "WalkIn",
     "ZoneArea",
     "ZoneLookup",

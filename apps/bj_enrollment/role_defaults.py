@@ -55,6 +55,8 @@ _DISTRICT = {
     # Junior high (R37-R41): the district reviews its students; feeder pairs are its administrators'
     **_each(("student", "studentguardian"), "rwx"),
     "bj_enrollment.feederpair": "rx",
+    "bj_enrollment.transfer": "rwx",  # R39: decides transfers out of and into the district
+    "bj_enrollment.newarrival": "rcx",  # R40: registers and reviews new arrivals
 }
 
 DEFAULT_ROLES: dict[str, DefaultRole] = {
@@ -83,6 +85,7 @@ DEFAULT_ROLES: dict[str, DefaultRole] = {
             # the graduating school corrects its graduates' data (R38)
             **_each(("student", "studentguardian"), "rwx"),
             "bj_enrollment.feederpair": "rx",
+            "bj_enrollment.transfer": "rcx",  # R39: the graduating school files its graduates' transfers
         },
     ),
 }

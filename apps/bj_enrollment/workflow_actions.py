@@ -61,3 +61,13 @@ STUDENT_CALLED_BY_CODE = (
     REPORT_CORRECTION,
     ASSIGN_BY_LOTTERY,
 )
+
+# The transfer's workflow (`workflows/transfer.json`, R39): the transfer-out district decides, then the
+# transfer-in district (services/transfers.check_deciding_district holds each to its side).
+APPROVE_TRANSFER_OUT = gettext_noop("Approve transfer out")
+REFUSE_TRANSFER_OUT = gettext_noop("Refuse transfer out")
+APPROVE_TRANSFER_IN = gettext_noop("Approve transfer in")
+REFUSE_TRANSFER_IN = gettext_noop("Refuse transfer in")
+
+# The move of the student follows the second approval (services/transfers.move_student).
+TRANSFER_CALLED_BY_CODE = (APPROVE_TRANSFER_IN,)

@@ -44,6 +44,13 @@ def register() -> None:
     steps.register(Student, admission_routes.record_admission_route)  # R41
     checks.require_actions(Student, workflow_actions.STUDENT_CALLED_BY_CODE)
 
+    from apps.bj_enrollment.models import Transfer
+    from apps.bj_enrollment.services import transfers
+
+    # R39: each district decides on its own turn, then the decision settles the transfer (and moves the student)
+    steps.register(Transfer, transfers.check_deciding_district, transfers.settle)
+    checks.require_actions(Transfer, workflow_actions.TRANSFER_CALLED_BY_CODE)
+
 
 def load_default_workflows() -> list[LoadResult]:
     return [

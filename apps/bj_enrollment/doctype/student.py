@@ -83,7 +83,12 @@ class Student(models.Model):
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    scope_paths = {"district": "district_id", "school": ("graduating_school_id", "school_id")}
+    # A transfer under review shows the student to the transfer-in district too (R39); after the
+    # decision only `district` counts (the old district keeps the transfer's history).
+    scope_paths = {
+        "district": ("district_id", "transfers__reviewing_district_id"),
+        "school": ("graduating_school_id", "school_id"),
+    }
     custom_fields_attr = "custom"
 
     class Meta:
@@ -134,7 +139,7 @@ class StudentGuardian(models.Model):
     history = HistoricalRecords()
 
     scope_paths = {
-        "district": "student__district_id",
+        "district": ("student__district_id", "student__transfers__reviewing_district_id"),
         "school": ("student__graduating_school_id", "student__school_id"),
     }
 
