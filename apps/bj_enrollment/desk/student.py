@@ -10,6 +10,7 @@ from unfold.decorators import display
 
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
+from apps.bj_enrollment.desk.student_admission import AdmissionMixin
 from apps.bj_enrollment.desk.student_registry import RegistryImportMixin
 from apps.bj_enrollment.imports import feeder_pairs as feeder_pairs_import
 from apps.bj_enrollment.imports import students as students_import
@@ -65,6 +66,7 @@ def admission_decision(student) -> str:
 
 @admin.register(Student)
 class StudentAdmin(
+    AdmissionMixin,
     RegistryImportMixin,
     SpreadsheetImportMixin,
     RecordsReadsAdmin,

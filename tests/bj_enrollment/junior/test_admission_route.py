@@ -91,3 +91,28 @@ def test_route_and_decision_on_the_desk_and_in_the_export(client, junior, confir
     assert row[header.index("入学途径")] == "登记入学"
     assert row[header.index("入学决定")].startswith("登记入学录取")
     assert row[header.index("初中")] == junior.east_junior.name
+
+
+def test_the_desk_admit_page_admits_with_the_chosen_school(client, junior, confirmed):
+    client.force_login(junior.east_reviewer)
+    url = reverse("admin:bj_enrollment_student_admit_student", args=[confirmed.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "登记入学录取" in page.content.decode()
+    response = client.post(url, {"action": A.ADMIT_BY_REGISTRATION, "school": junior.east_junior.pk})
+    assert response.status_code == 302
+    confirmed.refresh_from_db()
+    assert (confirmed.admission_route, confirmed.school, confirmed.admission_record.user) == (
+        "registration", junior.east_junior, junior.east_reviewer)
+
+
+def test_the_desk_admit_page_refuses_and_changes_nothing(client, junior, confirmed):
+    before = _frozen(confirmed)
+    client.force_login(junior.east_reviewer)
+    url = reverse("admin:bj_enrollment_student_admit_student", args=[confirmed.pk])
+    response = client.post(url, {"action": A.ADMIT_FEEDER, "school": junior.east_junior.pk})  # no feeder pair
+    assert response.status_code == 200 and 'id="admit-errors"' in response.content.decode()
+    client.force_login(junior.east_school_reviewer)
+    assert client.post(url, {"action": A.ADMIT_BY_REGISTRATION, "school": junior.east_junior.pk}).status_code == 403
+    client.force_login(junior.west_reviewer)
+    assert client.post(url, {"action": A.ADMIT_BY_REGISTRATION, "school": junior.west_junior.pk}).status_code == 404
+    assert _frozen(confirmed) == before
