@@ -13,6 +13,7 @@ from apps.lowcode.reports.desk import urls as report_urls
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", RedirectView.as_view(pattern_name="portal:start", permanent=False)),
+    path("portal/junior/", include("apps.bj_enrollment.portal.junior_urls")),
     path("portal/", include("apps.bj_enrollment.portal.urls")),
     path("captcha/", include("captcha.urls")),
     path("disclosure/", include("apps.bj_enrollment.disclosure.urls")),

@@ -149,6 +149,29 @@ SMS_EXPIRED = _code(
 SMS_TRIES = _code("sms_tries", _("Too many wrong SMS codes; request a new one."))
 SMS_WRONG = _code("sms_wrong", _("The SMS code is wrong."))
 
+# --- R37/R38 the junior-high family side (services/junior_family.py) ---------------------------------
+JUNIOR_INVALID_LOGIN = _code(
+    "junior_invalid_login", _("No student with this education ID and name is taking part in the junior-high entry.")
+)
+JUNIOR_LOCKED = _code(
+    "junior_locked",
+    _("Too many wrong attempts with this education ID; try again in %(minutes)d minutes."),
+)
+JUNIOR_NO_MOBILE = _code(
+    "junior_no_mobile", _("No mobile number is on file for this student; ask the graduating school to add it.")
+)
+JUNIOR_NOT_AWAITING = _code(
+    "junior_not_awaiting", _("The student's data is not waiting for the family's confirmation now.")
+)
+JUNIOR_CONFIRMATION_CLOSED = _code(
+    "junior_confirmation_closed", _("The graduate-data confirmation is not open at the moment.")
+)
+JUNIOR_CORRECTION_EMPTY = _code(
+    "junior_correction_empty", _("Say for at least one item what it should be.")
+)
+JUNIOR_NOT_CONFIRMED = _code(
+    "junior_not_confirmed", _("The confirmation sheet can be printed once the family has confirmed the data.")
+
 # --- R15-R18 details, R21 printing --------------------------------------------------------------------
 NOT_EDITABLE = _code(
     "not_editable",

@@ -94,7 +94,8 @@ OWN_EVENTS = (notifications.REGISTERED, notifications.LOTTERY_NOT_ASSIGNED, SCHO
 registry.register(
     Application, audience=application_audience, sample=SAMPLE, not_before=application_not_before, events=OWN_EVENTS
 )
-from apps.bj_enrollment import transfer_messages  # noqa: E402,F401  (the transfers' audience, R39)
+# The students' (R37/R38) and the transfers' (R39) audiences
+from apps.bj_enrollment import student_messages, transfer_messages  # noqa: E402,F401
 post_migrate.connect(
     load_templates_after_migrate,
     sender=apps.get_app_config("bj_enrollment"),

@@ -11,8 +11,10 @@ from django.apps import apps
 from django.db import connections
 from django.db.models.signals import post_migrate
 
-from apps.bj_enrollment.models import Application, Transfer
+from apps.bj_enrollment.models import Application, Student, Transfer
 from apps.bj_enrollment.print_context import SAMPLE, application_print_context
+from apps.bj_enrollment.student_print_context import SAMPLE as STUDENT_SAMPLE
+from apps.bj_enrollment.student_print_context import student_print_context
 from apps.bj_enrollment.transfer_print_context import SAMPLE as TRANSFER_SAMPLE
 from apps.bj_enrollment.transfer_print_context import transfer_print_context
 from apps.lowcode.printing import loader, registry
@@ -33,6 +35,7 @@ def load_formats_after_migrate(sender, using="default", **kwargs) -> None:
 
 # generated_at changes every minute: the stored form keeps the time it was first rendered for its data
 registry.register_context(Application, application_print_context, sample=SAMPLE, volatile=("generated_at",))
+registry.register_context(Student, student_print_context, sample=STUDENT_SAMPLE, volatile=("generated_at",))  # R37
 registry.register_context(Transfer, transfer_print_context, sample=TRANSFER_SAMPLE, volatile=("generated_at",))  # R39
 post_migrate.connect(load_formats_after_migrate, sender=apps.get_app_config("bj_enrollment"),
                      dispatch_uid="bj-enrollment-print-formats")

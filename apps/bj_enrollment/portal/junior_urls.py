@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.bj_enrollment.portal import junior
+
+app_name = "portal-junior"
+urlpatterns = [
+    path("", junior.home, name="home"),
+    path("login/", junior.login_view, name="login"),
+    path("logout/", junior.logout_view, name="logout"),
+    path("confirm/", junior.confirm, name="confirm"),
+    path("correction/", junior.correction, name="correction"),
+    path("confirmation.pdf", junior.print_sheet, name="print"),
+]
