@@ -85,4 +85,12 @@ def sync_roles(using: str = "default") -> None:
 
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
-    sync_roles(using)
+    """After a partial migrate (to an earlier migration, or before this release's) the role tables may
+    not exist yet: the defaults wait for the migrate that creates them."""
+    from django.db import connections
+
+    from apps.bj_enrollment.doctype.role import Role, RolePermission
+
+    tables = set(connections[using].introspection.table_names())
+    if {Role._meta.db_table, RolePermission._meta.db_table} <= tables:
+        sync_roles(using)
