@@ -171,6 +171,7 @@ JUNIOR_CORRECTION_EMPTY = _code(
 )
 JUNIOR_NOT_CONFIRMED = _code(
     "junior_not_confirmed", _("The confirmation sheet can be printed once the family has confirmed the data.")
+)
 
 # --- R15-R18 details, R21 printing --------------------------------------------------------------------
 NOT_EDITABLE = _code(
