@@ -7,6 +7,7 @@ from apps.bj_enrollment.api import v1
 from apps.bj_enrollment.desk.on_behalf import on_behalf_view
 from apps.bj_enrollment.desk.registry_export import registry_export_view
 from apps.bj_enrollment.desk.statistics import statistics_view
+from apps.bj_enrollment.disclosure.chances import chances_page
 from apps.lowcode.export_views import export_download_view, export_progress_view
 from apps.lowcode.reports.desk import urls as report_urls
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("portal/", include("apps.bj_enrollment.portal.urls")),
     path("captcha/", include("captcha.urls")),
     path("disclosure/", include("apps.bj_enrollment.disclosure.urls")),
+    path("chances/", chances_page, name="chances"),  # R42, public
     path("", include("apps.bj_enrollment.zones.urls")),
     path("api/v1/", v1.api.urls),
 ] + i18n_patterns(

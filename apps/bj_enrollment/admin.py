@@ -5,6 +5,7 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     campaign,
     category_claims,
     disclosure,
+    high_school_entries,
     lottery,
     reference,
     registry_export,

@@ -12,6 +12,7 @@ from apps.bj_enrollment.doctype.district import District
 from apps.bj_enrollment.doctype.document import ApplicationDocument, DocumentRequirement
 from apps.bj_enrollment.doctype.feeder_pair import FeederPair
 from apps.bj_enrollment.doctype.guardian import Guardian
+from apps.bj_enrollment.doctype.high_school_entry import HighSchoolEntry
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
 from apps.bj_enrollment.doctype.new_arrival import NewArrival
 from apps.bj_enrollment.doctype.preference import Preference, PreferenceList, PreferenceSetting
@@ -44,6 +45,7 @@ __all__ = [
     "DocumentRequirement",
     "FeederPair",
     "Guardian",
+    "HighSchoolEntry",
     "LotteryEntry",
     "LotteryRun",
     "NewArrival",

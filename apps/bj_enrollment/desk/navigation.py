@@ -31,6 +31,7 @@ GROUPS = [
             ("bj_enrollment", "zonelookup", "manage_search"),
             ("bj_enrollment", "schoolplan", "event_seat"),
             ("bj_enrollment", "lotteryrun", "casino"),
+            ("bj_enrollment", "highschoolentry", "trending_up"),  # 升学 chances (R42)
         ],
     ),
     (
