@@ -19,6 +19,7 @@ from apps.bj_enrollment.lottery.inputs import applications_by_participant, build
 from apps.bj_enrollment.services import notifications
 from apps.lowcode import jobs
 from apps.lowcode.workflow import engine as workflow
+from apps.lowcode.workflow import states as workflow_states
 from apps.lowcode.workflow.errors import WorkflowError
 
 BATCH = 2000
@@ -233,6 +234,7 @@ def apply_results(run_id: int) -> None:
     if run.state != LotteryRun.State.DONE:
         return
     entries = list(run.entries.filter(school__isnull=False).values_list("application_id", "school_id"))
+    waiting = workflow_states.sources(Application, actions.ASSIGN_BY_LOTTERY)  # where the lottery places from
     refused = []
     done = 0
     for unit in _units(run, entries):
@@ -240,7 +242,7 @@ def apply_results(run_id: int) -> None:
             with transaction.atomic():
                 for application_id, school_id in unit:
                     moved = Application.objects.filter(
-                        pk=application_id, state="ready_to_print", school__isnull=True
+                        pk=application_id, state__in=waiting, school__isnull=True
                     ).update(school_id=school_id)
                     application = Application.objects.get(pk=application_id)
                     if not moved:
@@ -257,7 +259,7 @@ def apply_results(run_id: int) -> None:
         if done // 200 != (done - len(unit)) // 200:
             _progress(run, int(100 * done / len(entries)))
     unplaced = Application.objects.filter(
-        lottery_entries__run=run, lottery_entries__school__isnull=True, state="ready_to_print", school__isnull=True
+        lottery_entries__run=run, lottery_entries__school__isnull=True, state__in=waiting, school__isnull=True
     )
     for application in unplaced:  # R30: the draw's outcome, told once even if this job runs again
         notifications.send_once(application, notifications.LOTTERY_NOT_ASSIGNED)

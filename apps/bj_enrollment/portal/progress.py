@@ -57,6 +57,13 @@ def status_label(application) -> str:
     return states.parent_label(application, shown_state(application))
 
 
+def entering_details(application) -> bool:
+    """Whether the details are still the family's to enter: the states the submit action leaves."""
+    from apps.bj_enrollment import workflow_actions
+
+    return application.state in states.sources(type(application), workflow_actions.SUBMIT)
+
+
 def last_reason(application) -> str:
     record = engine.history(application).filter(to_state=application.state).order_by("-created_at", "-pk").first()
     return (record.reason if record else "") or application.rejection_reason

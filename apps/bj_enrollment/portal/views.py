@@ -151,6 +151,7 @@ def home(request):
         "windows": progress.upcoming_windows(application),
         "can_print": can_print(application),
         "result": progress.result(application),
+        "entering_details": progress.entering_details(application),
     }
     return render(request, "portal/home.html", context)
 
