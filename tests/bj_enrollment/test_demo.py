@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from apps.bj_enrollment import roles
-from apps.bj_enrollment.choices import ApplicationState, Ownership, Stage
+from apps.bj_enrollment.choices import ApplicationState, Ownership
 from apps.bj_enrollment.models import (
     Application,
     Campaign,
@@ -26,9 +26,10 @@ from apps.bj_enrollment.rules.identity import check_resident_id
 pytestmark = pytest.mark.django_db
 
 
-def _build(n=400):
+def _build(n=400, junior_graduates=0):
+    """The primary demo alone unless asked (the junior-high campaign has its own test)."""
     out = io.StringIO()
-    call_command("build_demo_site", applications=n, seed=7, stdout=out)
+    call_command("build_demo_site", applications=n, seed=7, junior_graduates=junior_graduates, stdout=out)
     return out.getvalue()
 
 
@@ -48,9 +49,11 @@ def test_demo_builds_a_city_from_nothing():
     assert not public.exclude(service_zones__isnull=False).exists(), "every public school has a zone"
     assert ServiceZone.objects.filter(multi_school=True, property_cutoff__isnull=False).exists()
 
-    campaign = Campaign.objects.get()
+    campaign = Campaign.objects.get(level="primary")
     now = timezone.now()
-    for stage in Stage.values:
+    from apps.bj_enrollment.demo.builder import WINDOW_DAYS
+
+    for stage in WINDOW_DAYS:  # the primary campaign's stages (the junior campaign has its own)
         assert campaign.is_open(stage, at=now), f"{stage} window should be open in the demo"
 
     apps = Application.objects.select_related("child")
@@ -169,3 +172,54 @@ def definition_reasons(action, state):
     from apps.lowcode.workflow.definitions import definition_for
 
     return definition_for(Application).transition(state, action).reason_options.splitlines()
+
+
+def test_demo_junior_campaign_went_through_the_import_and_the_workflows():
+    """小升初: graduates of every primary school of three districts, confirmed, with corrections under way,
+    transfers in each state and new arrivals, each state reached by its workflow's transitions."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.bj_enrollment.models import Student, Transfer
+    from apps.lowcode.workflow.definitions import definition_for
+    from apps.lowcode.workflow.models import TransitionRecord
+
+    output = _build(50, junior_graduates=1)
+    campaign = Campaign.objects.get(level="junior")
+    from apps.bj_enrollment.demo.junior import JUNIOR_STAGES
+
+    assert all(campaign.is_open(stage) for stage in JUNIOR_STAGES)
+    students = Student.objects.filter(campaign=campaign)
+    districts = ("东城区", "西城区", "海淀区")
+    schools = School.objects.filter(district__name__in=districts, offers_primary=True)
+    assert set(students.values_list("graduating_school", flat=True)) == set(schools.values_list("pk", flat=True))
+    assert {"imported", "awaiting_confirmation", "confirmed", "correction_requested", "new_arrival_review",
+            "new_arrival_refused"} <= set(students.values_list("state", flat=True))
+    assert not students.filter(state="confirmed", confirmation_number__isnull=True).exists()
+    assert students.filter(source="new_arrival").count() == 3
+    transfers = Transfer.objects.filter(student__campaign=campaign)
+    assert Counter(transfers.values_list("state", flat=True)) == {"out_review": 1, "in_review": 1, "approved": 1,
+                                                                   "refused": 2}
+    moved = transfers.get(state="approved").student
+    assert moved.district_id == transfers.get(state="approved").to_district_id
+    assert moved.admission_route == "home_district"
+    assert set(transfers.exclude(state__in=("out_review", "in_review")).values_list("reviewing_district",
+                                                                                      flat=True)) == {None}
+    for model, initial in ((Student, "imported"), (Transfer, "out_review")):
+        definition = definition_for(model)
+        records = defaultdict(list)
+        for record in TransitionRecord.objects.filter(content_type=ContentType.objects.get_for_model(model)
+                                                      ).order_by("created_at", "pk"):
+            records[int(record.object_id)].append(record)
+        for obj in model.objects.all():
+            state = initial
+            for record in records[obj.pk]:
+                assert definition.transition(state, record.action) is not None
+                state = record.to_state
+            assert state == obj.state, (obj, [r.action for r in records[obj.pk]])
+    passwords = _passwords(output)
+    user = authenticate(username="xicheng_reviewer", password=passwords["xicheng_reviewer"])
+    assert user is not None and StaffScope.objects.get(user=user).district.name == "西城区"
+
+    counts = (students.count(), transfers.count())
+    _build(50, junior_graduates=1)  # a second run adds nothing
+    assert (Student.objects.filter(campaign=campaign).count(), transfers.count()) == counts

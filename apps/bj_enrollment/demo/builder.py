@@ -44,6 +44,8 @@ from apps.bj_enrollment.choices import (
     StreetKind,
 )
 from apps.bj_enrollment.demo import data
+from apps.bj_enrollment.demo.junior import GRADUATES_PER_SCHOOL as JUNIOR_GRADUATES_PER_SCHOOL
+from apps.bj_enrollment.demo.junior import build_junior_campaign
 from apps.bj_enrollment.demo.registry_data import feed_registry_simulator
 from apps.bj_enrollment.models import (
     Application,
@@ -1282,7 +1284,8 @@ def row_counts() -> dict[str, int]:
 
 
 def build_demo_site(
-    applications: int = DEFAULT_APPLICATIONS, seed: int = DEFAULT_SEED, log: Log = lambda _message: None
+    applications: int = DEFAULT_APPLICATIONS, seed: int = DEFAULT_SEED, log: Log = lambda _message: None,
+    junior_graduates: int = JUNIOR_GRADUATES_PER_SCHOOL,
 ) -> BuildResult:
     if not 0 <= applications <= MAX_APPLICATIONS:
         raise ValueError(f"applications must be between 0 and {MAX_APPLICATIONS}")
@@ -1309,6 +1312,10 @@ def build_demo_site(
             created = len(factory.build(applications))
         users = build_staff_users(campaign, districts, log)
         parent_password, parent_count, example = build_parent_accounts(campaign, rng, log)
+        # 小升初 (R37-R41), after the primary campaign so its random draws are unchanged
+        if junior_graduates:
+            juniors = build_junior_campaign(users, random.Random(seed + 15), log, graduates_per_school=junior_graduates)
+            users += [DemoUser(*account) for account in juniors]
         log(f"registry simulator: {feed_registry_simulator(campaign)}")
     states = dict(
         Application.objects.filter(campaign=campaign).values_list("state").annotate(n=Count("pk")).order_by("state")

@@ -4,7 +4,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.bj_enrollment.demo import builder
+from apps.bj_enrollment.demo import builder, junior
 
 
 def _width(text: str) -> int:
@@ -35,9 +35,16 @@ class Command(BaseCommand):
             help=f"random seed, for a reproducible site (default {builder.DEFAULT_SEED})",
         )
 
-    def handle(self, *args, applications, seed, **options):
+        parser.add_argument(
+            "--junior-graduates", type=int, default=junior.GRADUATES_PER_SCHOOL,
+            help="graduates per primary school of the junior-high demo's three districts, if it has none "
+                 f"(default {junior.GRADUATES_PER_SCHOOL}; 0: no junior-high campaign)",
+        )
+
+    def handle(self, *args, applications, seed, junior_graduates, **options):
         try:
-            result = builder.build_demo_site(applications=applications, seed=seed, log=self.stdout.write)
+            result = builder.build_demo_site(applications=applications, seed=seed, log=self.stdout.write,
+                                             junior_graduates=junior_graduates)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         out = self.stdout.write
