@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.bj_enrollment import error_codes
 from apps.bj_enrollment import workflow_actions as A
 from apps.bj_enrollment.choices import Level, Stage, StudentState
-from apps.bj_enrollment.models import Student, StudentGuardian
+from apps.bj_enrollment.models import Student
 from apps.bj_enrollment.portal import limits, sms_codes
 from apps.bj_enrollment.portal.flows import send_code
 from apps.bj_enrollment.rules.form_numbers import new_form_number, new_verification_code
@@ -26,15 +27,22 @@ from apps.lowcode.workflow import engine
 LOGIN, CONFIRM, CORRECT = "junior_login", "junior_confirm", "junior_correct"
 PURPOSES = (CONFIRM, CORRECT)
 
-# What the family may say is wrong: the fields the registry data page shows
-CORRECTABLE = ("name", "gender", "birth_date", "id_type", "id_number", "hukou_address", "graduating_class",
-               "mobile", "guardians")
+# What the family may say is wrong (the items the registry data page shows), as the family reads them
+CORRECTABLE = {
+    "name": _("Student's name"),
+    "gender": _("Gender"),
+    "birth_date": _("Birth date"),
+    "id_type": _("ID type"),
+    "id_number": _("ID number"),
+    "hukou_address": _("Hukou address"),
+    "graduating_class": _("Graduating class"),
+    "mobile": _("Mobile on file"),
+    "guardians": _("Guardian"),
+}
 
 
 def field_label(name: str) -> str:
-    if name == "guardians":
-        return str(StudentGuardian._meta.verbose_name_plural)
-    return str(Student._meta.get_field(name).verbose_name)
+    return str(CORRECTABLE[name])
 
 
 def _failure_key(education_id: str) -> str:
