@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from apps.bj_enrollment.api import v1
 from apps.bj_enrollment.desk.on_behalf import on_behalf_view
+from apps.bj_enrollment.desk.preferences import demand_view as preference_demand_view
 from apps.bj_enrollment.desk.registry_export import registry_export_view
 from apps.bj_enrollment.desk.statistics import statistics_view
 from apps.bj_enrollment.disclosure.chances import chances_page
@@ -23,6 +24,7 @@ urlpatterns = [
     path("api/v1/", v1.api.urls),
 ] + i18n_patterns(
     path("desk/statistics/", admin.site.admin_view(statistics_view), name="desk-statistics"),
+    path("desk/preferences/demand/", admin.site.admin_view(preference_demand_view), name="desk-preference-demand"),
     path("desk/registry-export/", admin.site.admin_view(registry_export_view), name="desk-registry-export"),
     path("desk/register-on-behalf/", admin.site.admin_view(on_behalf_view), name="desk-on-behalf"),
     path("desk/exports/<str:key>/", admin.site.admin_view(export_progress_view), name="desk-export"),

@@ -7,6 +7,7 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     disclosure,
     high_school_entries,
     lottery,
+    preferences,
     reference,
     registry_export,
     roles,

@@ -251,6 +251,7 @@ PREFERENCES_NOT_ALLOWED = _code(
 )
 PREFERENCES_DUPLICATE = _code("preferences_duplicate", _("A school is listed twice: %(school)s."))
 PREFERENCES_NO_MOBILE = _code(
-    "preferences_no_mobile", _("No mobile number is on file for this student; ask the graduating school to add it.")
+    "preferences_no_mobile",
+    _("No mobile number is on file for the code that confirms preferences; ask the graduating school to add it."),
 )
 PREFERENCES_EMPTY = _code("preferences_empty", _("List at least one school before confirming."))

@@ -51,6 +51,8 @@ _DISTRICT = {
     # Districts draw their own zones (R34), run their lotteries and release their disclosure (R28).
     **_each(("servicezone", "lotteryrun", "disclosurerelease"), "rcwx"),
     "bj_enrollment.multiplebirthgroup": "rcd",  # binds twins for the lottery (docs/lottery.md §14)
+    # 志愿 (R41): reads the setting and the lists (the demand page); its administrators set the setting
+    **_each(("preferencesetting", "preferencelist", "preference"), "rx"),
     **_each(("application", "categoryclaim"), "rwx"),  # R5: the district verifies category claims
     # Junior high (R37-R41): the district reviews its students; feeder pairs are its administrators'
     **_each(("student", "studentguardian"), "rwx"),
@@ -73,7 +75,8 @@ DEFAULT_ROLES: dict[str, DefaultRole] = {
         # the district's own dates inside the city's (R1) and the documents it asks its families for (R20)
         {**_DISTRICT, "bj_enrollment.campaignwindow": "rcwdx", "bj_enrollment.documentrequirement": "rcwd",
          "lowcode_reports.savedreport": "rcwd",  # builds and shares its own saved reports
-         "bj_enrollment.feederpair": "rcwdx"},  # 对口直升: which primary schools feed which junior highs
+         "bj_enrollment.feederpair": "rcwdx",  # 对口直升: which primary schools feed which junior highs
+         "bj_enrollment.preferencesetting": "rcwdx"},  # 志愿: how many choices, which schools (R41)
         extra=("bj_enrollment.register_on_behalf",),
     ),
     SCHOOL_REVIEWER: DefaultRole(
@@ -82,6 +85,7 @@ DEFAULT_ROLES: dict[str, DefaultRole] = {
             **_each(("school", "servicezone", "campaign", "campaignwindow", "schoolplan", "registryexport", *_CASE),
                     "rx"),
             "bj_enrollment.application": "rwx",
+            **_each(("preferencelist", "preference"), "r"),  # 志愿 (R41): the demand for the school
             # the graduating school corrects its graduates' data (R38)
             **_each(("student", "studentguardian"), "rwx"),
             "bj_enrollment.feederpair": "rx",

@@ -30,6 +30,8 @@ GROUPS = [
             ("bj_enrollment", "zonearea", "format_list_bulleted"),
             ("bj_enrollment", "zonelookup", "manage_search"),
             ("bj_enrollment", "schoolplan", "event_seat"),
+            ("bj_enrollment", "preferencesetting", "format_list_numbered"),  # 志愿 (R41)
+            ("desk-preference-demand", "bj_enrollment.view_preferencelist", "leaderboard"),
             ("bj_enrollment", "lotteryrun", "casino"),
             ("bj_enrollment", "highschoolentry", "trending_up"),  # 升学 chances (R42)
         ],
@@ -71,6 +73,7 @@ GROUPS = [
 
 PAGE_TITLES = {
     "desk-statistics": _("Statistics"),
+    "desk-preference-demand": _("Preference demand"),
     "desk-reports": _("Reports"),
     "desk-registry-export": _("Student registry export"),
     "desk-on-behalf": _("Register on a family's behalf"),
