@@ -83,7 +83,10 @@ def find_student(request, education_id: str, name: str) -> Student:
 
 
 def send_student_code(request, student: Student, purpose: str) -> None:
-    """A code for `purpose` to the mobile on file (never a number the requester types)."""
+    """A code for `purpose` to the mobile on file (never a number the requester types); a code to
+    confirm or report only while the data waits for the family."""
+    if purpose in PURPOSES:
+        _check_awaiting(student)
     if not student.mobile:
         raise error_codes.JUNIOR_NO_MOBILE.error()
     send_code(request, purpose, student.mobile, student.campaign, bound_to=str(student.pk))

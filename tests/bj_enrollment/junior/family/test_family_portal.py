@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from apps.bj_enrollment.models import Student
 from apps.lowcode.messaging.models import MessageLog
 from tests.bj_enrollment.junior.family.conftest import MOBILE, last_code
+from tests.bj_enrollment.portal import sms
 from tests.bj_enrollment.portal.conftest import captcha_answer
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +130,35 @@ def test_the_confirmation_sheet_is_printed_with_number_code_and_signature_lines(
     for shown in ("小学毕业生信息确认单", graduate.education_id, "李东华", graduate.confirmation_number,
                   graduate.verification_code, "监护人签字", "史家胡同小学"):
         assert shown in text, shown
+
+
+def test_outside_the_confirmation_window_nothing_is_signed(client, graduate, run_jobs):
+    from django.utils import timezone
+
+    from apps.bj_enrollment.models import CampaignWindow
+
+    log_in(client, graduate)
+    url = reverse("portal-junior:confirm")
+    client.post(url, {"send_code": "1"})
+    run_jobs()
+    CampaignWindow.objects.filter(campaign=graduate.campaign, stage="graduate_confirmation").update(
+        closes_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    before = snapshot(graduate)
+    response = client.post(url, {"sms_code": last_code(), "checked": "on"})
+    assert "小学毕业生信息确认目前未开放" in response.content.decode()
+    assert snapshot(graduate) == before
+
+
+def test_data_not_yet_open_for_confirmation_cannot_be_signed(client, junior, run_jobs):
+    student = junior.east_student  # still being prepared by the school (imported)
+    log_in(client, student)
+    page = client.get(reverse("portal-junior:home")).content.decode()
+    assert "学校正在准备毕业生信息" in page and "数据无误，确认" not in page
+    sent = client.post(reverse("portal-junior:confirm"), {"send_code": "1"}).content.decode()
+    run_jobs()
+    assert "该学生的信息目前不在待家长确认状态" in sent and sms.texts_to(MOBILE) == []  # no code to sign with
+    before = snapshot(student)
+    response = client.post(reverse("portal-junior:confirm"), {"sms_code": "123456", "checked": "on"})
+    assert "该学生的信息目前不在待家长确认状态" in response.content.decode()
+    assert snapshot(student) == before
