@@ -29,15 +29,20 @@ PASSWORD = "Desk-Passw0rd-2026"
 _seq = itertools.count(1)
 
 
-def campaign(year: int | None = None) -> Campaign:
+LEVEL_NAMES = {"primary": ("小学", 6), "junior": ("初中", 12)}  # the campaign's name and its cohort's age
+
+
+def campaign(year: int | None = None, level: str = "primary") -> Campaign:
+    """The campaign of the year and level, every stage open from three days ago for twenty days."""
     year = year or timezone.localdate().year
+    name, age = LEVEL_NAMES[level]
     obj, _ = Campaign.objects.get_or_create(
         year=year,
-        level="primary",
+        level=level,
         defaults={
-            "name": f"{year}年义务教育入学（小学）",
-            "age_cutoff": dt.date(year - 6, 8, 31),
-            "cohort_start": dt.date(year - 7, 9, 1),
+            "name": f"{year}年义务教育入学（{name}）",
+            "age_cutoff": dt.date(year - age, 8, 31),
+            "cohort_start": dt.date(year - age - 1, 9, 1),
         },
     )
     now = timezone.now()
@@ -107,25 +112,7 @@ def application(
 
 def junior_campaign(year: int | None = None) -> Campaign:
     """The junior-high campaign (小升初) of the year, every stage open."""
-    year = year or timezone.localdate().year
-    obj, _ = Campaign.objects.get_or_create(
-        year=year,
-        level="junior",
-        defaults={
-            "name": f"{year}年义务教育入学（初中）",
-            "age_cutoff": dt.date(year - 12, 8, 31),
-            "cohort_start": dt.date(year - 13, 9, 1),
-        },
-    )
-    now = timezone.now()
-    for stage in Stage.values:
-        CampaignWindow.objects.get_or_create(
-            campaign=obj,
-            stage=stage,
-            district=None,
-            defaults={"opens_at": now - dt.timedelta(days=3), "closes_at": now + dt.timedelta(days=20)},
-        )
-    return obj
+    return campaign(year, level="junior")
 
 
 def junior_school(district_: District, name: str) -> School:
