@@ -11,6 +11,7 @@ from apps.bj_enrollment.doctype.disclosure_release import DisclosureRelease
 from apps.bj_enrollment.doctype.district import District
 from apps.bj_enrollment.doctype.document import ApplicationDocument, DocumentRequirement
 from apps.bj_enrollment.doctype.feeder_pair import FeederPair
+from apps.bj_enrollment.doctype.graduate_import import GraduateImport
 from apps.bj_enrollment.doctype.guardian import Guardian
 from apps.bj_enrollment.doctype.high_school_entry import HighSchoolEntry
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
@@ -44,6 +45,7 @@ __all__ = [
     "District",
     "DocumentRequirement",
     "FeederPair",
+    "GraduateImport",
     "Guardian",
     "HighSchoolEntry",
     "LotteryEntry",

@@ -1,23 +1,28 @@
 """The desk's "Import graduates from the student registry" page (R37): a campaign and a district of the
-user's scope, then the same all-or-nothing import as the spreadsheet (imports/students.py). When the
-registry does not answer, nothing is imported and the page says to try again later."""
+user's scope, then the same all-or-nothing import as the spreadsheet (imports/students.py), run by the
+worker (imports/graduate_import_jobs.py: a district's schools are too many to ask within a request).
+The request answers with the import's progress page, which refreshes itself like an export's and shows
+the result when done; it is found only within the user's scope. When the registry does not answer,
+nothing is imported and the page says the import is retried."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from unfold.decorators import action
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.bj_enrollment.choices import Level
+from apps.bj_enrollment.imports import graduate_import_jobs
 from apps.bj_enrollment.imports import students as students_import
 from apps.bj_enrollment.scope import restrict, scope_of
+from apps.lowcode.dataimport import RowError
 
 
 class RegistryImportForm(forms.Form):
@@ -38,36 +43,51 @@ class RegistryImportForm(forms.Form):
 
 
 class RegistryImportMixin:
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_registry_import"
+        own = [path("import-registry/<int:import_id>/", self.admin_site.admin_view(self.registry_import_progress),
+                    name=name)]
+        return own + super().get_urls()
+
     @action(description=gettext_lazy("Import graduates from the student registry"), url_path="import-registry",
             icon="cloud_download")
     def import_from_registry(self, request):
         if not request.user.has_perm("bj_enrollment.change_student"):
             raise PermissionDenied
         form = RegistryImportForm(request.POST or None, user=request.user)
-        result = None
         if request.method == "POST" and form.is_valid():
             campaign, district = form.cleaned_data["campaign"], form.cleaned_data["district"]
             if not restrict(type(district).objects.filter(pk=district.pk), request.user).exists():
                 raise PermissionDenied
-            result = students_import.import_from_registry(campaign, district, user=request.user)
-            counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                      "conflicts": len(result.conflicts)}
-            if result.pending:
-                messages.error(request, _("The student registry did not answer; nothing was imported. "
-                                          "Try again later."))
-            elif result.ok and not result.conflicts:
-                messages.success(request, _("Imported: %(created)d created, %(updated)d updated, "
-                                            "%(unchanged)d unchanged.") % counts)
-                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
-            elif result.ok:
-                messages.warning(request, _("Imported with conflicts: %(created)d created, %(updated)d updated, "
-                                            "%(unchanged)d unchanged, %(conflicts)d left unchanged (listed below).")
-                                 % counts)
+            started = graduate_import_jobs.start(request.user, campaign, district)
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_registry_import",
+                                    args=[started.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Import graduates from the student registry"),
             "form": form,
-            "result": result,
         }
         return TemplateResponse(request, "desk/student_registry_import.html", context)
+
+    def registry_import_progress(self, request, import_id: int):
+        """The import's progress, then its result; 404 outside the user's scope."""
+        if not request.user.has_perm("bj_enrollment.view_student"):
+            raise PermissionDenied
+        row = graduate_import_jobs.visible(request.user, import_id)
+        if row is None:
+            raise Http404
+        result = {
+            "conflicts": [RowError(line, message) for line, message in row.conflicts],
+            "errors": [RowError(line, message) for line, message in row.errors],
+        }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import graduates from the student registry"),
+            "graduate_import": row,
+            "result": result,
+            "changelist": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
+            "again": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_from_registry"),
+        }
+        return TemplateResponse(request, "desk/graduate_import_progress.html", context)

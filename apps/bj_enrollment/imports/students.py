@@ -121,9 +121,10 @@ def import_students(rows: list[dict], *, user, campaign=None) -> StudentImportRe
     return apply_graduates(records, campaign=campaign, source=StudentSource.IMPORT, user=user, result=result)
 
 
-def import_from_registry(campaign, district, *, user, registry=None) -> StudentImportResult:
+def import_from_registry(campaign, district, *, user, registry=None, progress=None) -> StudentImportResult:
     """Every graduate of the district's primary schools (those in the user's scope) as the student
-    registry has them. The registry is asked for all schools first, outside any transaction."""
+    registry has them. The registry is asked for all schools first, outside any transaction;
+    `progress(schools_asked, schools)` is called before the first school and after each one."""
     from apps.bj_enrollment import registries
     from apps.bj_enrollment.models import School
     from apps.bj_enrollment.scope import restrict
@@ -132,10 +133,15 @@ def import_from_registry(campaign, district, *, user, registry=None) -> StudentI
     schools = School.objects.filter(district=district, offers_primary=True, active=True).order_by("code")
     if user is not None:
         schools = restrict(schools, user)
+    schools = list(schools)
     records: list[tuple[int, StudentRecord]] = []
     try:
-        for school in schools:
+        for asked, school in enumerate(schools):
+            if progress is not None:
+                progress(asked, len(schools))
             records += [(len(records) + 1, r) for r in registry.graduates(school.code, campaign.year)]
+        if progress is not None:
+            progress(len(schools), len(schools))
     except registries.RegistryUnavailable:
         return StudentImportResult(pending=True)
     return apply_graduates(records, campaign=campaign, source=StudentSource.REGISTRY, user=user)

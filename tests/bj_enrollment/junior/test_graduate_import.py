@@ -139,42 +139,6 @@ def registry(settings, tmp_path):
     simulator.clear()
 
 
-def _import_from_registry(client, junior, district):
-    url = reverse("admin:bj_enrollment_student_import_from_registry")
-    return client.post(url, {"campaign": junior.campaign.pk, "district": district.pk})
-
-
-def test_registry_import_from_the_desk_and_again_changes_nothing(client, junior, registry):
-    second_school = factories.school(junior.east_primary.district, "东城二小")
-    registry.store(registry.STUDENTS, {
-        "G2026000000000501": _registry_record(junior.east_primary, 51),
-        "G2026000000000502": _registry_record(second_school, 52, name="曹十一"),
-        "G2026000000000503": _registry_record(junior.west_primary, 53, name="严十二"),  # another district
-    })
-    client.force_login(junior.east_reviewer)
-    response = _import_from_registry(client, junior, junior.east_primary.district)
-    assert response.status_code == 302
-    imported = Student.objects.filter(source="registry", education_id__startswith="G2026")
-    assert sorted(imported.values_list("education_id", "district_id", "hukou_district__code")) == [
-        ("G2026000000000501", junior.east_primary.district_id, "110101"),
-        ("G2026000000000502", junior.east_primary.district_id, "110101"),
-    ]
-    before = _snapshot()
-    assert _import_from_registry(client, junior, junior.east_primary.district).status_code == 302
-    assert _snapshot() == before
-
-
-def test_registry_outage_imports_nothing_and_says_to_try_later(client, junior, registry):
-    registry.store(registry.STUDENTS, {"G2026000000000601": _registry_record(junior.east_primary, 61)})
-    registry.set_outage(registry.STUDENTS)
-    client.force_login(junior.east_reviewer)
-    before = _snapshot()
-    response = _import_from_registry(client, junior, junior.east_primary.district)
-    assert response.status_code == 200 and response.context["result"].pending
-    assert "未导入任何数据" in response.content.decode() or "nothing was imported" in response.content.decode()
-    assert _snapshot() == before
-
-
 def test_registry_outage_after_some_schools_answered_is_pending_not_partial(junior, registry):
     """The first school answers, the second does not: not a single student of the district is written."""
     from apps.bj_enrollment.imports.students import import_from_registry
@@ -197,14 +161,6 @@ def test_registry_outage_after_some_schools_answered_is_pending_not_partial(juni
                                   registry=FailsOnSecondSchool())
     assert result.pending and len(asked) == 2
     assert _snapshot() == before
-
-
-def test_a_district_cannot_import_another_districts_graduates_from_the_registry(client, junior, registry):
-    registry.store(registry.STUDENTS, {"G2026000000000801": _registry_record(junior.west_primary, 81)})
-    client.force_login(junior.east_reviewer)
-    response = _import_from_registry(client, junior, junior.west_primary.district)
-    assert response.status_code in (200, 403)
-    assert not Student.objects.filter(education_id="G2026000000000801").exists()
 
 
 def test_command_imports_a_district_and_reports_an_outage(junior, registry):
