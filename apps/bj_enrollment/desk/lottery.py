@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.doctype.lottery_run import MultipleBirthGroup
-from apps.bj_enrollment.lottery import engine, fairness, multiple_births, runs
+from apps.bj_enrollment.lottery import city_day, engine, fairness, multiple_births, runs
 from apps.bj_enrollment.models import LotteryEntry, LotteryRun
 
 
@@ -34,8 +34,12 @@ class LotteryRunForm(forms.ModelForm):
             self.add_error("zone", _("The zone belongs to another district."))
         if data.get("mode") == LotteryRun.Mode.ZONE and not zone:
             self.add_error("zone", _("A multi-school zone lottery needs its zone."))
-        if district and data.get("campaign") and not self.errors:
+        if not district and (zone or data.get("mode") != LotteryRun.Mode.PREFERENCE):  # the city-wide day
+            self.add_error("district", _("The city-wide lottery day is a preference lottery without a zone."))
+        if data.get("campaign") and not self.errors:
             previous = runs.latest_run(data["campaign"], district, zone)
+            if previous is None and district:  # a district's draw after the city-wide day repeats it
+                previous = city_day.city_run(data["campaign"])
             if previous is not None and not (data.get("repeat_reason") or "").strip():
                 self.add_error(
                     "repeat_reason",
@@ -140,7 +144,10 @@ class LotteryRunAdmin(ScopedAdmin):
 
     def status_view(self, request, object_id):
         run = self._run(request, object_id, change=False)
-        return JsonResponse({"state": run.state, "label": run.get_state_display(), "progress": run.progress})
+        districts = [{"district": line.district.code, "participants": line.participants, "placed": line.placed,
+                      "admitted": line.admitted} for line in city_day.progress_by_district(run)]
+        return JsonResponse({"state": run.state, "label": run.get_state_display(), "progress": run.progress,
+                             "districts": districts})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk:
@@ -155,6 +162,8 @@ class LotteryRunAdmin(ScopedAdmin):
                 "schools": fairness.by_school(obj),
                 "unassigned": obj.entries.filter(school__isnull=True).select_related("application")[:200],
                 "refusals": [line for line in obj.error.splitlines() if line] if obj.state == obj.State.APPLIED else [],
+                # the city-wide day (R41): each district's participants, placed and admitted students
+                "districts": city_day.progress_by_district(obj) if obj.district_id is None else [],
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 

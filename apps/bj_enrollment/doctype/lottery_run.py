@@ -30,7 +30,8 @@ class LotteryRun(models.Model):
         "bj_enrollment.Campaign", models.PROTECT, related_name="lottery_runs", verbose_name=_("campaign")
     )
     district = models.ForeignKey(
-        "bj_enrollment.District", models.PROTECT, related_name="lottery_runs", verbose_name=_("district")
+        "bj_enrollment.District", models.PROTECT, null=True, blank=True, related_name="lottery_runs",
+        verbose_name=_("district"), help_text=_("Empty: the city-wide lottery day, every district its own market."),
     )
     zone = models.ForeignKey(
         "bj_enrollment.ServiceZone",
@@ -108,7 +109,13 @@ class LotteryEntry(models.Model):
 
     run = models.ForeignKey(LotteryRun, models.CASCADE, related_name="entries", verbose_name=_("lottery run"))
     application = models.ForeignKey(
-        "bj_enrollment.Application", models.PROTECT, related_name="lottery_entries", verbose_name=_("application")
+        "bj_enrollment.Application", models.PROTECT, null=True, blank=True, related_name="lottery_entries",
+        verbose_name=_("application"),
+    )
+    # a junior-high campaign's participant (小升初, R41): a student instead of an application
+    student = models.ForeignKey(
+        "bj_enrollment.Student", models.PROTECT, null=True, blank=True, related_name="lottery_entries",
+        verbose_name=_("student"),
     )
     participant_id = models.CharField(_("participant id"), max_length=128)
     lottery_number = models.CharField(_("lottery number"), max_length=64)
@@ -128,6 +135,7 @@ class LotteryEntry(models.Model):
         ordering = ["run", "position"]
         constraints = [
             models.UniqueConstraint(fields=["run", "application"], name="lottery_entry_once_per_run"),
+            models.UniqueConstraint(fields=["run", "student"], name="lottery_student_once_per_run"),
             models.UniqueConstraint(fields=["run", "participant_id"], name="lottery_participant_once_per_run"),
         ]
 

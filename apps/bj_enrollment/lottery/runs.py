@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as actions
-from apps.bj_enrollment.lottery import engine
+from apps.bj_enrollment.lottery import city_day, engine
 from apps.bj_enrollment.lottery.inputs import applications_by_participant, build_input
 from apps.bj_enrollment.services import notifications
 from apps.lowcode import jobs
@@ -50,20 +50,30 @@ def latest_run(campaign, district, zone):
 
 
 def create_run(user, *, campaign, district, zone, mode, title, repeat_reason=""):
-    """A new run; when one exists for the same campaign, district and zone it is superseded, with a reason."""
-    from apps.bj_enrollment.models import District, LotteryRun
+    """A new run; when one exists for the same campaign, district and zone it is superseded, with a reason.
+    Without a district it is the city-wide lottery day of a junior-high campaign (lottery/city_day.py); a
+    district's own run after that day is a repeat too and needs its reason."""
+    from apps.bj_enrollment.lottery.city_day import city_run
+    from apps.bj_enrollment.models import Campaign, District, LotteryRun
 
     repeat_reason = (repeat_reason or "").strip()
+    if district is None and (zone is not None or mode != LotteryRun.Mode.PREFERENCE or campaign.level != "junior"):
+        raise RunRefused(
+            _("The city-wide lottery day is a preference lottery of a junior-high campaign, without a zone.")
+        )
     with transaction.atomic():
-        District.objects.select_for_update().get(pk=district.pk)  # one creator at a time per district
+        Campaign.objects.select_for_update().get(pk=campaign.pk)  # one creator at a time per campaign
+        if district is not None:
+            District.objects.select_for_update().get(pk=district.pk)
         previous = latest_run(campaign, district, zone)
-        if previous is not None and not repeat_reason:
+        earlier = previous or (city_run(campaign) if district is not None else None)
+        if earlier is not None and not repeat_reason:
             raise RunRefused(
                 _(
                     "A lottery run for this campaign, district and zone exists (“%(title)s”): "
                     "give the reason for a new one."
                 )
-                % {"title": previous.title}
+                % {"title": earlier.title}
             )
         return LotteryRun.objects.create(
             campaign=campaign,
@@ -72,7 +82,7 @@ def create_run(user, *, campaign, district, zone, mode, title, repeat_reason="")
             mode=mode,
             title=title,
             supersedes=previous,
-            repeat_reason=repeat_reason if previous is not None else "",
+            repeat_reason=repeat_reason if earlier is not None else "",
             algorithm=engine.ALGORITHM_VERSION,
             created_by=user,
         )
@@ -143,13 +153,15 @@ def draw(run_id: int) -> None:
             raise engine.LotteryInputError("the stored input no longer matches its commitment")
         _progress(run, 50)
         numbers = [p.participant_id for p in result.placements]
-        ids = applications_by_participant(run, numbers)
+        junior = run.campaign.level == "junior"  # students, not applications (小升初, R41)
+        ids = (city_day.students_by_participant if junior else applications_by_participant)(run, numbers)
+        participant = "student_id" if junior else "application_id"
         schools = dict(School.objects.filter(code__in=[s.school_id for s in result.schools]).values_list("code", "pk"))
         classes = _priority_classes(run.input_document)
         entries = [
             LotteryEntry(
                 run=run,
-                application_id=ids[p.participant_id],
+                **{participant: ids[p.participant_id]},
                 participant_id=p.participant_id,
                 lottery_number=p.random,
                 position=p.rank,
@@ -232,6 +244,9 @@ def apply_results(run_id: int) -> None:
 
     run = LotteryRun.objects.get(pk=run_id)
     if run.state != LotteryRun.State.DONE:
+        return
+    if run.campaign.level == "junior":
+        city_day.apply_student_results(run)
         return
     entries = list(run.entries.filter(school__isnull=False).values_list("application_id", "school_id"))
     waiting = workflow_states.sources(Application, actions.ASSIGN_BY_LOTTERY)  # where the lottery places from

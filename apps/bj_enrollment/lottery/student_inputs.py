@@ -10,6 +10,10 @@ Built like inputs.build_input for applications (docs/lottery.md §3), with stude
   list takes the schools in name order, as an application without preferences does.
 - Schools: the run's zone's junior highs, else the district's junior highs with a plan; seats are
   the plan less the students already admitted there.
+- The city-wide lottery day (a run without a district): every district's students and junior highs in
+  one document drawn with one seed, each district its own market: a student lists only schools of
+  its own district, so the districts' draws never meet (docs/lottery.md: the random number depends on
+  the seed and the participant only).
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     if run.zone_id:
         schools = list(run.zone.schools.filter(active=True, offers_junior=True).order_by("name"))
     else:
-        planned = SchoolPlan.objects.filter(campaign=run.campaign, school__district=run.district)
+        planned = SchoolPlan.objects.filter(campaign=run.campaign)
+        if run.district_id is not None:
+            planned = planned.filter(school__district=run.district)
         schools = list(
             School.objects.filter(pk__in=planned.values("school"), active=True, offers_junior=True).order_by("name")
         )
@@ -49,24 +55,26 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
         .annotate(n=Count("pk"))
         .values_list("school", "n")
     )
-    codes = [s.code for s in schools]
-    known = set(codes)
+    market: dict[int, list[str]] = {}  # district → its schools' codes, in name order
+    for school in schools:
+        market.setdefault(school.district_id, []).append(school.code)
+    candidates = Student.objects.filter(
+        campaign=run.campaign,
+        state__in=states.sources(Student, actions.ASSIGN_BY_LOTTERY),
+        school__isnull=True,
+    )
+    if run.district_id is not None:
+        candidates = candidates.filter(district=run.district)
     candidates = list(
-        Student.objects.filter(
-            campaign=run.campaign,
-            district=run.district,
-            state__in=states.sources(Student, actions.ASSIGN_BY_LOTTERY),
-            school__isnull=True,
-        )
-        .order_by("education_id")
-        .only("pk", "id_type", "id_number", "education_id")
+        candidates.order_by("education_id").only("pk", "id_type", "id_number", "education_id", "district_id")
     )
     confirmed = preferences.confirmed_codes([s.pk for s in candidates]) if run.mode == run.Mode.PREFERENCE else {}
     participants, ids = [], {}
     for student in candidates:
         ranked = []
         if run.mode == run.Mode.PREFERENCE:
-            ranked = [c for c in confirmed.get(student.pk, codes) if c in known]
+            codes = market.get(student.district_id, [])
+            ranked = [c for c in confirmed.get(student.pk, codes) if c in codes]
         pid = participant_id(run.campaign, student)
         if pid in ids:
             message = _("Two students with one ID number: %(number)s.") % {"number": student.education_id}
