@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.bj_enrollment.portal import junior
+from apps.bj_enrollment.portal import junior, junior_preferences
 
 app_name = "portal-junior"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("confirm/", junior.confirm, name="confirm"),
     path("correction/", junior.correction, name="correction"),
     path("confirmation.pdf", junior.print_sheet, name="print"),
+    path("preferences/", junior_preferences.preferences_page, name="preferences"),  # 志愿 (R41)
 ]
