@@ -11,6 +11,7 @@ from unfold.decorators import display
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
 from apps.bj_enrollment.desk.student_admission import AdmissionMixin
+from apps.bj_enrollment.desk.student_correction import CorrectionMixin
 from apps.bj_enrollment.desk.student_registry import RegistryImportMixin
 from apps.bj_enrollment.imports import feeder_pairs as feeder_pairs_import
 from apps.bj_enrollment.imports import students as students_import
@@ -67,6 +68,7 @@ def admission_decision(student) -> str:
 @admin.register(Student)
 class StudentAdmin(
     AdmissionMixin,
+    CorrectionMixin,
     RegistryImportMixin,
     SpreadsheetImportMixin,
     RecordsReadsAdmin,
@@ -79,6 +81,7 @@ class StudentAdmin(
     import_function = "import_students"
     import_permissions = ("bj_enrollment.change_student",)
     actions_list = ["import_from_registry", "import_file", "import_template"]
+    actions_detail = ["admit_student", "correct_student"]  # R41 admission, R38 the school's correction
     list_display = (
         "education_id",
         "name",

@@ -17,7 +17,6 @@ from apps.lowcode.workflow.models import TransitionRecord
 from tests import factories
 from tests.bj_enrollment.junior.family.conftest import MOBILE, last_code
 from tests.bj_enrollment.junior.family.test_family_portal import log_in, pdf_text, snapshot
-from tests.lowcode.customfields.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +47,16 @@ def confirm(client, run_jobs):
 
 
 def correct_in_desk(client, student, reason, **changes):
-    """What the school's reviewer does on the change page: edit the fields, save, take 'Correct data'."""
-    page = client.get(desk("change", student.pk))
+    """What the school's reviewer does on the student's "Correct data" page: the family's report beside
+    the fields, the corrected values and the reason, in one post."""
+    url = desk("correct_student", student.pk)
+    page = client.get(url)
     assert page.status_code == 200
-    data = {**form_data(page), **changes, "_save": "1"}
-    saved = client.post(desk("change", student.pk), data)
-    assert saved.status_code == 302, saved.context["adminform"].form.errors if saved.context else saved
-    return client.post(desk("workflow_action", student.pk),
-                       {"action": A.CORRECT_DATA, "reason": reason, "state": "correction_requested"})
+    form = page.context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    response = client.post(url, {**data, **changes, "reason": reason})
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    return response
 
 
 def test_a_wrong_code_reports_nothing(client, graduate, run_jobs):
@@ -87,14 +88,16 @@ def test_report_school_corrects_with_reason_family_confirms_again(client, gradua
     queue = client.get(desk("changelist"), {"state__exact": "correction_requested"})
     assert [s.pk for s in queue.context["cl"].result_list] == [graduate.pk]
     assert "以户口簿为准" in client.get(desk("change", graduate.pk)).content.decode()
+    assert "以户口簿为准" in client.get(desk("correct_student", graduate.pk)).content.decode()
 
     correct_in_desk(client, graduate, "按户口簿更正出生日期", birth_date=RIGHT_BIRTH)
     graduate.refresh_from_db()
     assert graduate.state == "awaiting_confirmation" and graduate.birth_date == dt.date(2014, 3, 16)
     record = TransitionRecord.objects.filter(object_id=str(graduate.pk), action=A.CORRECT_DATA).get()
     assert record.user == junior.east_school_reviewer and record.reason == "按户口簿更正出生日期"
-    births = list(graduate.history.order_by("history_id").values_list("birth_date", flat=True))
-    assert dt.date(2014, 3, 15) in births and births[-1] == dt.date(2014, 3, 16)  # old and new kept
+    versions = list(graduate.history.order_by("history_id").values_list("birth_date", "history_change_reason"))
+    assert (dt.date(2014, 3, 15), None) in versions  # the old value is kept
+    assert (dt.date(2014, 3, 16), "按户口簿更正出生日期") in versions  # the new one, with the school's reason
 
     # the family, in its own session, confirms the corrected data
     client.logout()
@@ -141,5 +144,30 @@ def test_a_school_outside_the_scope_neither_sees_nor_corrects(client, graduate, 
     response = client.post(desk("workflow_action", graduate.pk),
                            {"action": A.CORRECT_DATA, "reason": "越权", "state": "correction_requested"})
     assert response.status_code in (302, 403, 404)
+    assert client.get(desk("correct_student", graduate.pk)).status_code == 404
+    response = client.post(desk("correct_student", graduate.pk), {"name": "李东桦", "reason": "越权"})
+    assert response.status_code == 404
     assert snapshot(graduate) == before
     assert Student.objects.get(pk=graduate.pk).name == "李东华"
+
+
+def test_the_correct_page_is_refused_while_the_family_has_not_reported(client, graduate, junior):
+    client.force_login(junior.east_school_reviewer)
+    before = snapshot(graduate)
+    assert client.get(desk("correct_student", graduate.pk)).status_code == 403
+    response = client.post(desk("correct_student", graduate.pk), {"name": "李东桦", "reason": "未经家长报告"})
+    assert response.status_code == 403
+    assert snapshot(graduate) == before
+
+
+def test_a_correction_without_a_reason_changes_nothing(client, graduate, junior, run_jobs):
+    log_in(client, graduate)
+    report(client, run_jobs, fix_graduating_class="六年级2班")
+    client.force_login(junior.east_school_reviewer)
+    before = snapshot(graduate)
+    url = desk("correct_student", graduate.pk)
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    response = client.post(url, {**data, "graduating_class": "六年级2班", "reason": ""})
+    assert response.status_code == 200 and response.context["form"].errors["reason"]
+    assert snapshot(graduate) == before
