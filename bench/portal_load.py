@@ -25,11 +25,9 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+from harness import ROOT
+
 YEAR = 9999
 PASSWORD = "Bench2026load"
 LIFTED = dict.fromkeys(("sms_per_ip", "sms_per_mobile", "register_per_ip", "login_per_ip", "api_per_ip"), "1000000/h")

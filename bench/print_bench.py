@@ -14,18 +14,13 @@ Builds a small throw-away city (a bench campaign and district, N applications) a
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-import django  # noqa: E402
+import django
+from harness import ROOT
 
 django.setup()
 

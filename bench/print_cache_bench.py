@@ -25,20 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def out(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
-
-
-def _ms(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return f"p50 {statistics.median(ordered) * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  (n={len(ordered)})"
+from harness import out, summary
 
 
 def _pss_mib() -> float:
@@ -121,7 +108,7 @@ def main(argv: list[str] | None = None) -> dict:
             started = time.perf_counter()
             stored.render_and_store(stored.version_of(app))
             first.append(time.perf_counter() - started)
-        out(f"{'first render (print worker: context, key, PDF, store)':58s} {_ms(first)}")
+        out(f"{'first render (print worker: context, key, PDF, store)':58s} {summary(first)}")
         figures["print first render p50 ms"] = statistics.median(first) * 1000
 
         url, samples, queries = reverse("portal:print"), [], 0
@@ -140,7 +127,7 @@ def main(argv: list[str] | None = None) -> dict:
             if response.status_code != 200 or response["Content-Type"] != "application/pdf":
                 raise SystemExit(f"reprint answered {response.status_code}")
             queries = len(ctx)
-        out(f"{'reprint, GET /portal/form.pdf from storage':58s} {_ms(samples)}  {queries} queries")
+        out(f"{'reprint, GET /portal/form.pdf from storage':58s} {summary(samples)}  {queries} queries")
         figures["print reprint p50 ms"] = statistics.median(samples) * 1000
         figures["print reprint queries"] = queries
 

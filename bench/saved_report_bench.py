@@ -9,20 +9,8 @@ report's columns including a link (district) and a masked mobile. Each run is ro
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import sys
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-
-
-def out(line: str) -> None:
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
+from harness import median_time, out
 
 
 def _page(plan, user) -> tuple[int, int]:
@@ -50,15 +38,6 @@ def _excel(plan, user) -> int:
         written += 1
     book.save(BytesIO())
     return written
-
-
-def _median(func, runs: int) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -89,8 +68,8 @@ def main(argv: list[str] | None = None) -> dict:
         )
         plan = report.plan()
         for who, user in (("city administrator", city), ("district reviewer", reviewer)):
-            page, (total, shown) = _median(lambda u=user: _page(plan, u), args.runs)
-            excel, written = _median(lambda u=user: _excel(plan, u), max(1, args.runs // 2))
+            page, (total, shown) = median_time(lambda u=user: _page(plan, u), args.runs)
+            excel, written = median_time(lambda u=user: _excel(plan, u), max(1, args.runs // 2))
             out(f"{who}: {total} rows in scope; page (count, group counts, {shown} rows) "
                 f"median {page * 1000:.0f} ms; Excel of {written} rows median {excel * 1000:.0f} ms")
             figures[who] = {"rows": total, "page_ms": page * 1000, "excel_ms": excel * 1000}

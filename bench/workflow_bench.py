@@ -8,14 +8,11 @@ ordered steps, then the message template lookup). Runs in a throw-away test data
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import harness  # noqa: F401 - the project on sys.path, the site's settings
 
 
 def main() -> None:
