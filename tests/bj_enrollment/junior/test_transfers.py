@@ -77,9 +77,14 @@ def test_a_transfer_through_both_districts_moves_the_student_and_its_scope(clien
     transfer.refresh_from_db()
     assert transfer.state == "out_review"
 
+    client.force_login(east)
+    page = client.get(_url("change", transfer.pk)).content.decode()
+    assert 'value="Approve transfer out"' in page and 'value="Refuse transfer out"' in page
     _decide(client, east, transfer, A.APPROVE_TRANSFER_OUT)
     transfer.refresh_from_db()
     assert transfer.state == "in_review"
+    client.force_login(west)
+    assert 'value="Approve transfer in"' in client.get(_url("change", transfer.pk)).content.decode()
     _decide(client, east, transfer, A.APPROVE_TRANSFER_IN)  # not the out-district's turn any more
     transfer.refresh_from_db()
     assert transfer.state == "in_review" and Student.objects.get(pk=student.pk).district == junior.east_primary.district
