@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from apps.bj_enrollment import roles
 from apps.bj_enrollment.api import auth
@@ -26,6 +26,7 @@ from apps.lowcode.customfields.models import CustomField
 from apps.lowcode.printing import service
 from tests import factories
 from tests.bj_enrollment.portal.test_details import _complete
+from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -61,14 +62,6 @@ def add_in_desk(desk, model, **data):
     response = desk.post(reverse("admin:lowcode_customfields_customfield_add"), posted)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     return CustomField.objects.get(fieldname=data["fieldname"])
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(300, 400)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def pdf_text(content: bytes) -> str:

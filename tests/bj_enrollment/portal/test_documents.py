@@ -9,18 +9,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 from PIL import Image
-from pypdf import PdfWriter
 
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory
 from apps.bj_enrollment.models import Application, ApplicationDocument, DocumentRequirement
 from apps.bj_enrollment.services import documents
 from apps.lowcode.audit.models import PersonalDataAccess
 from tests import factories
+from tests.files import GPS_IFD, jpeg_with_gps, named, pdf_bytes
 
 pytestmark = pytest.mark.django_db
-
-GPS_IFD = 0x8825
-
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
@@ -42,32 +39,6 @@ def asked(city):
         campaign=city.campaign, name="居住证", hukou_category=HukouCategory.NONLOCAL, position=3
     )
     return hukou_book, property_certificate
-
-
-def jpeg_with_gps(colour="red") -> bytes:
-    image = Image.new("RGB", (400, 300), colour)
-    exif = image.getexif()
-    exif[0x0110] = "Family phone"
-    gps = exif.get_ifd(GPS_IFD)
-    gps[1], gps[2], gps[3], gps[4] = "N", (39.0, 54.0, 27.0), "E", (116.0, 23.0, 17.0)
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(300, 400)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def named(content: bytes, name: str) -> io.BytesIO:
-    """A file as a browser sends it: the test client uses the object's `name` as the file name."""
-    handle = io.BytesIO(content)
-    handle.name = name
-    return handle
 
 
 def upload(client, requirement, content: bytes, name: str, **extra):
