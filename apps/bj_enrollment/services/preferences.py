@@ -180,6 +180,11 @@ def confirm(student: Student, code: str, method: str) -> list[School]:
         raise ValidationError({"sms_code": exc.error_list}) from None
     with spent:
         locked = _locked(student)
+        # the draft as it stands under the lock (another tab may have saved one since it was read)
+        draft = locked.preference_lists.filter(kind=DRAFT).first()
+        schools = clean_codes(locked, [s.code for s in _schools(draft)])
+        if not schools:  # the code stays usable: the transaction rolls back (sms_codes.spend)
+            raise ValidationError({"schools": [error_codes.PREFERENCES_EMPTY.error()]})
         _write(locked, CONFIRMED, schools, confirmed_at=timezone.now(), confirmation_method=method)
     return schools
 
