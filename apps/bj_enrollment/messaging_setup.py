@@ -96,6 +96,7 @@ registry.register(
 )
 # The students' (R37/R38) and the transfers' (R39) audiences
 from apps.bj_enrollment import student_messages, transfer_messages  # noqa: E402,F401
+
 post_migrate.connect(
     load_templates_after_migrate,
     sender=apps.get_app_config("bj_enrollment"),

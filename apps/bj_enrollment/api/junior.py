@@ -5,22 +5,19 @@ write still costs a fresh SMS code."""
 
 from __future__ import annotations
 
-import json
-
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from ninja.security import HttpBearer
 
 from apps.bj_enrollment import error_codes
+from apps.bj_enrollment.api.printing import family_form_answer
 from apps.bj_enrollment.choices import ConfirmationMethod, Level, StudentState
 from apps.bj_enrollment.models import Student
 from apps.bj_enrollment.portal.forms import CodeForm, captcha_field
-from apps.bj_enrollment.portal.junior import can_print
 from apps.bj_enrollment.portal.junior_forms import StudentLoginForm
+from apps.bj_enrollment.rules.printing import can_print_sheet
 from apps.bj_enrollment.services import junior_family as family
-from apps.bj_enrollment.services.printing import PENDING_MESSAGE, printed_form
 from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow import states
 
@@ -154,7 +151,7 @@ def _out(student: Student) -> dict:
         "confirmed_at": student.confirmed_at.isoformat() if student.confirmed_at else None,
         "confirmation_method": student.confirmation_method,
         "confirmation_number": student.confirmation_number,
-        "can_print": can_print(student),
+        "can_print": can_print_sheet(student),
     }
 
 
@@ -215,15 +212,4 @@ def report_correction(request, payload: CorrectionIn):
 def confirmation_pdf(request):
     """The confirmation sheet, once the family has confirmed."""
     student = request.auth
-    if not can_print(student):
-        raise error_codes.JUNIOR_NOT_CONFIRMED.error()
-    pdf = printed_form(student)
-    if pdf is None:
-        response = HttpResponse(json.dumps({"status": "pending", "message": PENDING_MESSAGE}, ensure_ascii=False),
-                                status=202, content_type="application/json")
-        response["Retry-After"] = "2"
-        return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{student.confirmation_number}.pdf"'
-    return response
-
+    return family_form_answer(student, student.confirmation_number)

@@ -4,13 +4,11 @@ browsable at /api/v1/docs."""
 
 from __future__ import annotations
 
-import json
-
 from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from ninja import Body, File, Form, Schema, Status
 from ninja.files import UploadedFile
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
@@ -20,6 +18,7 @@ from apps.bj_enrollment.api.custom_fields import CustomFieldsAPI, document_for
 from apps.bj_enrollment.api.documents import router as documents_router
 from apps.bj_enrollment.api.junior import router as junior_router
 from apps.bj_enrollment.api.junior_preferences import router as junior_preferences_router
+from apps.bj_enrollment.api.printing import family_form_answer
 from apps.bj_enrollment.models import Application, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
@@ -35,9 +34,7 @@ from apps.bj_enrollment.portal.forms import (
 )
 from apps.bj_enrollment.portal.session import application_of
 from apps.bj_enrollment.rules.categories import declarable
-from apps.bj_enrollment.rules.printing import check_can_print
 from apps.bj_enrollment.services import categories, details
-from apps.bj_enrollment.services.printing import PENDING_MESSAGE, printed_form
 from apps.lowcode.customfields.values import custom_fields_for, set_custom_values
 
 api = CustomFieldsAPI(
@@ -459,16 +456,7 @@ def declare_category(request, payload: ClaimIn):
 def form_pdf(request):
     """R21/R22: the information-collection form, once printing is allowed."""
     application = _application(request)
-    check_can_print(application)
-    pdf = printed_form(application)
-    if pdf is None:  # the print worker is still rendering it: ask again after Retry-After seconds
-        response = HttpResponse(json.dumps({"status": "pending", "message": PENDING_MESSAGE}, ensure_ascii=False),
-                                status=202, content_type="application/json")
-        response["Retry-After"] = "2"
-        return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
-    return response
+    return family_form_answer(application, application.form_number)
 
 
 api.add_router("/application/documents", documents_router)

@@ -9,19 +9,18 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import ConfirmationMethod, Level, StudentState
 from apps.bj_enrollment.models import Student
 from apps.bj_enrollment.portal import limits
 from apps.bj_enrollment.portal.forms import captcha_field
 from apps.bj_enrollment.portal.junior_forms import ConfirmForm, CorrectionForm, StudentLoginForm
+from apps.bj_enrollment.portal.printing import family_form_page
+from apps.bj_enrollment.rules.printing import can_print_sheet
 from apps.bj_enrollment.services import junior_family as family
-from apps.bj_enrollment.services.printing import printed_form
 from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow import states
 from apps.lowcode.workflow.errors import WorkflowError
@@ -53,11 +52,6 @@ def family_required(view):
         return view(request, student, *args, **kwargs)
 
     return wrapper
-
-
-def can_print(student: Student) -> bool:
-    """The sheet exists once the family confirmed, in any state flagged printable."""
-    return bool(student.confirmation_number) and bool(states.flag(student, "printable"))
 
 
 def login_view(request):
@@ -94,7 +88,7 @@ def _page(request, student, template, **context):
         "state_label": states.parent_label(student),
         "hint": _(hint) if (hint := states.flag(student, "parent_hint")) else "",
         "awaiting": student.state == StudentState.AWAITING_CONFIRMATION,
-        "can_print": can_print(student),
+        "can_print": can_print_sheet(student),
         "masked_mobile": mask_phone(student.mobile),
         **context,
     })
@@ -169,20 +163,4 @@ def correction(request, student):
 @family_required
 def print_sheet(request, student):
     """The confirmation sheet (PDF) with signature lines, number and verification code."""
-    if not can_print(student):
-        messages.error(request, str(error_codes.JUNIOR_NOT_CONFIRMED.message))
-        return redirect("portal-junior:home")
-    try:
-        pdf = printed_form(student)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("portal-junior:home")
-    if pdf is None:  # the print worker is still rendering it: this page asks again by itself
-        response = render(request, "portal/printing.html", status=202)
-        response["Refresh"] = "2"
-        response["Cache-Control"] = "no-store"
-        return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{student.confirmation_number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return family_form_page(request, student, student.confirmation_number, "portal-junior:home")

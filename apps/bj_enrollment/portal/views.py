@@ -8,7 +8,6 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,11 +28,11 @@ from apps.bj_enrollment.portal.forms import (
     captcha_field,
 )
 from apps.bj_enrollment.portal.guide import calendar, eligibility_guide
+from apps.bj_enrollment.portal.printing import family_form_page
 from apps.bj_enrollment.portal.session import parent_application, parent_required
 from apps.bj_enrollment.rules.categories import declarable
-from apps.bj_enrollment.rules.printing import can_print, check_can_print
+from apps.bj_enrollment.rules.printing import can_print
 from apps.bj_enrollment.services import categories, details
-from apps.bj_enrollment.services.printing import printed_form
 from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow.errors import WorkflowError
 
@@ -352,18 +351,4 @@ def withdraw_details(request):
 def print_form(request):
     """R21/R22: the parent's own form as a PDF, reprintable at any time once allowed."""
     application = parent_application(request)
-    try:
-        check_can_print(application)
-        pdf = printed_form(application)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-        return redirect("portal:home")
-    if pdf is None:  # the print worker is still rendering it: this page asks again by itself
-        response = render(request, "portal/printing.html", status=202)
-        response["Refresh"] = "2"
-        response["Cache-Control"] = "no-store"
-        return response
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{application.form_number}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return family_form_page(request, application, application.form_number, "portal:home")

@@ -31,6 +31,23 @@ def check_can_print(application) -> None:
     raise error_codes.NOT_PRINTABLE.error()
 
 
+def can_print_sheet(student) -> bool:
+    """R37: a student's confirmation sheet exists once the family confirmed, in a state flagged printable."""
+    return bool(student.confirmation_number) and bool(states.flag(student, "printable"))
+
+
+def check_family_print(document) -> None:
+    """The print gate of the family's own form, whichever it is: the collection form (R21) or the
+    junior-high confirmation sheet (R37). Raises the reason as a ValidationError."""
+    from apps.bj_enrollment.models import Student
+
+    if isinstance(document, Student):
+        if not can_print_sheet(document):
+            raise error_codes.JUNIOR_NOT_CONFIRMED.error()
+        return
+    check_can_print(document)
+
+
 def waiting_for_school() -> tuple[str, ...]:
     """Printable states without a seat or an outcome: families waiting for a school's check
     (reminders, walk-ins)."""

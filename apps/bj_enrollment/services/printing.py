@@ -1,7 +1,8 @@
 """The information-collection form (R22) as the parent downloads it, through the low-code print formats.
 
 Rendered once per version of what it shows by the print worker and served from storage afterwards
-(apps/lowcode/printing/stored.py); the caller asks `rules.printing.check_can_print` first.
+(apps/lowcode/printing/stored.py). `family_pdf` is the one path of the family's own form (portal and API,
+collection form and junior-high confirmation sheet): the print gate first, then the stored PDF.
 """
 
 from apps.bj_enrollment import error_codes
@@ -19,3 +20,22 @@ def printed_form(application, *, wait: float | None = None) -> bytes | None:
         return printed(application, wait=wait)
     except PrintError as exc:
         raise error_codes.PRINT_ERROR.error() from exc
+
+
+def family_pdf(document, *, wait: float | None = None) -> bytes | None:
+    """The family's own form once its print gate allows it (ValidationError with the reason otherwise),
+    or None while the print worker is still rendering it."""
+    from apps.bj_enrollment.rules.printing import check_family_print
+
+    check_family_print(document)
+    return printed_form(document, wait=wait)
+
+
+def pdf_response(pdf: bytes, filename: str):
+    """The PDF inline, never kept by a shared cache."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
