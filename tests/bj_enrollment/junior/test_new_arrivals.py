@@ -25,7 +25,8 @@ def _form(junior, **changes):
         "id_type": "resident_id", "id_number": "440300201401010011", "birth_date": "2014-01-01", "gender": "male",
         "hukou_province": "北京市", "hukou_district": junior.east_primary.district_id,
         "hukou_address": "东城区东四十条1号", "graduating_school": junior.east_primary.pk,
-        "graduating_class": "六年级3班", "mobile": "13800138011", "arrival_document_number": "京东四街道学籍证明2026-017",
+        "graduating_class": "六年级3班", "mobile": "13800138011",
+        "arrival_document_number": "京东四街道学籍证明2026-017",
         "guardian_name": "陈大京", "guardian_relationship": "father", "guardian_phone": "13800138011",
         "_save": "1", **changes,
     }
