@@ -8,6 +8,7 @@ from apps.bj_enrollment.desk import (  # noqa: F401
     high_school_entries,
     lottery,
     preferences,
+    private_applications,
     reference,
     registry_export,
     roles,

@@ -17,6 +17,7 @@ from apps.bj_enrollment.doctype.high_school_entry import HighSchoolEntry
 from apps.bj_enrollment.doctype.lottery_run import LotteryEntry, LotteryRun
 from apps.bj_enrollment.doctype.new_arrival import NewArrival
 from apps.bj_enrollment.doctype.preference import Preference, PreferenceList, PreferenceSetting
+from apps.bj_enrollment.doctype.private_application import PrivateApplication, PrivateApplicationSetting
 from apps.bj_enrollment.doctype.property import Property
 from apps.bj_enrollment.doctype.registry_export import RegistryExport
 from apps.bj_enrollment.doctype.role import Role, RolePermission
@@ -54,6 +55,8 @@ __all__ = [
     "Preference",
     "PreferenceList",
     "PreferenceSetting",
+    "PrivateApplication",
+    "PrivateApplicationSetting",
     "Property",
     "RegistryExport",
     "Role",

@@ -59,6 +59,7 @@ _DISTRICT = {
     "bj_enrollment.feederpair": "rx",
     "bj_enrollment.transfer": "rwx",  # R39: decides transfers out of and into the district
     "bj_enrollment.newarrival": "rcx",  # R40: registers and reviews new arrivals
+    "bj_enrollment.privateapplication": "rx",  # R43: its students' private-school applications
 }
 
 DEFAULT_ROLES: dict[str, DefaultRole] = {
@@ -90,6 +91,7 @@ DEFAULT_ROLES: dict[str, DefaultRole] = {
             **_each(("student", "studentguardian"), "rwx"),
             "bj_enrollment.feederpair": "rx",
             "bj_enrollment.transfer": "rcx",  # R39: the graduating school files its graduates' transfers
+            "bj_enrollment.privateapplication": "rx",  # R43: a private school sees its applicants
         },
     ),
 }

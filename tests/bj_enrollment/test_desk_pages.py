@@ -31,7 +31,8 @@ def test_list_and_add_pages_render(city_client, model, django_assert_max_num_que
     read_only = {"staffscope", "zonelookup", "transitionrecord", "messagelog", "lotteryentry", "registryexport",
                  "application",  # applications come from registration (portal, API, register-on-behalf)
                  "categoryclaim",  # claims come from the families (R5), the desk decides them
-                 "student"}  # students come from the registry or the import (R37)
+                 "student",  # students come from the registry or the import (R37)
+                 "privateapplication"}  # families apply to private schools (R43)
     if opts.app_label == "bj_enrollment" and opts.model_name not in read_only:
         assert add.status_code == 200, opts.label
 

@@ -25,7 +25,7 @@ from apps.bj_enrollment.models import LotteryEntry, LotteryRun
 class LotteryRunForm(forms.ModelForm):
     class Meta:
         model = LotteryRun
-        fields = ("campaign", "district", "zone", "mode", "title", "repeat_reason")
+        fields = ("campaign", "district", "zone", "mode", "school", "title", "repeat_reason")
 
     def clean(self):
         data = super().clean()
@@ -36,9 +36,13 @@ class LotteryRunForm(forms.ModelForm):
             self.add_error("zone", _("A multi-school zone lottery needs its zone."))
         if not district and (zone or data.get("mode") != LotteryRun.Mode.PREFERENCE):  # the city-wide day
             self.add_error("district", _("The city-wide lottery day is a preference lottery without a zone."))
+        school, private = data.get("school"), data.get("mode") == LotteryRun.Mode.PRIVATE
+        if private and (not school or school.ownership != "private" or not district
+                        or school.district_id != district.pk):
+            self.add_error("school", _("A private-school lottery needs a private school of the run's district."))
         if data.get("campaign") and not self.errors:
-            previous = runs.latest_run(data["campaign"], district, zone)
-            if previous is None and district:  # a district's draw after the city-wide day repeats it
+            previous = runs.latest_run(data["campaign"], district, zone, school if private else None)
+            if previous is None and district and not private:  # a district's draw after the city-wide day
                 previous = city_day.city_run(data["campaign"])
             if previous is not None and not (data.get("repeat_reason") or "").strip():
                 self.add_error(
@@ -87,6 +91,7 @@ class LotteryRunAdmin(ScopedAdmin):
                 mode=obj.mode,
                 title=obj.title,
                 repeat_reason=obj.repeat_reason,
+                school=obj.school,
             )
         except runs.RunRefused:
             raise PermissionDenied from None

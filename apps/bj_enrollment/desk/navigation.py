@@ -34,6 +34,8 @@ GROUPS = [
             ("desk-preference-demand", "bj_enrollment.view_preferencelist", "leaderboard"),
             ("bj_enrollment", "lotteryrun", "casino"),
             ("bj_enrollment", "highschoolentry", "trending_up"),  # 升学 chances (R42)
+            ("bj_enrollment", "privateapplication", "apartment"),  # 民办 applications (R43)
+            ("bj_enrollment", "privateapplicationsetting", "tune"),
         ],
     ),
     (

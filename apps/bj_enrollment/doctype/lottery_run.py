@@ -17,6 +17,7 @@ class LotteryRun(models.Model):
     class Mode(models.TextChoices):
         ZONE = "zone", _("Multi-school zone")
         PREFERENCE = "preference", _("Preference lottery")
+        PRIVATE = "private", _("Private-school lottery (公民同招)")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -40,6 +41,11 @@ class LotteryRun(models.Model):
         blank=True,
         related_name="lottery_runs",
         verbose_name=_("service zone"),
+    )
+    # R43: the private school whose applicants a private-school lottery draws (its district is the run's)
+    school = models.ForeignKey(
+        "bj_enrollment.School", models.PROTECT, null=True, blank=True, related_name="private_lottery_runs",
+        verbose_name=_("private school"),
     )
     mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default=Mode.ZONE)
     title = models.CharField(_("title"), max_length=200)

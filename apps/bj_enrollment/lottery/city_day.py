@@ -35,7 +35,7 @@ def students_by_participant(run, participant_ids) -> dict[str, int]:
 
     wanted = set(participant_ids)
     students = Student.objects.filter(campaign=run.campaign)
-    if run.district_id is not None:
+    if run.district_id is not None and run.mode != run.Mode.PRIVATE:  # a private school takes any district's
         students = students.filter(district=run.district_id)
     found = {}
     for student in students.only("pk", "id_type", "id_number").iterator(2000):
@@ -52,6 +52,11 @@ def apply_student_results(run) -> None:
     from apps.bj_enrollment.models import LotteryRun, School, Student
     from apps.bj_enrollment.services.admissions import admit
 
+    if run.mode == run.Mode.PRIVATE:
+        from apps.bj_enrollment.lottery import private_lottery
+
+        private_lottery.apply_results(run)
+        return
     entries = list(run.entries.filter(school__isnull=False).values_list("student_id", "school_id"))
     schools = School.objects.in_bulk({school_id for _student, school_id in entries})
     reason = _("Lottery run %(id)s") % {"id": run.pk}

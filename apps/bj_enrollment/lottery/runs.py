@@ -39,17 +39,19 @@ def _expect(run, *states) -> None:
         raise RunRefused(_("This step is not possible while the run is “%(state)s”.") % {"state": state})
 
 
-def latest_run(campaign, district, zone):
+def latest_run(campaign, district, zone, school=None):
     from apps.bj_enrollment.models import LotteryRun
 
     return (
-        LotteryRun.objects.filter(campaign=campaign, district=district, zone=zone, superseded_by__isnull=True)
+        LotteryRun.objects.filter(
+            campaign=campaign, district=district, zone=zone, school=school, superseded_by__isnull=True
+        )
         .order_by("-created_at")
         .first()
     )
 
 
-def create_run(user, *, campaign, district, zone, mode, title, repeat_reason=""):
+def create_run(user, *, campaign, district, zone, mode, title, repeat_reason="", school=None):
     """A new run; when one exists for the same campaign, district and zone it is superseded, with a reason.
     Without a district it is the city-wide lottery day of a junior-high campaign (lottery/city_day.py); a
     district's own run after that day is a repeat too and needs its reason."""
@@ -65,8 +67,11 @@ def create_run(user, *, campaign, district, zone, mode, title, repeat_reason="")
         Campaign.objects.select_for_update().get(pk=campaign.pk)  # one creator at a time per campaign
         if district is not None:
             District.objects.select_for_update().get(pk=district.pk)
-        previous = latest_run(campaign, district, zone)
-        earlier = previous or (city_run(campaign) if district is not None else None)
+        if mode == LotteryRun.Mode.PRIVATE and (school is None or school.district_id != getattr(district, "pk", None)):
+            raise RunRefused(_("A private-school lottery is its school's, in the school's district."))
+        previous = latest_run(campaign, district, zone, school)
+        day = district is not None and mode != LotteryRun.Mode.PRIVATE  # a district's draw after the city's day
+        earlier = previous or (city_run(campaign) if day else None)
         if earlier is not None and not repeat_reason:
             raise RunRefused(
                 _(
@@ -80,6 +85,7 @@ def create_run(user, *, campaign, district, zone, mode, title, repeat_reason="")
             district=district,
             zone=zone,
             mode=mode,
+            school=school if mode == LotteryRun.Mode.PRIVATE else None,
             title=title,
             supersedes=previous,
             repeat_reason=repeat_reason if earlier is not None else "",

@@ -29,6 +29,10 @@ from apps.lowcode.workflow import states
 
 def build_input(run) -> tuple[dict, dict[str, int]]:
     """(input document, participant id → student id). Raises engine.LotteryInputError with a reason."""
+    if run.mode == run.Mode.PRIVATE:  # a private school's applicants (公民同招, R43)
+        from apps.bj_enrollment.lottery import private_lottery
+
+        return private_lottery.build_input(run)
     from apps.bj_enrollment.choices import StudentState
     from apps.bj_enrollment.models import School, SchoolPlan, Student
     from apps.bj_enrollment.services import preferences

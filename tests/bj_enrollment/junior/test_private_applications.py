@@ -1,0 +1,185 @@
+"""Private-school applications (R43, seed 002): the window on both sides, the limit, change and withdraw
+(each refusal changes nothing), the private school's applicants in its scope, and its lottery when
+applicants exceed the plan (公民同招): the admitted student gets route 民办 and loses its public
+preferences; the others continue on the public route into the district's draw."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.bj_enrollment import roles
+from apps.bj_enrollment.choices import Ownership, Stage, StudentState
+from apps.bj_enrollment.models import (
+    CampaignWindow,
+    LotteryRun,
+    Preference,
+    PreferenceList,
+    PrivateApplication,
+    PrivateApplicationSetting,
+    School,
+    SchoolPlan,
+)
+from apps.bj_enrollment.services import private_applications as private
+from tests import factories
+from tests.bj_enrollment.lottery.test_runs import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def private_school(district, name):
+    return School.objects.create(district=district, name=name, code=f"119{abs(hash(name)) % 10**7:07d}",
+                                 offers_primary=False, offers_junior=True, ownership=Ownership.PRIVATE)
+
+
+@pytest.fixture
+def schools(junior, city):
+    return private_school(city.east, "东城民办实验中学"), private_school(city.west, "西城民办外国语中学")
+
+
+@pytest.fixture
+def student(junior):
+    return factories.put_in_state(junior.east_student, StudentState.CONFIRMED)
+
+
+def move_window(campaign, opens: dt.timedelta, closes: dt.timedelta):
+    now = timezone.now()
+    CampaignWindow.objects.filter(campaign=campaign, stage=Stage.PRIVATE_APPLICATION).update(
+        opens_at=now + opens, closes_at=now + closes)
+
+
+def states(student):
+    return sorted(PrivateApplication.objects.filter(student=student).values_list("school__name", "state"))
+
+
+@pytest.mark.parametrize(("opens", "closes"), [(dt.timedelta(days=1), dt.timedelta(days=5)),
+                                               (dt.timedelta(days=-5), dt.timedelta(days=-1))])
+def test_outside_the_window_nothing_is_written(junior, schools, student, opens, closes):
+    move_window(junior.campaign, opens, closes)
+    with pytest.raises(ValidationError, match="window"):
+        private.apply(student, schools[0].code)
+    assert not PrivateApplication.objects.exists()
+
+
+def test_data_not_confirmed_is_refused(junior, schools):
+    with pytest.raises(ValidationError):
+        private.apply(junior.east_student, schools[0].code)
+    assert not PrivateApplication.objects.exists()
+
+
+def test_limit_change_and_withdraw_until_the_window_closes(junior, schools, student, city):
+    east, west = schools
+    first = private.apply(student, east.code)
+    with pytest.raises(ValidationError, match="1"):  # one private school unless the city says more
+        private.apply(student, west.code)
+    with pytest.raises(ValidationError):  # a public school cannot be applied to here
+        private.apply(student, junior.east_junior.code)
+    assert states(student) == [(east.name, "applied")]
+
+    PrivateApplicationSetting.objects.create(campaign=junior.campaign, max_choices=2)
+    second = private.apply(student, west.code)
+    with pytest.raises(ValidationError):  # the same school twice
+        private.apply(student, east.code)
+    third = private_school(city.west, "西城民办第二中学")
+    private.change(student, second.pk, third.code)
+    private.withdraw(student, first.pk)
+    assert states(student) == [(east.name, "withdrawn"), (third.name, "applied")]
+    assert PrivateApplication.objects.get(pk=second.pk).history.count() == 2  # the change is kept
+
+    move_window(junior.campaign, dt.timedelta(days=-5), dt.timedelta(days=-1))
+    with pytest.raises(ValidationError, match="window"):
+        private.withdraw(student, second.pk)
+    with pytest.raises(ValidationError, match="window"):
+        private.change(student, second.pk, west.code)
+    assert states(student) == [(east.name, "withdrawn"), (third.name, "applied")]
+
+
+def test_the_private_school_sees_its_applicants_only(client, junior, schools, student, city):
+    east, west = schools
+    other = factories.put_in_state(
+        factories.student(junior.campaign, city.west_school, "钱西民", education_id="GW00000000000000009"),
+        StudentState.CONFIRMED)
+    private.apply(student, east.code)
+    private.apply(other, west.code)
+    client.force_login(factories.staff("east-private", roles.SCHOOL_REVIEWER, school_=east))
+    page = client.get(reverse("admin:bj_enrollment_privateapplication_changelist")).content.decode()
+    assert student.education_id in page and other.education_id not in page
+    theirs = PrivateApplication.objects.get(student=other)
+    assert client.get(reverse("admin:bj_enrollment_privateapplication_change", args=[theirs.pk])).status_code in (
+        302, 403, 404)
+    client.force_login(junior.west_reviewer)  # the west district: its student's application, and west's school
+    page = client.get(reverse("admin:bj_enrollment_privateapplication_changelist")).content.decode()
+    assert other.education_id in page and student.education_id not in page
+
+
+def confirmed_list(student, school):
+    plist = PreferenceList.objects.create(student=student, kind=PreferenceList.Kind.CONFIRMED,
+                                          confirmed_at=timezone.now(), confirmation_method="portal")
+    Preference.objects.create(preference_list=plist, rank=1, school=school)
+
+
+def step(client, run, name, seed=""):
+    return client.post(reverse("admin:bj_enrollment_lotteryrun_step", args=[run.pk, name]), {"seed": seed})
+
+
+def test_over_the_plan_the_school_draws_and_the_others_continue_public(client, junior, schools, student, city,
+                                                                       run_jobs):
+    east, _west = schools
+    SchoolPlan.objects.create(campaign=junior.campaign, school=east, seats=1)
+    SchoolPlan.objects.create(campaign=junior.campaign, school=junior.east_junior, seats=5)
+    applicants = [student] + [
+        factories.put_in_state(factories.student(junior.campaign, city.east_school, f"民{n}",
+                                                 education_id=f"GP{n:017d}"), StudentState.CONFIRMED)
+        for n in range(2)
+    ]
+    for applicant in applicants:
+        confirmed_list(applicant, junior.east_junior)
+        private.apply(applicant, east.code)
+
+    client.force_login(junior.east_reviewer)
+    created = client.post(reverse("admin:bj_enrollment_lotteryrun_add"), {
+        "campaign": junior.campaign.pk, "district": city.east.pk, "zone": "", "mode": "private",
+        "school": east.pk, "title": "东城民办实验中学电脑随机录取", "repeat_reason": ""})
+    assert created.status_code == 302
+    run = LotteryRun.objects.get()
+    for name, seed in (("commit", ""), ("seed", SEED), ("draw", SEED)):
+        assert step(client, run, name, seed).status_code == 302
+    run_jobs()
+    run.refresh_from_db()
+    assert run.state == LotteryRun.State.DONE and run.participants == 3, run.error
+    step(client, run, "apply")
+    run_jobs()
+    run.refresh_from_db()
+    assert run.state == LotteryRun.State.APPLIED and not run.error
+
+    for applicant in applicants:
+        applicant.refresh_from_db()
+    admitted = [a for a in applicants if a.school_id == east.pk]
+    others = [a for a in applicants if a.school_id is None]
+    assert len(admitted) == 1 and len(others) == 2
+    winner = admitted[0]
+    assert (winner.state, winner.admission_route) == ("admitted", "private") and winner.admission_record
+    assert not PreferenceList.objects.filter(student=winner).exists()  # public preferences withdrawn
+    assert states(winner) == [(east.name, "admitted")]
+    for other in others:  # not admitted: untouched, still on the public route
+        assert (other.state, other.admission_route) == ("confirmed", "")
+        assert PreferenceList.objects.filter(student=other, kind=PreferenceList.Kind.CONFIRMED).exists()
+        assert states(other) == [(east.name, "not_admitted")]
+
+    # the district's public draw takes the two, not the admitted one
+    public = client.post(reverse("admin:bj_enrollment_lotteryrun_add"), {
+        "campaign": junior.campaign.pk, "district": city.east.pk, "zone": "", "mode": "preference",
+        "school": "", "title": "东城区小升初派位", "repeat_reason": ""})
+    assert public.status_code == 302
+    draw = LotteryRun.objects.get(mode="preference")
+    step(client, draw, "commit")
+    draw.refresh_from_db()
+    assert draw.state == LotteryRun.State.COMMITTED
+    drawn = {p["id"] for p in draw.input_document["participants"]}
+    from apps.bj_enrollment.lottery.inputs import participant_id
+    assert participant_id(junior.campaign, winner) not in drawn
+    assert {participant_id(junior.campaign, o) for o in others} <= drawn
