@@ -111,3 +111,21 @@ def test_the_setting_is_its_district_s(client, junior, prefs):
     client.force_login(junior.east_reviewer)
     assert client.get(url).status_code == 200
     assert PreferenceSetting.objects.get(pk=prefs.setting.pk).max_choices == 3
+
+
+def test_a_district_administrator_sets_its_own_district_only(client, junior):
+    from apps.bj_enrollment import roles
+
+    admin_user = factories.staff("east-admin", roles.DISTRICT_ADMIN, district_=junior.east_junior.district)
+    client.force_login(admin_user)
+    url = reverse("admin:bj_enrollment_preferencesetting_add")
+    data = {"campaign": junior.campaign.pk, "max_choices": 5, "ownership": "public"}
+    refused = client.post(url, {**data, "district": junior.west_junior.district.pk})
+    assert refused.status_code == 200 and refused.context["adminform"].form.errors
+    assert not PreferenceSetting.objects.exists()
+    too_many = client.post(url, {**data, "max_choices": 31, "district": junior.east_junior.district.pk})
+    assert too_many.status_code == 200 and not PreferenceSetting.objects.exists()
+    assert client.post(url, {**data, "district": junior.east_junior.district.pk}).status_code == 302
+    assert PreferenceSetting.objects.get().max_choices == 5
+    client.force_login(junior.east_reviewer)  # a reviewer reads it, does not set it
+    assert client.get(url).status_code == 403
