@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.bj_enrollment.choices import ApplicationState, Gender
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.rules.identity import make_resident_id
+from tests.api_tokens import logged_in
 from tests.bj_enrollment.portal import sms
 
 pytestmark = pytest.mark.django_db
@@ -56,15 +57,9 @@ def _register(client, city, run_jobs) -> str:
     return response.json()["form_number"]
 
 
-def _token(client, number) -> dict:
-    response = _post(client, "/api/v1/tokens", {"username": number, "password": PASSWORD})
-    assert response.status_code == 201, response.json()
-    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
-
-
 def test_api_register_token_and_status(client, city, run_jobs):
     number = _register(client, city, run_jobs)
-    status = client.get("/api/v1/application", **_token(client, number)).json()
+    status = client.get("/api/v1/application", **logged_in(client, number, PASSWORD)).json()
     assert status["form_number"] == number and status["child_name"] == "周小舟"
     assert status["state"] == ApplicationState.REGISTERED
     assert [s["status"] for s in status["steps"]][0] == "current"
@@ -100,13 +95,13 @@ def test_api_status_requires_auth_and_shows_only_own(client, city):
     assert client.get("/api/v1/application", HTTP_AUTHORIZATION="Bearer forged").status_code == 401
     user = User.objects.create_user(city.east_app.form_number, password=PASSWORD)
     Application.objects.filter(pk=city.east_app.pk).update(account=user)
-    status = client.get("/api/v1/application", **_token(client, city.east_app.form_number)).json()
+    status = client.get("/api/v1/application", **logged_in(client, city.east_app.form_number, PASSWORD)).json()
     assert status["form_number"] == city.east_app.form_number
 
 
 def test_api_token_void_after_password_change(client, city, run_jobs):
     number = _register(client, city, run_jobs)
-    auth = _token(client, number)
+    auth = logged_in(client, number, PASSWORD)
     assert _post(client, "/api/v1/sms-codes/password-change", {}, **auth).status_code == 202
     run_jobs()
     new = "Another2026ok"
@@ -132,7 +127,7 @@ def test_api_whole_journey_details_submit_check_print(client, city, run_jobs):
     from tests.bj_enrollment.registries import records
 
     number = _register(client, city, run_jobs)
-    auth = _token(client, number)
+    auth = logged_in(client, number, PASSWORD)
     street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
     draft = {
         "residence-residence_district": city.east.pk,
@@ -160,6 +155,6 @@ def test_api_whole_journey_details_submit_check_print(client, city, run_jobs):
 
 def test_api_submit_incomplete_lists_missing_fields(client, city, run_jobs):
     number = _register(client, city, run_jobs)
-    response = _post(client, "/api/v1/application/submission", {}, **_token(client, number))
+    response = _post(client, "/api/v1/application/submission", {}, **logged_in(client, number, PASSWORD))
     assert response.status_code == 400
     assert {"residence-residence_address", "g1-relationship"} <= set(response.json()["errors"])

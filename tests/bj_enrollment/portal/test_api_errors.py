@@ -9,9 +9,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from apps.bj_enrollment import error_codes
-from apps.bj_enrollment.api import auth
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.portal import progress
+from tests.api_tokens import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,6 @@ def only_error(response) -> dict:
     errors = response.json()["errors"]
     ((field, (error,)),) = errors.items()
     return {"field": field, **error}
-
-
-def bearer(user) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {auth.issue(user)}"}
 
 
 @pytest.fixture

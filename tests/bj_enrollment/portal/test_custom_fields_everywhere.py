@@ -17,7 +17,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from apps.bj_enrollment import roles
-from apps.bj_enrollment.api import auth
 from apps.bj_enrollment.choices import ApplicationState
 from apps.bj_enrollment.models import Application, Child
 from apps.lowcode.audit.models import PersonalDataAccess
@@ -25,6 +24,7 @@ from apps.lowcode.customfields.export import custom_export_columns
 from apps.lowcode.customfields.models import CustomField
 from apps.lowcode.printing import service
 from tests import factories
+from tests.api_tokens import bearer
 from tests.bj_enrollment.portal.test_details import _complete
 from tests.files import pdf_bytes
 
@@ -81,10 +81,6 @@ def _walk(folder):
         yield from _walk(f"{folder}/{sub}")
 
 
-def bearer(application) -> dict:
-    return {"HTTP_AUTHORIZATION": f"Bearer {auth.issue(application.account)}"}
-
-
 @pytest.fixture
 def structured(desk):
     """An attachment on the application and a table on the child, added by the city administrator."""
@@ -128,14 +124,15 @@ def test_attachment_and_table_fields_reach_portal_api_desk_export_and_pdf(client
     assert table["items"]["properties"]["age"]["type"] == "number"
     ref = {"$ref": "#/components/schemas/DetailsValues"}
     assert schema["components"]["schemas"]["DetailsOut"]["properties"]["values"] == ref
-    values = api.get("/api/v1/application/details", **bearer(app)).json()["values"]
+    values = api.get("/api/v1/application/details", **bearer(app.account)).json()["values"]
     assert values["cf_proof"]["name"] == "居住证明.pdf" and values["child-cf_siblings"] == rows
-    response = api.put("/api/v1/application/details", values, content_type="application/json", **bearer(app))
+    response = api.put("/api/v1/application/details", values, content_type="application/json", **bearer(app.account))
     assert response.status_code == 200, response.content
     app.refresh_from_db()
     assert app.custom["proof"] == proof and app.child.custom["siblings"] == rows
     response = api.post("/api/v1/application/details/files",
-                        {"field": "cf_proof", "file": SimpleUploadedFile("新证明.pdf", pdf_bytes())}, **bearer(app))
+                        {"field": "cf_proof", "file": SimpleUploadedFile("新证明.pdf", pdf_bytes())},
+                        **bearer(app.account))
     assert response.status_code == 200, response.content
     app.refresh_from_db()
     assert app.custom["proof"]["name"] == "新证明.pdf" and app.child.custom["siblings"] == rows
@@ -192,13 +189,13 @@ def test_bad_values_are_refused_in_chinese_and_nothing_is_saved(client, city, pa
     api = Client()
     response = api.put("/api/v1/application/details",
                        {**_complete(city), "child-cf_siblings": [{"name": "王小红", "age": "八岁"}]},
-                       content_type="application/json", **bearer(after))
+                       content_type="application/json", **bearer(after.account))
     assert response.status_code == 400
     [error] = response.json()["errors"]["child-cf_siblings"]
     assert error == {"code": "table_cell", "message": "第1行“年龄”：请输入数字。"}
     response = api.post("/api/v1/application/details/files",
                         {"field": "cf_proof", "file": SimpleUploadedFile("证明.pdf", b"MZ\x90\x00 an exe")},
-                        **bearer(after))
+                        **bearer(after.account))
     assert response.status_code == 400
     [error] = response.json()["errors"]["cf_proof"]
     assert error["code"] == "upload_type" and "文件类型不符" in error["message"]
@@ -231,7 +228,7 @@ def test_conditional_field_is_hidden_and_required_by_its_condition_on_portal_and
     assert not hidden.search(page) and re.search(r'<label for="id_cf_lease_number" class="required">', page)
 
     # the same through the API
-    api, headers = Client(), bearer(parent)
+    api, headers = Client(), bearer(parent.account)
     draft = {**_complete(city, **{"residence-housing_type": "other"}), "cf_lease_number": "ZL-2"}
     assert api.put("/api/v1/application/details", draft, content_type="application/json", **headers).status_code == 200
     parent.refresh_from_db()

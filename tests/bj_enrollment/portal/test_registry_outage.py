@@ -20,6 +20,7 @@ from apps.bj_enrollment.models import Application, Guardian, Street
 from apps.bj_enrollment.registries import checks, simulator
 from apps.lowcode.workflow.models import TransitionRecord
 from tests import factories
+from tests.api_tokens import logged_in
 from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.registries import records
 
@@ -58,14 +59,6 @@ def _ready_to_submit(city, app, *, permit_on_registry: dt.date) -> Application:
     return Application.objects.get(pk=app.pk)
 
 
-def _token(client, app) -> dict:
-    response = client.post(
-        "/api/v1/tokens", {"username": app.form_number, "password": PASSWORD}, content_type="application/json"
-    )
-    assert response.status_code == 201, response.json()
-    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
-
-
 def _submit(client, auth):
     return client.post("/api/v1/application/submission", {}, content_type="application/json", **auth)
 
@@ -78,7 +71,7 @@ def test_submit_slow_registry_answered_within_deadline_and_district_not_blocked(
     other = factories.application(
         city.campaign, factories.child("孙南南"), city.east, state=ApplicationState.FIVE_CERTIFICATE_REVIEW
     )
-    auth = _token(Client(), family)
+    auth = logged_in(Client(), family.form_number, PASSWORD)
     simulator.set_fault(simulator.REAL_ESTATE, simulator.RESIDENCE_PERMITS, delay=SLOW_CALL)
     started, moments, responses = threading.Event(), {}, {}
 
@@ -130,7 +123,7 @@ def test_submit_failing_registry_check_stays_pending_then_recheck_refuses_short_
     city, client, run_jobs, django_capture_on_commit_callbacks
 ):
     family = _ready_to_submit(city, city.east_app, permit_on_registry=_months_ago(2))
-    auth = _token(client, family)
+    auth = logged_in(client, family.form_number, PASSWORD)
     simulator.set_fault(simulator.REAL_ESTATE, simulator.RESIDENCE_PERMITS, status=500)
 
     answer = _submit(client, auth)
@@ -156,7 +149,7 @@ def test_submit_failing_registry_check_stays_pending_then_recheck_refuses_short_
 @pytest.mark.django_db
 def test_submit_registries_answering_checks_not_pending(city, client, run_jobs):
     family = _ready_to_submit(city, city.east_app, permit_on_registry=_months_ago(36))
-    answer = _submit(client, _token(client, family))
+    answer = _submit(client, logged_in(client, family.form_number, PASSWORD))
     assert answer.json() == {"ok": True, "checks_pending": False, "message": ""}
     assert family.properties.get().registry_status == RegistryStatus.VERIFIED
     run_jobs()
