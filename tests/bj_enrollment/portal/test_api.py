@@ -12,6 +12,7 @@ from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.rules.identity import make_resident_id
 from tests.api_tokens import logged_in
 from tests.bj_enrollment.portal import sms
+from tests.bj_enrollment.portal.details_steps import api_details
 
 pytestmark = pytest.mark.django_db
 
@@ -123,23 +124,11 @@ def test_api_openapi_document_served(client):
 
 
 def test_api_whole_journey_details_submit_check_print(client, city, run_jobs):
-    from apps.bj_enrollment.models import Street
     from tests.bj_enrollment.registries import records
 
     number = _register(client, city, run_jobs)
     auth = logged_in(client, number, PASSWORD)
-    street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
-    draft = {
-        "residence-residence_district": city.east.pk,
-        "residence-residence_street": street.pk,
-        "residence-residence_address": "东华门大街1号",
-        "residence-housing_type": "rented",
-        "residence-single_guardian": True,
-        "g1-name": "周大海",
-        "g1-relationship": "father",
-        "g1-id_number": "110105198001010016",
-        "g1-phone": MOBILE,
-    }
+    draft = api_details(city, **{"g1-name": "周大海", "g1-phone": MOBILE})
     response = client.put("/api/v1/application/details", draft, content_type="application/json", **auth)
     assert response.status_code == 200, response.json()
     assert client.get("/api/v1/application/details", **auth).json()["values"]["g1-name"] == "周大海"

@@ -15,6 +15,7 @@ from apps.bj_enrollment.models import Application, ApplicationDocument, Document
 from apps.bj_enrollment.services import documents
 from apps.lowcode.audit.models import PersonalDataAccess
 from tests import factories
+from tests.bj_enrollment.portal.details_steps import api_details
 from tests.files import GPS_IFD, jpeg_with_gps, named, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -124,21 +125,8 @@ def test_too_large_a_file_is_refused_before_it_is_read(client, parent, asked, me
 
 
 def test_required_documents_gate_the_details_submission(client, parent, asked, city, run_jobs):
-    from apps.bj_enrollment.models import Street
-
     hukou_book, _ = asked
-    street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
-    draft = {
-        "residence-residence_district": city.east.pk,
-        "residence-residence_street": street.pk,
-        "residence-residence_address": "东华门大街1号",
-        "residence-housing_type": "rented",
-        "residence-single_guardian": True,
-        "g1-name": "王大明",
-        "g1-relationship": "father",
-        "g1-id_number": "110105198001010016",
-        "g1-phone": "13912345678",
-    }
+    draft = api_details(city)
     assert client.put("/api/v1/application/details", draft, content_type="application/json").status_code == 200
     refused = client.post("/api/v1/application/submission", {}, content_type="application/json")
     assert refused.status_code == 400
