@@ -6,6 +6,8 @@
 - What: an active private junior high; at most PrivateApplicationSetting.max_choices live applications
   (one when the city set nothing), never the same school twice. Change and withdraw until the window
   closes; every change is kept in the application's history.
+- How: each write spends an SMS code sent to the mobile on file (portal/sms_codes.py); a refusal
+  changes nothing and leaves the code usable.
 The school's lottery (公民同招) and its outcome live in lottery/private_lottery.py.
 """
 
@@ -18,8 +20,11 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment.choices import Ownership, Stage, StudentState
 from apps.bj_enrollment.models import PrivateApplication, PrivateApplicationSetting, School, Student
+from apps.bj_enrollment.portal import sms_codes
+from apps.bj_enrollment.portal.flows import send_code
 
 APPLIED = PrivateApplication.State.APPLIED
+PURPOSE = "private_application"  # the SMS code's purpose, bound to the student
 
 
 def max_choices(campaign) -> int:
@@ -41,14 +46,36 @@ def live(student: Student):
     return student.private_applications.filter(state=APPLIED).select_related("school")
 
 
-def _locked_and_checked(student: Student) -> Student:
-    locked = Student.objects.select_for_update().get(pk=student.pk)
-    if locked.state != StudentState.CONFIRMED or locked.school_id:
+def check_may_change(student: Student) -> None:
+    """The gate of every write: data confirmed, no school yet, inside the window."""
+    if student.state != StudentState.CONFIRMED or student.school_id:
         raise ValidationError(_("A private school can be applied to once the family has confirmed the graduate "
                                 "data, and not after admission."))
-    if not is_open(locked):
+    if not is_open(student):
         raise ValidationError(_("The private-school application window is not open at the moment."))
+
+
+def _locked_and_checked(student: Student) -> Student:
+    locked = Student.objects.select_for_update().get(pk=student.pk)
+    check_may_change(locked)
     return locked
+
+
+def send_confirmation_code(request, student: Student) -> None:
+    """An SMS code to the mobile on file (never a number the requester types) for the next change."""
+    check_may_change(student)
+    if not student.mobile:
+        raise ValidationError(_("No mobile number is on file for the code; ask the graduating school to add it."))
+    send_code(request, PURPOSE, student.mobile, student.campaign, bound_to=str(student.pk))
+
+
+def _spend(student: Student, code: str):
+    """The code's unit of work: refused before anything is written; the write rolls back with it."""
+    check_may_change(student)
+    try:
+        return sms_codes.spend(PURPOSE, student.mobile or "", (code or "").strip(), bound_to=str(student.pk))
+    except ValidationError as exc:
+        raise ValidationError({"sms_code": exc.error_list}) from None
 
 
 def _school(code: str) -> School:
@@ -58,9 +85,10 @@ def _school(code: str) -> School:
     return school
 
 
-def apply(student: Student, school_code: str) -> PrivateApplication:
+def apply(student: Student, school_code: str, code: str) -> PrivateApplication:
     """A new application; refused beyond the limit or for a school applied to already."""
-    with transaction.atomic():
+    _school(school_code)
+    with _spend(student, code), transaction.atomic():
         locked = _locked_and_checked(student)
         school = _school(school_code)
         current = list(live(locked))
@@ -81,9 +109,10 @@ def _own_live(locked: Student, application_id) -> PrivateApplication:
     return application
 
 
-def change(student: Student, application_id, school_code: str) -> PrivateApplication:
+def change(student: Student, application_id, school_code: str, code: str) -> PrivateApplication:
     """Another private school instead of the one applied to."""
-    with transaction.atomic():
+    _school(school_code)
+    with _spend(student, code), transaction.atomic():
         locked = _locked_and_checked(student)
         application = _own_live(locked, application_id)
         school = _school(school_code)
@@ -94,8 +123,8 @@ def change(student: Student, application_id, school_code: str) -> PrivateApplica
         return application
 
 
-def withdraw(student: Student, application_id) -> None:
-    with transaction.atomic():
+def withdraw(student: Student, application_id, code: str) -> None:
+    with _spend(student, code), transaction.atomic():
         locked = _locked_and_checked(student)
         application = _own_live(locked, application_id)
         application.state = PrivateApplication.State.WITHDRAWN

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,11 +24,45 @@ from apps.bj_enrollment.models import (
     School,
     SchoolPlan,
 )
-from apps.bj_enrollment.services import private_applications as private
 from tests import factories
+from tests.bj_enrollment.junior.family.conftest import last_code
 from tests.bj_enrollment.lottery.test_runs import SEED
+from tests.bj_enrollment.portal import sms
 
 pytestmark = pytest.mark.django_db
+PAGE = reverse("portal-junior:private")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters(settings):
+    """SMS codes live in Redis across tests: start clean, texts to the local outbox, room for many codes."""
+    settings.SMS_ADAPTER = "locmem"
+    settings.PORTAL_RATE_LIMITS = {"sms_per_mobile": "100/h", "sms_per_ip": "100/h"}
+    cache.delete_pattern("portal:sms:*")
+    sms.clear()
+    yield
+    cache.delete_pattern("portal:sms:*")
+
+
+@pytest.fixture
+def family(client, run_jobs):
+    """The family's browser on /portal/junior/private/: logs in as the student, asks for a code, reads it
+    from the SMS outbox and posts the button; returns the messages the page then shows."""
+
+    def act(student, op, **data):
+        client.logout()
+        login = client.post(reverse("portal-junior:login"), {"education_id": student.education_id,
+                                                              "name": student.name})
+        assert login.status_code == 302
+        cache.delete_pattern("portal:sms:*:sent")  # the family waited the resend interval
+        client.post(PAGE, {"op": "send_code"})
+        run_jobs()
+        code = last_code(student.mobile) if sms.texts_to(student.mobile) else "000000"
+        page = client.post(PAGE, {"op": op, "sms_code": data.pop("code", code), **data}, follow=True)
+        assert page.status_code == 200
+        return page.content.decode()
+
+    return act
 
 
 def private_school(district, name):
@@ -58,53 +92,52 @@ def states(student):
 
 @pytest.mark.parametrize(("opens", "closes"), [(dt.timedelta(days=1), dt.timedelta(days=5)),
                                                (dt.timedelta(days=-5), dt.timedelta(days=-1))])
-def test_outside_the_window_nothing_is_written(junior, schools, student, opens, closes):
+def test_outside_the_window_nothing_is_written(junior, schools, student, family, opens, closes):
     move_window(junior.campaign, opens, closes)
-    with pytest.raises(ValidationError, match="window"):
-        private.apply(student, schools[0].code)
+    page = family(student, "apply", school=schools[0].code)
+    assert "未开放" in page  # the page says the window is closed
     assert not PrivateApplication.objects.exists()
 
 
-def test_data_not_confirmed_is_refused(junior, schools):
-    with pytest.raises(ValidationError):
-        private.apply(junior.east_student, schools[0].code)
+def test_data_not_confirmed_is_refused(junior, schools, family):
+    family(junior.east_student, "apply", school=schools[0].code)
     assert not PrivateApplication.objects.exists()
 
 
-def test_limit_change_and_withdraw_until_the_window_closes(junior, schools, student, city):
+def test_limit_change_and_withdraw_until_the_window_closes(junior, schools, student, city, family):
     east, west = schools
-    first = private.apply(student, east.code)
-    with pytest.raises(ValidationError, match="1"):  # one private school unless the city says more
-        private.apply(student, west.code)
-    with pytest.raises(ValidationError):  # a public school cannot be applied to here
-        private.apply(student, junior.east_junior.code)
+    page = family(student, "apply", school=east.code)
+    assert "东城民办实验中学" in page and 'data-state="applied"' in page
+    first = PrivateApplication.objects.get()
+    family(student, "apply", school=west.code)  # one private school unless the city says more
+    family(student, "apply", school=junior.east_junior.code)  # a public school cannot be applied to here
+    family(student, "withdraw", application=first.pk, code="123456")  # a wrong code changes nothing
     assert states(student) == [(east.name, "applied")]
 
     PrivateApplicationSetting.objects.create(campaign=junior.campaign, max_choices=2)
-    second = private.apply(student, west.code)
-    with pytest.raises(ValidationError):  # the same school twice
-        private.apply(student, east.code)
+    family(student, "apply", school=west.code)
+    second = PrivateApplication.objects.get(school=west)
+    family(student, "apply", school=east.code)  # the same school twice
     third = private_school(city.west, "西城民办第二中学")
-    private.change(student, second.pk, third.code)
-    private.withdraw(student, first.pk)
+    family(student, "change", application=second.pk, school=third.code)
+    family(student, "withdraw", application=first.pk)
     assert states(student) == [(east.name, "withdrawn"), (third.name, "applied")]
     assert PrivateApplication.objects.get(pk=second.pk).history.count() == 2  # the change is kept
 
     move_window(junior.campaign, dt.timedelta(days=-5), dt.timedelta(days=-1))
-    with pytest.raises(ValidationError, match="window"):
-        private.withdraw(student, second.pk)
-    with pytest.raises(ValidationError, match="window"):
-        private.change(student, second.pk, west.code)
+    family(student, "withdraw", application=second.pk)
+    family(student, "change", application=second.pk, school=west.code)
     assert states(student) == [(east.name, "withdrawn"), (third.name, "applied")]
 
 
-def test_the_private_school_sees_its_applicants_only(client, junior, schools, student, city):
+def test_the_private_school_sees_its_applicants_only(client, junior, schools, student, city, family):
     east, west = schools
     other = factories.put_in_state(
         factories.student(junior.campaign, city.west_school, "钱西民", education_id="GW00000000000000009"),
         StudentState.CONFIRMED)
-    private.apply(student, east.code)
-    private.apply(other, west.code)
+    family(student, "apply", school=east.code)
+    family(other, "apply", school=west.code)
+    assert PrivateApplication.objects.count() == 2
     client.force_login(factories.staff("east-private", roles.SCHOOL_REVIEWER, school_=east))
     page = client.get(reverse("admin:bj_enrollment_privateapplication_changelist")).content.decode()
     assert student.education_id in page and other.education_id not in page
@@ -127,7 +160,7 @@ def step(client, run, name, seed=""):
 
 
 def test_over_the_plan_the_school_draws_and_the_others_continue_public(client, junior, schools, student, city,
-                                                                       run_jobs):
+                                                                       run_jobs, family):
     east, _west = schools
     SchoolPlan.objects.create(campaign=junior.campaign, school=east, seats=1)
     SchoolPlan.objects.create(campaign=junior.campaign, school=junior.east_junior, seats=5)
@@ -138,7 +171,8 @@ def test_over_the_plan_the_school_draws_and_the_others_continue_public(client, j
     ]
     for applicant in applicants:
         confirmed_list(applicant, junior.east_junior)
-        private.apply(applicant, east.code)
+        family(applicant, "apply", school=east.code)
+    assert PrivateApplication.objects.filter(school=east, state="applied").count() == 3
 
     client.force_login(junior.east_reviewer)
     created = client.post(reverse("admin:bj_enrollment_lotteryrun_add"), {
