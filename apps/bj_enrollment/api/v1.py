@@ -19,7 +19,7 @@ from apps.bj_enrollment.api.documents import router as documents_router
 from apps.bj_enrollment.api.junior import router as junior_router
 from apps.bj_enrollment.api.junior_preferences import router as junior_preferences_router
 from apps.bj_enrollment.api.printing import family_form_answer
-from apps.bj_enrollment.models import Application, Category
+from apps.bj_enrollment.models import Application, Campaign, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
 from apps.bj_enrollment.portal.forms import (
@@ -67,7 +67,7 @@ def _with_captcha(payload) -> dict:
 
 
 def _campaign():
-    campaign = flows.current_campaign()
+    campaign = Campaign.current()
     if campaign is None:
         raise Http404
     return campaign

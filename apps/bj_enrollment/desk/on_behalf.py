@@ -10,12 +10,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.bj_enrollment.models import District
+from apps.bj_enrollment.models import Campaign, District
 from apps.bj_enrollment.portal.forms import RegistrationForm
 from apps.bj_enrollment.scope import scope_of
 from apps.bj_enrollment.services import on_behalf
 from apps.bj_enrollment.services.registration import Registration
-from apps.bj_enrollment.zones.service import current_campaign
 
 INPUT_CLASSES = "border border-base-200 bg-white px-3 py-2 rounded-default w-full max-w-2xl"
 PARENT_ONLY = ("sms_code", "password", "password2", "notice_read", "privacy_accepted")
@@ -49,7 +48,7 @@ def on_behalf_view(request):
         scope.everything or scope.district_id
     ):
         raise PermissionDenied
-    campaign = current_campaign()
+    campaign = Campaign.current()
     form = OnBehalfForm(request.user, request.POST or None)
     done = None
     if request.method == "POST" and form.is_valid() and campaign is not None:

@@ -11,16 +11,15 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from apps.bj_enrollment.models import District, School, SchoolPlan
+from apps.bj_enrollment.models import Campaign, District, School, SchoolPlan
 from apps.bj_enrollment.reports import disclosure
-from apps.bj_enrollment.zones.service import current_campaign
 from apps.lowcode.printing.service import html_to_pdf
 
 RATE = "120/m"
 
 
 def _campaign():
-    campaign = current_campaign()
+    campaign = Campaign.current()
     if campaign is None:
         raise Http404
     return campaign

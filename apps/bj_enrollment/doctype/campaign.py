@@ -56,6 +56,12 @@ class Campaign(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def current(cls, level: str = Level.PRIMARY) -> "Campaign | None":
+        """The campaign families of `level` register in now: the latest active one. The one answer for
+        the portal, the API, the zone look-up, the disclosure and the desk's register-on-behalf."""
+        return cls.objects.filter(active=True, level=level).order_by("-year").first()
+
     @property
     def form_number_prefix(self) -> str:
         """R13: form numbers start with the two-digit campaign year."""

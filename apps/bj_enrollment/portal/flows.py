@@ -117,7 +117,7 @@ def request_reset_code(request, identifier: str, mobile: str) -> None:
     not tell strangers which numbers exist: the same limits, resend interval and stored code either
     way; only a match sends the SMS."""
     application = accounts.find_for_reset(identifier, mobile)
-    campaign = application.campaign if application else current_campaign() or Campaign()
+    campaign = application.campaign if application else Campaign.current() or Campaign()
     send_code(
         request,
         sms_codes.RESET_PASSWORD,
@@ -152,5 +152,3 @@ def cancel_account(application: Application, user, code: str) -> None:
         accounts.cancel(application, user)
 
 
-def current_campaign() -> Campaign | None:
-    return Campaign.objects.filter(active=True).order_by("-year").first()

@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.bj_enrollment.api import auth as api_auth
-from apps.bj_enrollment.models import Category, District
+from apps.bj_enrollment.models import Campaign, Category, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
-from apps.bj_enrollment.portal.flows import current_campaign
 from apps.bj_enrollment.portal.forms import (
     CancelForm,
     LoginForm,
@@ -55,7 +54,7 @@ def _code_sent(request, mobile: str) -> None:
 
 
 def start(request):
-    campaign = current_campaign()
+    campaign = Campaign.current()
     districts = District.objects.order_by("sort_order", "code")
     guide = eligibility_guide(campaign) if campaign else []
     dates = calendar(campaign) if campaign else []
@@ -70,7 +69,7 @@ def privacy(request):
 
 
 def registration(request):
-    campaign = current_campaign()
+    campaign = Campaign.current()
     if campaign is None:
         return render(request, "portal/closed.html", {"message": _("No enrollment campaign is open.")})
     sending = "send_code" in request.POST

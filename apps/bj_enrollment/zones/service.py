@@ -23,13 +23,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.bj_enrollment.choices import Level
 from apps.bj_enrollment.rules.identity import check_resident_id
 from apps.bj_enrollment.zones import index as zone_index
 from apps.bj_enrollment.zones.index import Match, Rule, ZoneIndex
 from apps.bj_enrollment.zones.limits import LookupLimitReached, charge, id_key
 
-__all__ = ["LookupClosed", "LookupLimitReached", "LookupResult", "LookupStatus", "current_campaign", "look_up_zone"]
+__all__ = ["LookupClosed", "LookupLimitReached", "LookupResult", "LookupStatus", "look_up_zone"]
 
 
 class LookupStatus(models.TextChoices):
@@ -183,12 +182,6 @@ class LookupResult:
         }
 
 
-def current_campaign():
-    from apps.bj_enrollment.models import Campaign
-
-    return Campaign.objects.filter(active=True, level=Level.PRIMARY).order_by("-year").first()
-
-
 def look_up_zone(id_number: str, address: str, property_date: dt.date | None = None, *, campaign=None) -> LookupResult:
     """Answer a parent's question "which school serves this address?" and count it against the ID's limit.
 
@@ -196,7 +189,7 @@ def look_up_zone(id_number: str, address: str, property_date: dt.date | None = N
     when no primary campaign is active, LookupLimitReached when a new address is over the limit.
     Nothing is revealed, and nothing recorded, for a refused look-up.
     """
-    from apps.bj_enrollment.models import District, School, ServiceZone
+    from apps.bj_enrollment.models import Campaign, District, School, ServiceZone
 
     try:
         compact = check_resident_id(id_number or "")
@@ -204,7 +197,7 @@ def look_up_zone(id_number: str, address: str, property_date: dt.date | None = N
         raise ValidationError({"id_number": exc.messages}) from None
     if property_date is not None and property_date > timezone.localdate():
         raise ValidationError({"property_certificate_date": _("The certificate date cannot be in the future.")})
-    campaign = campaign or current_campaign()
+    campaign = campaign or Campaign.current()
     if campaign is None:
         raise LookupClosed
     index = zone_index.current()
