@@ -1,8 +1,9 @@
-"""For desk pages of records the system writes (logs, transition records): readable, never edited."""
+"""For desk pages and inlines of records the system writes (logs, transition records, uploaded
+files): readable, never edited."""
 
 
 class ReadOnlyAdminMixin:
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):  # an inline is asked with its parent object
         return False
 
     def has_change_permission(self, request, obj=None):

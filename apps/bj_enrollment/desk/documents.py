@@ -23,6 +23,7 @@ from apps.bj_enrollment.models import ApplicationDocument, DocumentRequirement
 from apps.bj_enrollment.scope import scope_of
 from apps.bj_enrollment.services import documents
 from apps.lowcode import uploads
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 
 
 class RequirementForm(forms.ModelForm):
@@ -88,7 +89,7 @@ def _document_url(admin_site, document, thumb=False) -> str:
     return f"{url}?thumb=1" if thumb else url
 
 
-class ApplicationDocumentInline(TabularInline):
+class ApplicationDocumentInline(ReadOnlyAdminMixin, TabularInline):
     """The application's files, newest state first; read-only (families upload, nobody edits here)."""
 
     model = ApplicationDocument
@@ -103,15 +104,6 @@ class ApplicationDocumentInline(TabularInline):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("bj_enrollment.view_application")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("file"))
     def preview(self, obj):

@@ -139,22 +139,13 @@ class MessageTemplateAdmin(ModelAdmin):
         return found
 
 
-class MessageAttemptInline(TabularInline):
+class MessageAttemptInline(ReadOnlyAdminMixin, TabularInline):
     """Every provider call and check, so an operator sees whether a message could have gone twice."""
 
     model = MessageAttempt
     fields = ["number", "started_at", "finished_at", "outcome", "detail"]
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MessageLog)
