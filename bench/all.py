@@ -13,7 +13,9 @@ On a MariaDB + Redis site with the demo city (`manage.py build_demo_site --appli
    in this process through Django's test client);
 3. times a log-in's password check at Django's default Argon2 parameters and at the site's
    (config/passwords.py), and log-ins/s through the API with the site's;
-4. runs bench/print_cache_bench.py and bench/export_bench.py when present and prints their lines.
+4. runs bench/print_cache_bench.py, bench/export_bench.py, bench/graduate_import_bench.py (150,000 graduates from
+   a spreadsheet) and bench/junior_confirm_load.py (the family's confirmation page) when present and prints
+   their lines.
 """
 
 from __future__ import annotations
@@ -201,7 +203,7 @@ def main() -> None:  # noqa: PLR0915
     rows = [(f"{c.label} [{c.status}]", f"{statistics.median(c.p50) * 1000:.1f} ms",
              f"{statistics.median(c.rps):.0f} req/s", str(c.queries)) for c in cases]
     password_checks(rows)
-    for script in ("print_cache_bench.py", "export_bench.py"):
+    for script in ("print_cache_bench.py", "export_bench.py", "graduate_import_bench.py", "junior_confirm_load.py"):
         path = ROOT / "bench" / script
         if path.exists():
             result = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, check=False)

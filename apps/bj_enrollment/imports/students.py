@@ -163,13 +163,17 @@ def apply_graduates(
     codes = {r.graduating_school for _line, r in records}
     schools = {s.code: s for s in School.objects.filter(code__in=codes)}
     ids = [r.education_id for _line, r in records]
-    existing = {
-        s.education_id: s
-        for s in Student.objects.filter(campaign=campaign, education_id__in=ids)
-        .select_related("graduating_school")
-        .prefetch_related("guardians")
-    }
-    protected = _protected(existing.values())
+    existing = {}
+    for chunk in _chunks(ids):
+        existing |= {
+            s.education_id: s
+            for s in Student.objects.filter(campaign=campaign, education_id__in=chunk)
+            .select_related("graduating_school")
+            .prefetch_related("guardians")
+        }
+    protected = set()
+    for chunk in _chunks(list(existing.values())):
+        protected |= _protected(chunk)
     planned, seen = [], {}
     for line, record in records:
         try:
@@ -184,10 +188,25 @@ def apply_graduates(
         planned.append((line, student, guardians))
     if result.errors:
         return result
+    created, changed = [], []
+    for line, student, guardians in planned:
+        what = _decide(line, student, guardians, existing.get(student.education_id), protected, result)
+        if what is not None:
+            (created if what is student else changed).append((what, guardians))
     with transaction.atomic():
-        for line, student, guardians in planned:
-            _apply(line, student, guardians, existing.get(student.education_id), protected, source, user, result)
+        for chunk in _chunks(created):
+            _create(chunk, source, user)
+        for chunk in _chunks(changed):
+            _update(chunk, user)
+    result.created, result.updated = result.created + len(created), result.updated + len(changed)
     return result
+
+
+CHUNK = 2000  # rows per INSERT/UPDATE statement and per look-up: no query per row, bounded statements
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[start:start + CHUNK] for start in range(0, len(items), CHUNK)]
 
 
 def _scope(user):
@@ -268,11 +287,11 @@ def _student(record: StudentRecord, campaign, schools, districts, scope, existin
         district_id=school.district_id,
         mobile=record.mobile,
     )
-    # the related rows were looked up above: no query per row for them
+    # The fields' own checks only: the related rows were looked up above, and what Student.clean() checks
+    # besides (campaign level, primary school, the initial state) is checked once per import here and in
+    # apply_graduates; clean() would ask the database for the workflow once per row.
     related = ["campaign", "graduating_school", "district", "hukou_district", "school", "admission_record"]
-    student.full_clean(
-        exclude=["state", "custom", "confirmation_number", *related], validate_unique=False, validate_constraints=False
-    )
+    student.clean_fields(exclude=["state", "custom", "confirmation_number", *related])
     guardians = []
     for g in record.guardians:
         if g.relationship and g.relationship not in Relationship.values:
@@ -291,22 +310,16 @@ def _guardian_key(guardians) -> list[tuple]:
     return [(g.name, g.relationship, g.phone, g.id_number) for g in guardians]
 
 
-def _apply(line, student, guardians, before, protected, source, user, result) -> None:
-    if user is not None and getattr(user, "is_authenticated", False):
-        student._history_user = user  # simple-history: who imported, also outside a request
+def _decide(line, student, guardians, before, protected, result):
+    """What to write for one checked record: the new student, the known one with the record's data set
+    on it, or None (unchanged, or a conflict listed on the result)."""
     if before is None:
-        student.source = source
-        student.save()
-        for guardian in guardians:
-            guardian.student = student
-            guardian.save()
-        result.created += 1
-        return
+        return student
     changed = [f for f in FIELDS if getattr(before, f) != getattr(student, f)]
     guardians_changed = _guardian_key(before.guardians.all()) != _guardian_key(guardians)
     if not changed and not guardians_changed:
         result.unchanged += 1
-        return
+        return None
     if before.pk in protected:
         names = [str(type(before)._meta.get_field(f.removesuffix("_id")).verbose_name) for f in changed]
         if guardians_changed:
@@ -315,19 +328,59 @@ def _apply(line, student, guardians, before, protected, source, user, result) ->
             "%(id)s %(name)s: the family confirmed other data (or it was corrected since); left unchanged. "
             "Differs in: %(fields)s."
         ) % {"id": before.education_id, "name": before.name, "fields": "、".join(names)}))
-        return
+        return None
     for name in FIELDS:
         setattr(before, name, getattr(student, name))
     before.district_id = student.graduating_school.district_id
-    if user is not None and getattr(user, "is_authenticated", False):
-        before._history_user = user
-    before.save()
-    if guardians_changed:
-        before.guardians.all().delete()
-        for guardian in guardians:
-            guardian.student = before
-            guardian.save()
-    result.updated += 1
+    before._guardians_changed = guardians_changed
+    return before
+
+
+def _history_user(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _create(chunk, source, user) -> None:
+    """New students and their guardians, with their history rows (who imported), a few statements per chunk."""
+    from simple_history.utils import bulk_create_with_history
+
+    from apps.bj_enrollment.models import Student, StudentGuardian
+
+    for student, _guardians in chunk:
+        student.source = source
+    bulk_create_with_history([s for s, _g in chunk], Student, batch_size=CHUNK, default_user=_history_user(user))
+    guardians = []
+    for student, student_guardians in chunk:
+        for guardian in student_guardians:
+            guardian.student = student
+            guardians.append(guardian)
+    bulk_create_with_history(guardians, StudentGuardian, batch_size=CHUNK, default_user=_history_user(user))
+
+
+def _update(chunk, user) -> None:
+    """Known students whose registry data changed (never a protected one: see _decide), with history; their
+    guardians replaced where they differ."""
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    from apps.bj_enrollment.models import Student, StudentGuardian
+
+    now = timezone.now()
+    students = [student for student, _guardians in chunk]
+    for student in students:
+        student.updated_at = now
+    fields = [f.removesuffix("_id") for f in FIELDS] + ["district", "updated_at"]
+    bulk_update_with_history(students, Student, fields, batch_size=CHUNK, default_user=_history_user(user))
+    replaced = [(student, guardians) for student, guardians in chunk if student._guardians_changed]
+    if replaced:
+        # a queryset delete: the guardians' history records each removal
+        StudentGuardian.objects.filter(student__in=[student for student, _g in replaced]).delete()
+        new = []
+        for student, guardians in replaced:
+            for guardian in guardians:
+                guardian.student = student
+                new.append(guardian)
+        bulk_create_with_history(new, StudentGuardian, batch_size=CHUNK, default_user=_history_user(user))
 
 
 # Spreadsheet values → stored values

@@ -150,3 +150,27 @@ def test_a_registry_record_that_cannot_be_imported_refuses_the_whole_import(clie
     assert page.context["graduate_import"].state == "refused"
     assert 'id="import-errors"' in page.content.decode() and "G2026000000000702" in page.content.decode()
     assert _snapshot() == before
+
+
+def test_created_and_updated_students_keep_their_history_with_who_imported(client, junior, registry, run_jobs):
+    record = _registry_record(junior.east_primary, 91)
+    registry.store(registry.STUDENTS, {"G2026000000000901": record})
+    client.force_login(junior.east_reviewer)
+    _start(client, junior, junior.east_primary.district)
+    run_jobs()
+    student = Student.objects.get(education_id="G2026000000000901")
+    assert list(student.history.values_list("history_type", "history_user")) == [("+", junior.east_reviewer.pk)]
+    assert list(student.guardians.values_list("name", "phone")) == [("孔父", "13955550000")]
+
+    record = {**record, "mobile": "13966660000",
+              "guardians": [{"name": "孔母", "relationship": "mother", "phone": "13966660000"}]}
+    registry.store(registry.STUDENTS, {"G2026000000000901": record})
+    row = client.get(_start(client, junior, junior.east_primary.district)["Location"])
+    run_jobs()
+    row = GraduateImport.objects.get(pk=row.context["graduate_import"].pk)
+    assert (row.state, row.created, row.updated) == ("done", 0, 1)
+    student.refresh_from_db()
+    assert student.mobile == "13966660000"
+    assert list(student.guardians.values_list("name", "relationship", "phone")) == [("孔母", "mother", "13966660000")]
+    assert [(h.history_type, h.mobile, h.history_user_id) for h in student.history.order_by("history_id")] == [
+        ("+", "13955550000", junior.east_reviewer.pk), ("~", "13966660000", junior.east_reviewer.pk)]
