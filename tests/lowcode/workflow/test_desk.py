@@ -8,6 +8,7 @@ from django.urls import reverse
 from apps.bj_enrollment.choices import ApplicationState as S
 from apps.bj_enrollment.models import Application
 from apps.lowcode.workflow.models import Workflow
+from tests.lowcode.workflow.desk_form import workflow_form
 
 pytestmark = pytest.mark.django_db
 
@@ -87,64 +88,11 @@ def test_bulk_action_reports_successes_and_refusals(client, city):
     assert Application.objects.get(pk=city.west_app.pk).state == S.READY_TO_PRINT  # out of scope: untouched
 
 
-def _workflow_post(workflow, **overrides):
-    """The workflow's change form as the desk would submit it, with overrides."""
-    data = {
-        "name": workflow.name,
-        "document_type": workflow.document_type_id,
-        "state_field": workflow.state_field,
-        "user_field": workflow.user_field,
-        "initial_state": workflow.initial_state,
-        "is_active": "on",
-    }
-    states, transitions = list(workflow.states.all()), list(workflow.transitions.all())
-    for prefix, rows in (("states", states), ("transitions", transitions)):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": len(rows),
-                f"{prefix}-INITIAL_FORMS": len(rows),
-                f"{prefix}-MIN_NUM_FORMS": 0,
-                f"{prefix}-MAX_NUM_FORMS": 1000,
-            }
-        )
-    for i, s in enumerate(states):
-        data.update(
-            {
-                f"states-{i}-id": s.pk,
-                f"states-{i}-workflow": workflow.pk,
-                f"states-{i}-name": s.name,
-                f"states-{i}-label": s.label,
-                f"states-{i}-style": s.style,
-                f"states-{i}-position": s.position,
-            }
-        )
-        if s.terminal:
-            data[f"states-{i}-terminal"] = "on"
-        data[f"states-{i}-edit_roles"] = [g.pk for g in s.edit_roles.all()]
-    for i, t in enumerate(transitions):
-        row = {
-            "id": t.pk,
-            "workflow": workflow.pk,
-            "from_state": t.from_state,
-            "action": t.action,
-            "to_state": t.to_state,
-            "condition": t.condition,
-            "position": t.position,
-            "roles": [g.pk for g in t.roles.all()],
-        }
-        for flag in ("allow_document_user", "allow_system", "reason_required", "allow_self_approval"):
-            if getattr(t, flag):
-                row[flag] = "on"
-        data.update({f"transitions-{i}-{k}": v for k, v in row.items()})
-    data.update(overrides)
-    return data
-
-
 def test_workflow_admin_saves_an_unchanged_workflow(client, city):
     workflow = Workflow.objects.get(document_type__model="application")
     client.force_login(city.city_admin)
     response = client.post(
-        reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]), _workflow_post(workflow)
+        reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]), workflow_form(workflow)
     )
     assert response.status_code == 302, response.context and response.context["inline_admin_formsets"]
 
@@ -155,7 +103,7 @@ def test_workflow_admin_refuses_bad_condition_and_saves_nothing(client, city):
     client.force_login(city.city_admin)
     response = client.post(
         reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]),
-        _workflow_post(workflow, **{f"transitions-{index}-condition": "shoe_size > 3"}),
+        workflow_form(workflow, **{f"transitions-{index}-condition": "shoe_size > 3"}),
     )
     assert response.status_code == 200 and "shoe_size" in response.content.decode()
     assert not workflow.transitions.filter(condition__contains="shoe_size").exists()
@@ -164,7 +112,7 @@ def test_workflow_admin_refuses_bad_condition_and_saves_nothing(client, city):
 def test_workflow_admin_refuses_unreachable_state(client, city):
     workflow = Workflow.objects.get(document_type__model="application")
     client.force_login(city.city_admin)
-    data = _workflow_post(workflow)
+    data = workflow_form(workflow)
     n = data["states-TOTAL_FORMS"]
     data.update({"states-TOTAL_FORMS": n + 1, f"states-{n}-name": "limbo", f"states-{n}-terminal": "on"})
     response = client.post(reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk]), data)

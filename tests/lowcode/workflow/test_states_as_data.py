@@ -12,6 +12,7 @@ from apps.bj_enrollment.models import Application
 from apps.lowcode.workflow import states
 from apps.lowcode.workflow.models import State, Transition, Workflow
 from apps.lowcode.workflow.spec import STATE_FLAGS
+from tests.lowcode.workflow.desk_form import workflow_form
 
 pytestmark = pytest.mark.django_db
 
@@ -32,41 +33,6 @@ def _url(workflow):
     return reverse("admin:lowcode_workflow_workflow_change", args=[workflow.pk])
 
 
-def _desk_form(workflow) -> dict:
-    """The workflow's desk page as the browser would post it back unchanged (every state's flags)."""
-    data = {
-        "name": workflow.name,
-        "document_type": workflow.document_type_id,
-        "state_field": workflow.state_field,
-        "user_field": workflow.user_field,
-        "initial_state": workflow.initial_state,
-        "is_active": "on",
-    }
-    rows = {"states": list(workflow.states.all()), "transitions": list(workflow.transitions.all())}
-    for prefix, items in rows.items():
-        data.update({f"{prefix}-TOTAL_FORMS": len(items), f"{prefix}-INITIAL_FORMS": len(items),
-                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
-    for i, s in enumerate(rows["states"]):
-        row = {"id": s.pk, "workflow": workflow.pk, "name": s.name, "label": s.label, "style": s.style,
-               "position": s.position, "edit_roles": [g.pk for g in s.edit_roles.all()]}
-        for flag in ("terminal", *STATE_FLAGS):
-            value = getattr(s, flag)
-            if value is True:
-                row[flag] = "on"
-            elif value:
-                row[flag] = value
-        data.update({f"states-{i}-{k}": v for k, v in row.items()})
-    for i, t in enumerate(rows["transitions"]):
-        row = {"id": t.pk, "workflow": workflow.pk, "from_state": t.from_state, "action": t.action,
-               "to_state": t.to_state, "condition": t.condition, "position": t.position,
-               "reason_options": t.reason_options, "roles": [g.pk for g in t.roles.all()]}
-        for flag in ("allow_document_user", "allow_system", "reason_required", "allow_self_approval"):
-            if getattr(t, flag):
-                row[flag] = "on"
-        data.update({f"transitions-{i}-{k}": v for k, v in row.items()})
-    return data
-
-
 def _add(data: dict, prefix: str, workflow, row: dict) -> None:
     n = data[f"{prefix}-TOTAL_FORMS"]
     data[f"{prefix}-TOTAL_FORMS"] = n + 1
@@ -79,7 +45,7 @@ def _add_waitlist(client, city) -> Workflow:
     workflow = Workflow.objects.get(is_active=True, document_type__model="application")
     school_role = city.east_school_reviewer.groups.get().pk
     ready = workflow.states.get(name=S.READY_TO_PRINT)
-    data = _desk_form(workflow)
+    data = workflow_form(workflow)
     _add(data, "states", workflow, {**WAITLISTED, "position": ready.position})
     _add(data, "transitions", workflow, {"from_state": S.READY_TO_PRINT, "action": WAITLIST,
                                          "to_state": "waitlisted", "roles": [school_role], "position": 90})
@@ -161,7 +127,7 @@ def test_retiring_a_state_an_application_is_in_is_refused_with_the_count(client,
     workflow.refresh_from_db()
     before = (workflow.revision, list(State.objects.filter(workflow=workflow).values_list("name", "label")),
               list(Transition.objects.filter(workflow=workflow).values_list("from_state", "action", "to_state")))
-    data = _desk_form(workflow)
+    data = workflow_form(workflow)
     index = [data[f"states-{i}-name"] for i in range(data["states-TOTAL_FORMS"])].index("waitlisted")
     data[f"states-{index}-DELETE"] = "on"
     for i in range(data["transitions-TOTAL_FORMS"]):
@@ -177,10 +143,10 @@ def test_retiring_a_state_an_application_is_in_is_refused_with_the_count(client,
     assert Application.objects.get(pk=city.east_app.pk).state == "waitlisted"
 
     # changing its stored value is retiring it too; changing its label is a rename, and is saved
-    renamed = _desk_form(workflow)
+    renamed = workflow_form(workflow)
     renamed[f"states-{index}-name"] = "wait_list"
     assert "1 份报名申请处于此状态（waitlisted）" in client.post(_url(workflow), renamed).content.decode()
-    relabelled = _desk_form(workflow)
+    relabelled = workflow_form(workflow)
     relabelled[f"states-{index}-label"] = "候补名单"
     assert client.post(_url(workflow), relabelled).status_code == 302
     assert Application.objects.get(pk=city.east_app.pk).get_state_display() == "候补名单"
@@ -190,7 +156,7 @@ def test_retiring_a_state_an_application_is_in_is_refused_with_the_count(client,
     client.post(act, {"action": LEAVE_WAITLIST, "state": "waitlisted"})
     client.force_login(city.city_admin)
     workflow.refresh_from_db()
-    data = _desk_form(workflow)
+    data = workflow_form(workflow)
     data[f"states-{index}-DELETE"] = "on"
     for i in range(data["transitions-TOTAL_FORMS"]):
         if "waitlisted" in (data[f"transitions-{i}-from_state"], data[f"transitions-{i}-to_state"]):
