@@ -89,13 +89,7 @@ def test_before_the_draw_the_commitments_are_public_with_their_times(client, dra
 def test_after_the_draw_anyone_checks_it_with_the_files_and_verifier_of_the_page(
     client, draw_city, run_jobs, public, tmp_path
 ):
-    run = committed_run(client, draw_city)
-    desk(client, draw_city.east_reviewer)
-    step(client, run, "seed", SEED)
-    step(client, run, "draw", SEED)
-    run_jobs()
-    client.logout()
-    run.refresh_from_db()
+    run = drawn(client, draw_city, run_jobs)
     page = public.get(PAGE)
     text = page.content.decode()
     assert run.result_hash in text and SEED in text and "自行核验" in text
