@@ -69,10 +69,13 @@ def test_one_run_one_seed_every_district_its_own_market(client, day, run_jobs, t
     assert len(placed) == 6  # three seats in each district, four students each
     assert all(e.school.district_id == e.student.district_id for e in placed)  # never another district's school
 
-    # the city's published files verify with the stand-alone verifier
+    # the whole city's files, as published to anyone, verify with the stand-alone verifier
+    client.logout()
     for name in ("input.json", "seed.txt", "output.json", "commitments.json"):
-        response = client.get(reverse("admin:bj_enrollment_lotteryrun_file", args=[run.pk, name]))
+        response = client.get(reverse("disclosure:lottery_file", args=[run.pk, name]))
+        assert response.status_code == 200, name
         (tmp_path / name).write_bytes(response.content)
+    client.force_login(day.city_admin)
     command = [sys.executable, str(ROOT / "tools" / "verify_lottery.py"), "--input", str(tmp_path / "input.json"),
                "--output", str(tmp_path / "output.json"), "--seed-file", str(tmp_path / "seed.txt"),
                "--commitments", str(tmp_path / "commitments.json")]
