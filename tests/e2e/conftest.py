@@ -1,7 +1,9 @@
 import shutil
 from pathlib import Path
 
+import django_rq
 import pytest
+from rq import SimpleWorker
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -75,3 +77,16 @@ def desk_login(page, base: str, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/desk/")
+
+
+def run_queued_jobs() -> None:
+    """What the pages queued (SMS, registry checks, draws), run now in this process as the worker would."""
+    queue = django_rq.get_queue("default")
+    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+
+
+def screenshot(page, name: str) -> None:
+    """The whole page in artifacts/screenshots/<name>.png, checked to be more than a blank page."""
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    assert path.stat().st_size > 10_000, name

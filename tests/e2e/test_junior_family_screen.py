@@ -8,27 +8,15 @@ import django_rq
 import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
-from rq import SimpleWorker
 
 from apps.bj_enrollment.models import Student
 from tests import factories
 from tests.bj_enrollment.junior.family.conftest import last_code
 from tests.bj_enrollment.portal import sms
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, run_queued_jobs, screenshot
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
-
-
-def _work():
-    queue = django_rq.get_queue("default")
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-
-def _shot(page, name):
-    path = ARTIFACTS / f"junior-family-{name}.png"
-    page.screenshot(path=path, full_page=True)
-    assert path.stat().st_size > 10_000, name
 
 
 def test_family_confirms_on_a_phone(new_page, live_server, live_city, settings, tmp_path):
@@ -46,24 +34,24 @@ def test_family_confirms_on_a_phone(new_page, live_server, live_city, settings, 
     expect(page.locator("h1")).to_have_text("核对小学毕业生信息")
     page.fill("#id_education_id", student.education_id)
     page.fill("#id_name", "李东华")
-    _shot(page, "1-login")
+    screenshot(page, "junior-family-1-login")
     page.click("button[type=submit]")
     expect(page.locator("#student-status")).to_contain_text("待家长确认")
     expect(page.locator("#student-data")).to_contain_text("史家胡同小学")
-    _shot(page, "2-data")
+    screenshot(page, "junior-family-2-data")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
 
     page.get_by_role("link", name="数据无误，确认").click()
     page.get_by_role("button", name="获取短信验证码").click()
     expect(page.locator(".messages")).to_contain_text("139****0000")
-    _work()
+    run_queued_jobs()
     page.fill("#id_sms_code", last_code())
     page.check("#id_checked")
-    _shot(page, "3-confirm")
+    screenshot(page, "junior-family-3-confirm")
     page.get_by_role("button", name="确认（签字）").click()
     expect(page.locator(".messages")).to_contain_text("信息已确认")
     expect(page.locator("#student-status")).to_contain_text("家长已确认")
-    _shot(page, "4-confirmed")
+    screenshot(page, "junior-family-4-confirmed")
     student.refresh_from_db()
     assert student.state == "confirmed" and student.confirmation_method == "portal"
 
@@ -100,12 +88,12 @@ def test_family_reports_what_is_wrong_on_a_phone(new_page, live_server, live_cit
     page.fill("#id_note", "以户口簿为准")
     page.get_by_role("button", name="获取短信验证码").click()
     expect(page.locator("#id_fix_birth_date")).to_have_value("2014-03-16")  # kept while the code is sent
-    _work()
+    run_queued_jobs()
     page.fill("#id_sms_code", last_code())
-    _shot(page, "6-report")
+    screenshot(page, "junior-family-6-report")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="发送报告").click()
     expect(page.locator("#student-status")).to_contain_text("信息更正中")
     expect(page.locator("#student-status")).to_contain_text("出生日期：2014-03-16")
-    _shot(page, "7-reported")
+    screenshot(page, "junior-family-7-reported")
     assert Student.objects.get(pk=student.pk).state == "correction_requested"

@@ -2,20 +2,14 @@
 
 import django_rq
 import pytest
-from rq import SimpleWorker
 
 from apps.bj_enrollment.lottery import runs
 from apps.bj_enrollment.models import Campaign, LotteryRun
 from apps.bj_enrollment.rules.identity import make_resident_id
 from tests.bj_enrollment.lottery.test_runs import SEED, build_draw_city
-from tests.e2e.conftest import ARTIFACTS, desk_login
+from tests.e2e.conftest import ARTIFACTS, desk_login, run_queued_jobs
 
 pytestmark = pytest.mark.e2e
-
-
-def _work():
-    queue = django_rq.get_queue("default")
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
 def test_lottery_draw_page_with_fairness_report(new_page, live_server, live_city):
@@ -38,7 +32,7 @@ def test_lottery_draw_page_with_fairness_report(new_page, live_server, live_city
     page.fill("input[name=seed]", SEED)
     page.get_by_role("button", name="开始派位").click()
     page.wait_for_load_state()
-    _work()
+    run_queued_jobs()
     page.wait_for_selector("#fairness-priority", timeout=15000)  # the page polls and reloads when done
     assert LotteryRun.objects.get(pk=run.pk).state == LotteryRun.State.DONE
     assert "和平里第一小学\t6\t6" in page.locator("#lottery-schools").inner_text()

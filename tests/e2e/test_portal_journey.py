@@ -10,29 +10,17 @@ import pytest
 from captcha.models import CaptchaStore
 from django.utils import timezone
 from playwright.sync_api import expect
-from rq import SimpleWorker
 
 from apps.bj_enrollment.choices import ApplicationState, Gender
 from apps.bj_enrollment.models import Application, Street
 from apps.bj_enrollment.rules.identity import make_resident_id
 from tests.bj_enrollment.portal import sms
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, run_queued_jobs, screenshot
 
 pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 MOBILE = "13522223333"
 PASSWORD = "Family2026ok"
-
-
-def _work():
-    queue = django_rq.get_queue("default")
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
-
-
-def _shot(page, name):
-    path = ARTIFACTS / f"portal-{name}.png"
-    page.screenshot(path=path, full_page=True)
-    assert path.stat().st_size > 10_000, name
 
 
 def _captcha(page) -> str:
@@ -53,7 +41,7 @@ def test_parent_registers_fills_details_and_prints(new_page, live_server, live_c
     base = live_server.url
 
     page.goto(f"{base}/portal/")
-    _shot(page, "1-start")
+    screenshot(page, "portal-1-start")
     page.get_by_role("link", name="东城区").click()
 
     page.select_option("#id_hukou_province", "北京市")
@@ -71,23 +59,23 @@ def test_parent_registers_fills_details_and_prints(new_page, live_server, live_c
     page.check("#id_notice_read")
     page.check("#id_privacy_accepted")
     page.fill("input[name=captcha_1]", _captcha(page))
-    _shot(page, "2-register-form")
+    screenshot(page, "portal-2-register-form")
     with page.expect_navigation():
         page.click("#send-code")
-    _work()
+    run_queued_jobs()
     page.fill("#id_sms_code", sms.last_code(MOBILE))
     page.click("button[name=register]")
     page.wait_for_url(f"{base}/portal/registered/")
     number = page.locator("#form-number").inner_text().strip()
     assert re.fullmatch(r"\d{8}", number)
-    _shot(page, "3-registered")
+    screenshot(page, "portal-3-registered")
 
     page.get_by_role("link", name="登录").last.click()
     page.fill("#id_username", number)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/portal/home/")
-    _shot(page, "4-home")
+    screenshot(page, "portal-4-home")
 
     page.click("text=填报信息")
     page.fill("#id_residence-residence_address", "东四十条3号院1号楼201")
@@ -100,20 +88,20 @@ def test_parent_registers_fills_details_and_prints(new_page, live_server, live_c
     with page.expect_navigation():
         page.click("button[name=draft]")  # the street list follows the district once saved
     page.select_option("#id_residence-residence_street", str(street.pk))
-    _shot(page, "5-details")
+    screenshot(page, "portal-5-details")
     page.click("button[name=submit]")
     page.wait_for_url(f"{base}/portal/details/confirm/")  # R17: everything entered, read back, then confirmed
-    _shot(page, "5b-confirm")
+    screenshot(page, "portal-5b-confirm")
     page.get_by_role("button", name="确认无误，提交").click()
     page.wait_for_url(f"{base}/portal/home/")
     assert Application.objects.get(form_number=number).state == ApplicationState.IDENTITY_CHECK
-    _shot(page, "6-submitted")
+    screenshot(page, "portal-6-submitted")
 
     _feed_population_registry(Application.objects.get(form_number=number))
-    _work()  # the identity check job against the registry simulator
+    run_queued_jobs()  # the identity check job against the registry simulator
     assert Application.objects.get(form_number=number).state == ApplicationState.READY_TO_PRINT
     page.reload()
-    _shot(page, "7-ready-to-print")
+    screenshot(page, "portal-7-ready-to-print")
     with page.expect_download() as download:
         page.evaluate(
             "url => { const a = document.createElement('a'); a.href = url; a.download = 'f.pdf'; "
