@@ -4,7 +4,6 @@ desk and on import (tests/lowcode/configuration), instead of never firing."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.urls import reverse
 
 from apps.bj_enrollment.models import Application
 from apps.lowcode.messaging.events import valid_events
@@ -54,7 +53,8 @@ def test_desk_refuses_an_event_nothing_produces_and_saves_nothing(desk, event):
     errors = response.context["adminform"].form.errors["event"]
     assert errors[0].startswith(f"No workflow action raises “{event}” and the application never sends it")
     assert "action:Approve" in errors[0] and "lottery_not_assigned" in errors[0]  # the valid ones are named
-    assert MessageTemplate.objects.count() == before and not MessageTemplate.objects.filter(key="typo_template").exists()
+    assert MessageTemplate.objects.count() == before
+    assert not MessageTemplate.objects.filter(key="typo_template").exists()
 
 
 def test_desk_saves_a_template_for_a_real_action(desk):
