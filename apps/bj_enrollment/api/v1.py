@@ -18,6 +18,7 @@ from apps.bj_enrollment.api.custom_fields import CustomFieldsAPI, document_for
 from apps.bj_enrollment.api.documents import router as documents_router
 from apps.bj_enrollment.api.junior import router as junior_router
 from apps.bj_enrollment.api.junior_preferences import router as junior_preferences_router
+from apps.bj_enrollment.api.junior_private import router as junior_private_router
 from apps.bj_enrollment.api.printing import family_form_answer
 from apps.bj_enrollment.models import Application, Campaign, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
@@ -462,3 +463,4 @@ def form_pdf(request):
 api.add_router("/application/documents", documents_router)
 api.add_router("/junior", junior_router)  # R37/R38: the junior-high family side
 api.add_router("/junior/preferences", junior_preferences_router)  # R41: 志愿
+api.add_router("/junior/private", junior_private_router)  # R43: 民办学校报名

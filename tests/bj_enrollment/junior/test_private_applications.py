@@ -217,3 +217,34 @@ def test_over_the_plan_the_school_draws_and_the_others_continue_public(client, j
     from apps.bj_enrollment.lottery.inputs import participant_id
     assert participant_id(junior.campaign, winner) not in drawn
     assert {participant_id(junior.campaign, o) for o in others} <= drawn
+
+
+def test_the_api_applies_changes_and_withdraws_with_codes(client, junior, schools, student, run_jobs, city):
+    from tests.bj_enrollment.junior.family.test_family_api import token_for
+
+    api = "/api/v1/junior/private"
+    east, west = schools
+    auth = token_for(client, run_jobs, student)
+
+    def code() -> str:
+        cache.delete_pattern("portal:sms:*:sent")
+        assert client.post(api + "/sms-code", **auth).status_code == 202
+        run_jobs()
+        return last_code(student.mobile)
+
+    data = client.get(api, **auth).json()
+    assert data["open"] is True and data["max_choices"] == 1 and east.code in {s["code"] for s in data["schools"]}
+    created = client.post(api + "/applications", {"school": east.code, "sms_code": code()},
+                          content_type="application/json", **auth)
+    assert created.status_code == 201 and created.json()["applications"][0]["state"] == "applied"
+    application = PrivateApplication.objects.get()
+    over = client.post(api + "/applications", {"school": west.code, "sms_code": code()},
+                       content_type="application/json", **auth)
+    assert over.status_code == 400 and over.json()["errors"]["__all__"][0]["message"] == "最多可报 1 所民办学校。"
+    changed = client.put(f"{api}/applications/{application.pk}", {"school": west.code, "sms_code": code()},
+                         content_type="application/json", **auth)
+    assert changed.status_code == 200 and changed.json()["applications"][0]["school"]["code"] == west.code
+    gone = client.post(f"{api}/applications/{application.pk}/withdrawal", {"sms_code": code()},
+                       content_type="application/json", **auth)
+    assert gone.status_code == 200 and gone.json()["applications"][0]["state"] == "withdrawn"
+    assert states(student) == [(west.name, "withdrawn")]
