@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from apps.bj_enrollment.choices import Level
 from apps.bj_enrollment.disclosure.views import RATE, _campaign
 from apps.bj_enrollment.lottery import publication
+from apps.bj_enrollment.models import Campaign
 from apps.bj_enrollment.portal import limits
 
 VERIFIER = Path(settings.BASE_DIR) / "tools" / "verify_lottery.py"
@@ -32,7 +34,11 @@ class LookupForm(forms.Form):
 
 
 def _runs(campaign):
-    return [{"run": run, "drawn": publication.is_drawn(run)} for run in publication.public_runs(campaign)]
+    """The primary campaign's draws, then the junior-high campaign's (the city-wide day R41, districts'
+    and private schools' draws R43), so the whole city's published files are on one page."""
+    campaigns = [campaign, Campaign.current(Level.JUNIOR)]
+    return [{"run": run, "drawn": publication.is_drawn(run)}
+            for c in campaigns if c is not None for run in publication.public_runs(c)]
 
 
 @ratelimit(key="ip", rate=RATE, block=True)

@@ -30,7 +30,7 @@ def public_runs(campaign):
         LotteryRun.objects.filter(campaign=campaign, superseded_by__isnull=True)
         .exclude(state=LotteryRun.State.DRAFT)
         .exclude(input_commitment="")
-        .select_related("district", "zone")
+        .select_related("district", "zone", "school")
         .defer(*DOCUMENTS)
         .order_by("district__code", "zone__name", "pk")
     )

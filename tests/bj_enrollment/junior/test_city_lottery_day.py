@@ -71,6 +71,8 @@ def test_one_run_one_seed_every_district_its_own_market(client, day, run_jobs, t
 
     # the whole city's files, as published to anyone, verify with the stand-alone verifier
     client.logout()
+    page = client.get(reverse("disclosure:lottery")).content.decode()
+    assert f'id="lottery-run-{run.pk}"' in page and "全市统一派位" in page and run.result_hash in page
     for name in ("input.json", "seed.txt", "output.json", "commitments.json"):
         response = client.get(reverse("disclosure:lottery_file", args=[run.pk, name]))
         assert response.status_code == 200, name
