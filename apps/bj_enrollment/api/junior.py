@@ -18,6 +18,7 @@ from apps.bj_enrollment.portal.forms import CodeForm, captcha_field
 from apps.bj_enrollment.portal.junior_forms import StudentLoginForm
 from apps.bj_enrollment.rules.printing import can_print_sheet
 from apps.bj_enrollment.services import junior_family as family
+from apps.bj_enrollment.services.transfers import transfer_status
 from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow import states
 
@@ -94,6 +95,27 @@ class GuardianOut(Schema):
     phone: str
 
 
+class TransferDecisionOut(Schema):
+    district: str
+    action: str
+    label: str
+    approved: bool
+    at: str
+    reason: str
+
+
+class TransferOut(Schema):
+    state: str
+    label: str
+    hint: str
+    from_district: str
+    to_district: str
+    basis: str
+    filed_at: str
+    refusal_reason: str
+    decisions: list[TransferDecisionOut]
+
+
 class StudentOut(Schema):
     education_id: str
     name: str
@@ -116,6 +138,7 @@ class StudentOut(Schema):
     confirmation_method: str
     confirmation_number: str | None
     can_print: bool
+    transfer: TransferOut | None
 
 
 class CodeIn(Schema):
@@ -152,7 +175,18 @@ def _out(student: Student) -> dict:
         "confirmation_method": student.confirmation_method,
         "confirmation_number": student.confirmation_number,
         "can_print": can_print_sheet(student),
+        "transfer": _transfer_out(student),
     }
+
+
+def _transfer_out(student: Student) -> dict | None:
+    """services.transfers.transfer_status with its times as ISO strings."""
+    status = transfer_status(student)
+    if status is None:
+        return None
+    decisions = [{**d, "at": d["at"].isoformat()} for d in status["decisions"]]
+    return {**status, "label": str(status["label"]), "filed_at": status["filed_at"].isoformat(),
+            "decisions": decisions}
 
 
 @router.post("/sms-codes/login", response={202: Done})

@@ -143,7 +143,9 @@ def move_student(transfer, record) -> None:
 
 
 def transfer_status(student) -> dict | None:
-    """What the family sees of the student's latest transfer (portal and API): None without one."""
+    """What the family sees of the student's latest transfer, the one source of the portal's home page
+    and the API's student answer: state, both districts' decisions with their time, the refusal's
+    reason. None without a transfer."""
     from apps.bj_enrollment.models import Transfer
     from apps.lowcode.workflow import engine
     from apps.lowcode.workflow.states import parent_label, state_of
@@ -151,10 +153,8 @@ def transfer_status(student) -> dict | None:
     transfer = Transfer.objects.filter(student=student).select_related("from_district", "to_district").first()
     if transfer is None:
         return None
-    refusal = ""
-    if transfer.state == TransferState.REFUSED:
-        last = engine.history(transfer).filter(to_state=TransferState.REFUSED).last()
-        refusal = last.reason if last else ""
+    records = list(engine.history(transfer).filter(action__in=OUT_ACTIONS + IN_ACTIONS))
+    refusal = next((r.reason for r in reversed(records) if r.to_state == TransferState.REFUSED), "")
     return {
         "state": transfer.state,
         "label": parent_label(transfer),
@@ -164,4 +164,18 @@ def transfer_status(student) -> dict | None:
         "basis": transfer.get_basis_display(),
         "filed_at": transfer.created_at,
         "refusal_reason": refusal,
+        "decisions": [_decision(transfer, record) for record in records],
+    }
+
+
+def _decision(transfer, record) -> dict:
+    """One district's decision as the family reads it: which district, what (同意转出…), when, why."""
+    district = transfer.from_district if record.action in OUT_ACTIONS else transfer.to_district
+    return {
+        "district": district.name,
+        "action": record.action,
+        "label": _(record.action),
+        "approved": record.action in (A.APPROVE_TRANSFER_OUT, A.APPROVE_TRANSFER_IN),
+        "at": record.created_at,
+        "reason": record.reason,
     }
