@@ -33,8 +33,8 @@ from apps.bj_enrollment.choices import (
 from apps.bj_enrollment.demo import data
 from apps.bj_enrollment.models import Campaign, CampaignWindow, District, School, StaffScope, Student, Transfer
 from apps.bj_enrollment.registries.base import GuardianRecord, StudentRecord
-from apps.bj_enrollment.rules.form_numbers import new_form_number, new_verification_code
 from apps.bj_enrollment.rules.identity import make_resident_id
+from apps.bj_enrollment.services import junior_family
 from apps.lowcode.workflow import engine
 
 Log = Callable[[str], None]
@@ -152,19 +152,9 @@ def _import_graduates(campaign: Campaign, rng: random.Random, per_school: int) -
 
 
 def _confirm_on_paper(student: Student) -> None:
-    """The family signed the printed sheet at the school (R37, method "paper"): number, code, time,
-    then the workflow's confirmation, in one transaction."""
-    with transaction.atomic():
-        locked = Student.objects.select_for_update().get(pk=student.pk)
-        number = new_form_number(locked.campaign.form_number_prefix)
-        while Student.objects.filter(confirmation_number=number).exists():
-            number = new_form_number(locked.campaign.form_number_prefix)
-        locked.confirmed_at = timezone.now()
-        locked.confirmation_method = ConfirmationMethod.PAPER
-        locked.confirmation_number, locked.verification_code = number, new_verification_code()
-        locked.save(update_fields=["confirmed_at", "confirmation_method", "confirmation_number",
-                                   "verification_code", "updated_at"])
-        engine.apply_action(None, locked, A.CONFIRM_DATA, system=True)
+    """The family signed the printed sheet at the school (R37, method "paper"): recorded through the
+    family side's own signature (services/junior_family.record_confirmation)."""
+    junior_family.record_confirmation(student, ConfirmationMethod.PAPER)
 
 
 def _move_graduates(students: list[Student], reviewers: dict) -> None:

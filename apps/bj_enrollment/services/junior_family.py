@@ -10,6 +10,7 @@ ValidationError (per field where it can) and changes nothing when it refuses.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -128,17 +129,26 @@ def confirm(student: Student, code: str, method: str) -> Student:
     _check_awaiting(student)
     _check_window(student)
     with spend_code(student, CONFIRM, code):
-        locked = Student.objects.select_for_update().get(pk=student.pk)
-        _check_awaiting(locked)
-        locked.confirmed_at = timezone.now()
-        locked.confirmation_method = method
-        locked.confirmation_number = locked.confirmation_number or _new_confirmation_number(locked)
-        locked.verification_code = new_verification_code()
-        locked.save(update_fields=["confirmed_at", "confirmation_method", "confirmation_number",
-                                   "verification_code", "updated_at"])
-        engine.apply_action(None, locked, A.CONFIRM_DATA, system=True)
+        record_confirmation(student, method)
     student.refresh_from_db()
     return student
+
+
+@transaction.atomic
+def record_confirmation(student: Student, method: str) -> Student:
+    """The signature itself, on the locked student: time, method, sheet number, a new verification
+    code and the workflow's Confirm data. confirm() calls it once the family's code is spent; a sheet
+    signed on paper at the school (the demo's) is recorded through it directly."""
+    locked = Student.objects.select_for_update().get(pk=student.pk)
+    _check_awaiting(locked)
+    locked.confirmed_at = timezone.now()
+    locked.confirmation_method = method
+    locked.confirmation_number = locked.confirmation_number or _new_confirmation_number(locked)
+    locked.verification_code = new_verification_code()
+    locked.save(update_fields=["confirmed_at", "confirmation_method", "confirmation_number",
+                               "verification_code", "updated_at"])
+    engine.apply_action(None, locked, A.CONFIRM_DATA, system=True)
+    return locked
 
 
 def correction_text(corrections: dict, note: str = "") -> str:
