@@ -4,7 +4,7 @@ only when the user holds the model permission and the application is in their sc
 
 from django.contrib.auth.backends import BaseBackend
 
-from apps.bj_enrollment.scope import in_scope
+from apps.bj_enrollment.scope import in_scope, may_change
 
 
 class ScopeBackend(BaseBackend):
@@ -16,4 +16,7 @@ class ScopeBackend(BaseBackend):
         app_label = perm.split(".", 1)[0]
         if app_label != obj._meta.app_label or not user_obj.has_perm(perm):
             return False
+        codename = perm.split(".", 1)[-1]
+        if codename.startswith(("change_", "delete_")):
+            return may_change(user_obj, obj)
         return in_scope(user_obj, obj)

@@ -93,3 +93,13 @@ def _crosses_to_many(model, path: str) -> bool:
 
 def in_scope(user, obj: Model) -> bool:
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def may_change(user, obj: Model) -> bool:
+    """Scope for changing or deleting: in scope, unless the DocType keeps the row read-only for this
+    user's scope (`read_only_in_scope(obj, scope)`, e.g. a graduating school after its graduate moved
+    to another district by transfer: it still reads the student, it no longer changes it)."""
+    if not in_scope(user, obj):
+        return False
+    read_only = getattr(type(obj), "read_only_in_scope", None)
+    return read_only is None or not read_only(obj, scope_of(user))

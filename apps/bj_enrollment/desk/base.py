@@ -6,7 +6,7 @@ from unfold.paginator import InfinitePaginator
 
 from apps.bj_enrollment.desk.export import export_csv, export_xlsx
 from apps.bj_enrollment.roles import may_export
-from apps.bj_enrollment.scope import in_scope, restrict, scope_of
+from apps.bj_enrollment.scope import in_scope, may_change, restrict, scope_of
 from apps.lowcode.desk_search import KeyedSearchMixin
 
 
@@ -25,10 +25,10 @@ class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
         return super().has_view_permission(request, obj) and (obj is None or in_scope(request.user, obj))
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (obj is None or in_scope(request.user, obj))
+        return super().has_change_permission(request, obj) and (obj is None or may_change(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or in_scope(request.user, obj))
+        return super().has_delete_permission(request, obj) and (obj is None or may_change(request.user, obj))
 
     def has_export_permission(self, request):
         """Offers the export actions; the actions ask the same gate themselves."""

@@ -126,6 +126,18 @@ class Student(models.Model):
         if self.id_number:
             self.id_number = normalise_id_number(self.id_number)
 
+    @staticmethod
+    def read_only_in_scope(student, scope) -> bool:
+        """R39: after an approved transfer the graduating school still reads its graduate (it filed the
+        transfer; history stays visible) but changes nothing: the new district has the student."""
+        return (scope.school_id is not None and scope.school_id == student.graduating_school_id
+                and scope.school_id != student.school_id and student.moved_by_transfer)
+
+    @property
+    def moved_by_transfer(self) -> bool:
+        """The current district is no longer the graduating school's: only an approved transfer moves it."""
+        return self.district_id != self.graduating_school.district_id
+
 
 class StudentGuardian(models.Model):
     """A guardian of a student as the registry or the school has them (typed child table)."""
@@ -150,3 +162,7 @@ class StudentGuardian(models.Model):
 
     def __str__(self):
         return self.name
+
+    @staticmethod
+    def read_only_in_scope(guardian, scope) -> bool:
+        return Student.read_only_in_scope(guardian.student, scope)

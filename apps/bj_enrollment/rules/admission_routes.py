@@ -5,6 +5,7 @@ inside the transition's transaction, writes the route and the transition record 
 so the route always points at who decided it, when and why. Leaving `admitted` (a changed result)
 clears route and school; the history and the transition records keep the old ones. The feeder route
 (对口直升) is refused unless the admitting school is paired with the graduating school (FeederPair).
+In the new district of an approved transfer every public admission records 回户籍/居住地.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,10 @@ ROUTE_OF_ACTION = {
     A.ADMIT_SPECIAL_EDUCATION: AdmissionRoute.SPECIAL_EDUCATION,
 }
 
+# R39/R41: a student admitted in its new district after an approved transfer enters by 回户籍/居住地,
+# whichever public action admitted it; a private school or special education keeps its own route.
+KEPT_AFTER_TRANSFER = (AdmissionRoute.PRIVATE, AdmissionRoute.SPECIAL_EDUCATION)
+
 
 def record_admission_route(student, record) -> None:
     """Engine step for Student: set (or clear) the admission route with the record that decided it."""
@@ -38,6 +43,8 @@ def record_admission_route(student, record) -> None:
             raise errors.Refused(_("The admitting school must be a junior high school."))
         if route == AdmissionRoute.FEEDER:
             check_feeder_pair(student)
+        if route not in KEPT_AFTER_TRANSFER and student.moved_by_transfer:
+            route = AdmissionRoute.HOME_DISTRICT
         student.admission_route, student.admission_record = route, record
     elif record.from_state == StudentState.ADMITTED:
         student.admission_route, student.admission_record, student.school = "", None, None
