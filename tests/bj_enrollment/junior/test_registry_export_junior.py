@@ -13,28 +13,9 @@ from apps.bj_enrollment.reports.registry_export import JUNIOR_LAYOUT_VERSION
 from apps.bj_enrollment.services.admissions import admit
 from apps.lowcode.workflow import engine
 from tests import factories
+from tests.bj_enrollment.junior.family.test_corrections import correct_in_desk
 
 pytestmark = pytest.mark.django_db
-
-
-def _resubmit(client, url, **changes):
-    """Post a desk change form back as the page rendered it, with `changes` (what a user types)."""
-    page = client.get(url)
-    assert page.status_code == 200
-    data = {}
-    for name, field in page.context["adminform"].form.fields.items():
-        value = page.context["adminform"].form.initial.get(name, field.initial)
-        data[name] = "" if value is None else value
-    for formset in page.context["inline_admin_formsets"]:
-        fs = formset.formset
-        for key, value in fs.management_form.initial.items():
-            data[f"{fs.prefix}-{key}"] = value
-        for form in fs.forms:
-            for name in form.fields:
-                value = form.initial.get(name, form.fields[name].initial)
-                data[form.add_prefix(name)] = "" if value is None else getattr(value, "pk", value)
-    data.update(changes)
-    return client.post(url, data)
 
 
 def _rows(content):
@@ -46,10 +27,8 @@ def test_corrected_data_of_admitted_students_goes_out_in_scope(client, junior):
     student = factories.put_in_state(junior.east_student, "awaiting_confirmation")
     engine.apply_action(None, student, A.REPORT_CORRECTION, "姓名应为李东桦", system=True)
     client.force_login(junior.east_school_reviewer)
-    url = reverse("admin:bj_enrollment_student_change", args=[student.pk])
-    response = _resubmit(client, url, name="李东桦")
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    engine.apply_action(junior.east_school_reviewer, student, A.CORRECT_DATA, "按户口簿更正姓名")
+    correct_in_desk(client, student, "按户口簿更正姓名", name="李东桦")  # the Correct data page: the one door
+    student.refresh_from_db()
     engine.apply_action(None, student, A.CONFIRM_DATA, system=True)
     admit(junior.east_reviewer, student, A.ADMIT_BY_REGISTRATION, junior.east_junior)
     west = factories.put_in_state(junior.west_student, "confirmed")

@@ -52,8 +52,10 @@ def correct_in_desk(client, student, reason, **changes):
     url = desk("correct_student", student.pk)
     page = client.get(url)
     assert page.status_code == 200
-    form = page.context["form"]
+    form, guardians = page.context["form"], page.context["guardians"]
     data = {name: form[name].value() or "" for name in form.fields}
+    for each in (guardians.management_form, *guardians.forms):  # the guardians' rows as rendered
+        data.update({each.add_prefix(name): each[name].value() or "" for name in each.fields if name != "DELETE"})
     response = client.post(url, {**data, **changes, "reason": reason})
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     return response
