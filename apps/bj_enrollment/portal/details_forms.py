@@ -3,6 +3,8 @@ service's (services/details.py), so a draft saves whatever was typed."""
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,7 @@ from apps.bj_enrollment.models import Application, Child, Guardian, Property, St
 from apps.bj_enrollment.portal.forms import MOBILE
 from apps.bj_enrollment.rules.identity import normalise_id_number
 from apps.lowcode.customfields.forms import CustomFieldsFormMixin, form_fields_for
+from apps.lowcode.customfields.registry import storage_attr
 from apps.lowcode.customfields.values import merge_custom_values, persist_files, store_custom_values
 
 
@@ -32,10 +35,27 @@ class DraftForm(CustomFieldsFormMixin, forms.ModelForm):
         if self.with_custom_fields:
             self.fields.update(form_fields_for(self.instance, "portal", prefix=self.custom_prefix))
             self.init_custom_values()
+        self._stored_row = None if self.instance._state.adding else self._row()
+
+    def _row(self) -> dict:
+        """What this form writes of its row: its model fields (and the custom values, if it has them)."""
+        meta = self.instance._meta
+        row = {name: meta.get_field(name).value_from_object(self.instance) for name in self._meta.fields}
+        if self.with_custom_fields:
+            row["custom"] = copy.deepcopy(getattr(self.instance, storage_attr(self.instance)) or {})
+        return row
 
     def save(self, commit=True):
         merge_custom_values(self.instance, getattr(self, "custom_values", {}))
         return super().save(commit)
+
+    def save_if_changed(self):
+        """Write the row (and its history record) only if a value this form edits changed: a draft
+        saved again as it was writes nothing (issue #17: two rows and two history rows each)."""
+        instance = self.save(commit=False)
+        if self._stored_row is None or self._row() != self._stored_row:
+            instance.save()
+        return instance
 
 
 class ChildDetailsForm(DraftForm):
@@ -159,20 +179,18 @@ def save_draft(application, forms_: dict) -> None:
     with transaction.atomic():
         if forms_["custom"].is_valid():
             store_custom_values(application, forms_["custom"].custom_values)
-        forms_["child"].save()
-        forms_["residence"].save()
+        forms_["child"].save_if_changed()
+        forms_["residence"].save_if_changed()
         for position in (1, 2):
             form = forms_[f"g{position}"]
             if position == 2 and application.single_guardian:
                 application.guardians.filter(position=2).delete()
             elif form.has_data():
-                guardian = form.save(commit=False)
-                guardian.application, guardian.position = application, position
-                guardian.save()
+                form.instance.application, form.instance.position = application, position
+                form.save_if_changed()
         if forms_["property"].has_data():
-            prop = forms_["property"].save(commit=False)
-            prop.application = application
-            prop.save()
+            forms_["property"].instance.application = application
+            forms_["property"].save_if_changed()
 
 
 def spread_errors(forms_: dict, exc: ValidationError) -> None:

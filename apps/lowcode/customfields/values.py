@@ -12,7 +12,6 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -21,7 +20,8 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 from apps.lowcode.customfields.conditions import condition_names, holds
-from apps.lowcode.customfields.models import MAX_TABLE_ROWS, PLACES, CustomField, FieldType
+from apps.lowcode.customfields.definitions import active_fields
+from apps.lowcode.customfields.models import MAX_TABLE_ROWS, CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
 
 MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # [0-9], not \d: \d also matches other scripts' digits
@@ -40,11 +40,9 @@ class PendingFile:
 
 
 def fields_for_model(model, where: str) -> list[CustomField]:
-    """Active fields of a DocType shown in `where`, whatever their scope (lists and exports span documents)."""
-    if where not in PLACES:
-        raise ValueError(f"unknown place {where!r}; one of {sorted(PLACES)}")
-    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    return list(CustomField.objects.filter(document_type=content_type, active=True, **{PLACES[where]: True}))
+    """Active fields of a DocType shown in `where`, whatever their scope (lists and exports span
+    documents); read once per web request (definitions.py)."""
+    return active_fields(model, where)
 
 
 def applies_to(field: CustomField, document) -> bool:
@@ -234,8 +232,9 @@ def persist_files(document, cleaned: dict) -> dict:
     return done
 
 
-def merge_custom_values(document, cleaned: dict, *, lock: bool = False) -> None:
-    """Set values without dropping keys of fields that were removed or do not apply here.
+def merge_custom_values(document, cleaned: dict, *, lock: bool = False) -> dict:
+    """Set values without dropping keys of fields that were removed or do not apply here; returns
+    the values stored before.
 
     With `lock` (inside a transaction) the stored column is re-read under a row lock first, so keys
     another request wrote since the document was loaded are kept."""
@@ -246,6 +245,7 @@ def merge_custom_values(document, cleaned: dict, *, lock: bool = False) -> None:
         manager = type(document)._default_manager
         stored = manager.select_for_update().values_list(attr, flat=True).get(pk=document.pk) or {}
     setattr(document, attr, {**stored, **cleaned})
+    return stored
 
 
 def set_custom_values(document, data: dict, *, where: str, draft: bool = False) -> dict:
@@ -259,9 +259,13 @@ def store_custom_values(document, cleaned: dict) -> None:
     lock, so concurrent edits of other keys are kept; only the JSON column is written. Uploads are
     written first, outside the transaction."""
     cleaned = persist_files(document, cleaned)
+    if not cleaned:  # nothing to store: no lock, no write, no history row
+        return cleaned
+    attr = storage_attr(document)
     with transaction.atomic():
-        merge_custom_values(document, cleaned, lock=True)
-        document.save(update_fields=[storage_attr(document)])
+        stored = merge_custom_values(document, cleaned, lock=True)
+        if document.pk is None or getattr(document, attr) != stored:  # unchanged: no write, no history
+            document.save(update_fields=[attr])
     return cleaned
 
 

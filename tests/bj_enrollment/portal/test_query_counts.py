@@ -1,6 +1,8 @@
 """Queries per request on the parent's busiest paths (issue #17): reading the own application with
 its details and saving the details with two guardians cost a fixed number of queries, the same on a
-second save as on the first (nothing grows with the history)."""
+second save as on the first (nothing grows with the history). Custom-field definitions are read
+once per request, the campaign's windows in one query, and a row nothing changed in is not written
+(nor its history row): 8 → 4, 12 → 8 and 32 → 17 queries (14 when nothing changed)."""
 
 import datetime as dt
 
@@ -8,12 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from apps.bj_enrollment.choices import Gender
-from apps.bj_enrollment.models import Application, Street
+from apps.bj_enrollment.models import Application, Child, Guardian, Street
 from apps.bj_enrollment.rules.identity import make_resident_id
 
-READ_STATUS = 8
-READ_DETAILS = 12
-SAVE_DETAILS = 32
+READ_STATUS = 4
+READ_DETAILS = 8
+SAVE_DETAILS = 17  # one field of the application changed
+SAVE_UNCHANGED = 14
 
 
 def details(city, street, **changes):
@@ -69,3 +72,30 @@ def test_saving_the_details_with_two_guardians_costs_a_fixed_number_of_queries(c
     again, queries_again = counted(lambda: save(**{"residence-residence_address": "东华门大街3号"}))
     assert again.status_code == 200
     assert queries == queries_again == SAVE_DETAILS
+
+
+def test_a_save_writes_only_the_rows_that_changed_with_their_history(client, city, parent):
+    street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
+
+    def save(**changes):
+        return client.put(
+            "/api/v1/application/details", details(city, street, **changes), content_type="application/json"
+        )
+
+    def history_rows():
+        return (
+            Application.history.filter(id=parent.pk).count(),
+            Child.history.filter(id=parent.child_id).count(),
+            Guardian.history.filter(application_id=parent.pk).count(),
+        )
+
+    assert save().status_code == 200
+    before = history_rows()
+    response, queries = counted(save)
+    assert response.status_code == 200 and queries == SAVE_UNCHANGED
+    assert history_rows() == before  # saved again as it was: nothing written
+    response = save(**{"g2-phone": "13912345670"})
+    assert response.status_code == 200
+    assert history_rows() == (before[0], before[1], before[2] + 1)  # the mother's row and its record only
+    assert Guardian.objects.get(application=parent, position=2).phone == "13912345670"
+    assert Guardian.history.filter(application_id=parent.pk).latest("history_date").phone == "13912345670"
