@@ -8,6 +8,10 @@ Needs a server site (MariaDB + Redis), e.g. the one `./run serve` creates:
 
     BJ_SITE=local BJ_HTTPS=false .venv/bin/python bench/portal_load.py [--registrations 400] [--views 2000]
 
+Then the parent's API read, details read and details save (issue #17), optionally against several
+checkouts at once, interleaved (before/after a change: `git worktree add /tmp/before <commit>`, copy
+sites/<site>/site_config.json there, then `--server-root /tmp/before --server-root . --rounds 5`).
+
 The site's database gets a bench campaign and bench applications (form numbers of the bench year
 9999), removed at the end. SMS codes are issued by this process into the shared Redis, the way the
 portal issues them, and used by the requests; the rate limits are lifted for the run.
@@ -25,6 +29,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from harness import ROOT
 
@@ -39,12 +44,81 @@ def percentiles(samples: list[float]) -> str:
     return f"p50 {pick(0.50):.0f} ms, p95 {pick(0.95):.0f} ms, p99 {pick(0.99):.0f} ms"
 
 
+def parent_api(args, sessions, bases, roots, out) -> None:
+    """The parent's read of the own application, of its details and a details save (two guardians,
+    the address changed on every save) through each server root: p50 with one client, req/s with
+    `--clients`, in `--rounds` interleaved rounds; medians printed, with the ratio to the first root."""
+    csrf = "benchcsrftoken0123456789abcdefgh"
+    for session in sessions:
+        session.cookies.set("csrftoken", csrf)
+    values = {}
+    for n, session in enumerate(sessions):
+        got = session.get(f"{bases[0]}/api/v1/application/details", timeout=30).json()["values"]
+        street = got.get("residence-residence_street")
+        values[n] = {**{k: v for k, v in got.items() if v not in (None, "")}, "residence-residence_street": street,
+                     "g1-name": "压测父亲", "g1-relationship": "father", "g1-phone": "13900000001",
+                     "g2-name": "压测母亲", "g2-relationship": "mother", "g2-phone": "13900000002"}
+    counter = iter(range(10**9))
+
+    def put(session, base, n):
+        body = {**values[n], "residence-residence_address": f"压测路{next(counter)}号"}
+        return session.put(f"{base}/api/v1/application/details", json=body, timeout=30,
+                           headers={"X-CSRFToken": csrf, "Referer": base + "/"})
+
+    cases = {
+        "parent reads own application": lambda s, b, n: s.get(f"{b}/api/v1/application", timeout=30),
+        "parent reads own details": lambda s, b, n: s.get(f"{b}/api/v1/application/details", timeout=30),
+        "parent saves details (2 guardians)": put,
+    }
+    figures = {(label, root): ([], []) for label in cases for root in range(len(bases))}
+    for _round in range(args.rounds):
+        for label, call in cases.items():
+            for r, base in enumerate(bases):
+                session = sessions[0]
+                response = call(session, base, 0)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{label}: {response.status_code} {response.text[:300]}")
+                samples = []
+                for _ in range(max(20, args.parent_requests // 8)):
+                    started = time.perf_counter()
+                    call(session, base, 0)
+                    samples.append(time.perf_counter() - started)
+                per_client = args.parent_requests // args.clients
+
+                def client(c, base=base, call=call, per_client=per_client, label=label):
+                    for _ in range(per_client):
+                        response = call(sessions[c % len(sessions)], base, c % len(sessions))
+                        if response.status_code != 200:
+                            raise RuntimeError(f"{label} {base}: {response.status_code} {response.text[:300]}")
+
+                started = time.perf_counter()
+                with ThreadPoolExecutor(args.clients) as pool:
+                    list(pool.map(client, range(args.clients)))
+                wall = time.perf_counter() - started
+                figures[label, r][0].append(statistics.median(samples))
+                figures[label, r][1].append(per_client * args.clients / wall)
+    for label in cases:
+        first = None
+        for r, root in enumerate(roots):
+            p50 = statistics.median(figures[label, r][0]) * 1000
+            rps = statistics.median(figures[label, r][1])
+            first = first or (p50, rps)
+            ratio = f", ×{rps / first[1]:.2f} req/s, ×{first[0] / p50:.2f} p50 speed vs first" if r else ""
+            out(f"{label} [{root.name}]: p50 {p50:.1f} ms (1 client), {rps:.0f} req/s "
+                f"({args.clients} clients, medians of {args.rounds} rounds){ratio}\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--registrations", type=int, default=400)
     parser.add_argument("--views", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--parent-requests", type=int, default=400, help="per round, for each parent API case")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of the parent API cases")
+    parser.add_argument("--server-root", action="append", default=[],
+                        help="serve from this checkout instead (repeat to compare, e.g. a git worktree of the "
+                             "commit before a change: each round runs every root in turn, interleaved)")
     args = parser.parse_args()
     out = sys.stdout.write
 
@@ -81,21 +155,27 @@ def main() -> None:
         defaults={"opens_at": now - dt.timedelta(days=1), "closes_at": now + dt.timedelta(days=1)},
     )
     env = {**os.environ, "BJ_SITE": site, "BJ_HTTPS": "false"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{args.port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{args.port}"
+    roots = [Path(r).resolve() for r in args.server_root] or [ROOT]
+    servers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{args.port + n}"],
+            cwd=root,
+            env={**env, "PYTHONPATH": str(root)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for n, root in enumerate(roots)
+    ]
+    bases = [f"http://127.0.0.1:{args.port + n}" for n in range(len(roots))]
+    base = bases[-1]  # registrations and log-ins through this checkout (its SMS codes are the ones issued here)
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/portal/", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
+        for each in bases:
+            for _ in range(100):
+                try:
+                    requests.get(f"{each}/portal/", timeout=5)
+                    break
+                except requests.RequestException:
+                    time.sleep(0.2)
 
         def register(i: int) -> tuple[float, str]:
             birth = dt.date(YEAR - 7, 9, 1) + dt.timedelta(days=i % 360)
@@ -155,11 +235,14 @@ def main() -> None:
                 raise RuntimeError(f"status page {response.status_code}")
             return time.perf_counter() - started
 
-        started = time.perf_counter()
-        with ThreadPoolExecutor(args.clients) as pool:
-            views = list(pool.map(view, range(args.views)))
-        wall = time.perf_counter() - started
-        out(f"status page views: {args.views} in {wall:.1f} s = {args.views / wall:.1f}/s, {percentiles(views)}\n")
+        if args.views:  # --views 0: skip the status page
+            started = time.perf_counter()
+            with ThreadPoolExecutor(args.clients) as pool:
+                views = list(pool.map(view, range(args.views)))
+            wall = time.perf_counter() - started
+            out(f"status page views: {args.views} in {wall:.1f} s = {args.views / wall:.1f}/s, {percentiles(views)}\n")
+
+        parent_api(args, sessions, bases, roots, out)
 
         hashes = []
         for _ in range(20):
@@ -172,8 +255,9 @@ def main() -> None:
             f"per worker ({100 * hasher / service_time:.0f} %)\n"
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
         from django.contrib.auth import get_user_model
 
         numbers = list(Application.objects.filter(campaign=campaign).values_list("form_number", flat=True))
