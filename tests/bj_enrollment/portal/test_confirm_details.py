@@ -8,6 +8,7 @@ from django.urls import reverse
 from apps.bj_enrollment.choices import ApplicationState, RegistryStatus
 from apps.bj_enrollment.models import Application
 from apps.bj_enrollment.registries import simulator
+from tests.api_tokens import logged_in
 from tests.bj_enrollment.portal.details_steps import submit_details
 from tests.bj_enrollment.portal.test_registry_outage import PASSWORD, _form_values, _months_ago, _ready_to_submit
 from tests.bj_enrollment.registries import records
@@ -99,10 +100,8 @@ def test_a_home_shared_with_someone_outside_the_family_does_not_stop_the_family(
 
 
 def test_api_check_returns_what_the_registries_returned_without_submitting(client, city):
-    from tests.bj_enrollment.portal.test_registry_outage import _token
-
     family = _ready_to_submit(city, city.east_app, permit_on_registry=_months_ago(30))
-    auth = _token(client, family)
+    auth = logged_in(client, family.form_number, PASSWORD)
     response = client.post("/api/v1/application/details/check", {}, content_type="application/json", **auth)
     assert response.status_code == 200, response.json()
     body = response.json()

@@ -5,8 +5,9 @@ import pytest
 from apps.bj_enrollment.choices import Gender
 from apps.bj_enrollment.models import Application, Guardian
 from apps.bj_enrollment.rules.identity import make_resident_id
+from tests.api_tokens import logged_in
 from tests.bj_enrollment.portal import sms
-from tests.bj_enrollment.portal.test_api import BIRTH, MOBILE, _captcha, _post, _register, _registration, _token
+from tests.bj_enrollment.portal.test_api import BIRTH, MOBILE, PASSWORD, _captcha, _post, _register, _registration
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def test_a_guardians_id_is_checked_like_the_childs(client, city, run_jobs, enter
     entered = application.child.id_number if entered == "child" else entered
     draft = {"g1-name": "周大海", "g1-relationship": "father", "g1-id_number": entered, "g1-phone": MOBILE}
     response = client.put("/api/v1/application/details", draft, content_type="application/json",
-                          **_token(client, number))
+                          **logged_in(client, number, PASSWORD))
     assert response.status_code == 400, response.json()
     assert [e["code"] for e in response.json()["errors"]["g1-id_number"]] == [code]
     assert not Guardian.objects.filter(application=application, id_number=entered).exists()
