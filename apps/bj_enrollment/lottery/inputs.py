@@ -44,12 +44,7 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     else:
         planned = SchoolPlan.objects.filter(campaign=run.campaign, school__district=run.district)
         schools = list(School.objects.filter(pk__in=planned.values("school"), active=True).order_by("name"))
-    if not schools:
-        raise engine.LotteryInputError(_("The lottery has no schools: give the zone schools or the schools plans."))
-    plans = dict(SchoolPlan.objects.filter(campaign=run.campaign, school__in=schools).values_list("school", "seats"))
-    unplanned = [s.name for s in schools if s.pk not in plans]
-    if unplanned:
-        raise engine.LotteryInputError(_("No plan for: %(schools)s.") % {"schools": "、".join(unplanned)})
+    plans = planned_seats(run.campaign, schools)
     taken = dict(
         Application.objects.filter(campaign=run.campaign, school__in=schools)
         .values("school")
@@ -105,6 +100,20 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     if groups:
         document["groups"] = groups
     return engine.normalise_input(document), ids
+
+
+def planned_seats(campaign, schools) -> dict[int, int]:
+    """{school id: seats} of the campaign's plans for the draw's schools (primary or junior high);
+    refuses a draw without schools or with a school that has no plan."""
+    from apps.bj_enrollment.models import SchoolPlan
+
+    if not schools:
+        raise engine.LotteryInputError(_("The lottery has no schools: give the zone schools or the schools plans."))
+    plans = dict(SchoolPlan.objects.filter(campaign=campaign, school__in=schools).values_list("school", "seats"))
+    unplanned = [s.name for s in schools if s.pk not in plans]
+    if unplanned:
+        raise engine.LotteryInputError(_("No plan for: %(schools)s.") % {"schools": "、".join(unplanned)})
+    return plans
 
 
 def _refuse_split_preferences(groups, participants, ids) -> None:

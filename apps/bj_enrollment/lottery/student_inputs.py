@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as actions
 from apps.bj_enrollment.lottery import engine
-from apps.bj_enrollment.lottery.inputs import participant_id
+from apps.bj_enrollment.lottery.inputs import participant_id, planned_seats
 from apps.lowcode.workflow import states
 
 
@@ -46,12 +46,7 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
         schools = list(
             School.objects.filter(pk__in=planned.values("school"), active=True, offers_junior=True).order_by("name")
         )
-    if not schools:
-        raise engine.LotteryInputError(_("The lottery has no schools: give the zone schools or the schools plans."))
-    plans = dict(SchoolPlan.objects.filter(campaign=run.campaign, school__in=schools).values_list("school", "seats"))
-    unplanned = [s.name for s in schools if s.pk not in plans]
-    if unplanned:
-        raise engine.LotteryInputError(_("No plan for: %(schools)s.") % {"schools": "、".join(unplanned)})
+    plans = planned_seats(run.campaign, schools)
     taken = dict(
         Student.objects.filter(campaign=run.campaign, school__in=schools)
         .exclude(state=StudentState.WITHDRAWN)
