@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from stdnum.cn import ric
 
 from apps.bj_enrollment.choices import Gender
-from apps.bj_enrollment.models import Application, Child, Guardian
+from apps.bj_enrollment.models import Application, Child, Guardian, NewArrival, Student, StudentGuardian
 from apps.bj_enrollment.rules.identity import make_resident_id
 from apps.lowcode.masking import mask_id_number, mask_phone
 from tests import factories
@@ -82,6 +82,12 @@ def known(city):
     )
     app = factories.application(city.campaign, child, city.east, city.east_school, mobile=MOBILE)
     Guardian.objects.filter(application=app).update(id_number=GUARDIAN_ID)
+    # the same family in the junior-high flow, as a new arrival (listed on the students' and the new arrivals' pages)
+    student = factories.student(
+        factories.junior_campaign(), city.east_school, "钱小安", id_number=CHILD_ID, birth_date=BIRTH,
+        mobile=MOBILE, source="new_arrival",
+    )
+    StudentGuardian.objects.filter(student=student).update(id_number=GUARDIAN_ID)
     return app
 
 
@@ -89,6 +95,8 @@ SUBJECTS = {  # the row of the known application that each DocType's list shows
     Application: lambda app: app,
     Child: lambda app: app.child,
     Guardian: lambda app: app.guardians.get(),
+    Student: lambda app: Student.objects.get(id_number=CHILD_ID),
+    NewArrival: lambda app: NewArrival.objects.get(id_number=CHILD_ID),
 }
 
 
