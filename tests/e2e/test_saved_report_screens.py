@@ -19,8 +19,10 @@ def test_build_share_and_run_a_report(new_page, live_server, live_city):
     page.goto(f"{live_server.url}/desk/lowcode_reports/savedreport/add/")
     page.fill("input[name=name]", "各区报名状态")
     page.select_option("select[name=document_type]", str(ContentType.objects.get_for_model(Application).pk))
-    page.click("input[name=_continue], button[name=_continue]")
-    assert "请至少选择一列" in page.content()  # the columns of the chosen DocType are offered now
+    with page.expect_navigation():
+        page.click("input[name=_continue], button[name=_continue]")
+    page.wait_for_selector("input[name=columns]")  # the columns of the chosen DocType are offered now
+    assert "请至少选择一列" in page.content()
     for column in ("form_number", "district", "state"):
         page.check(f"input[name=columns][value={column}]")
     page.select_option("select[name=group_by]", "state")
