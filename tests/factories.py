@@ -46,7 +46,7 @@ def campaign(year: int | None = None, level: str = "primary") -> Campaign:
         },
     )
     now = timezone.now()
-    for stage in Stage.values:
+    for stage in Stage.of_level(level):
         CampaignWindow.objects.get_or_create(
             campaign=obj,
             stage=stage,

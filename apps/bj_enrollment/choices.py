@@ -62,6 +62,15 @@ class Stage(models.TextChoices):
     NEW_ARRIVAL_REVIEW = "new_arrival_review", _("New-arrival review")
     JUNIOR_REGISTRATION = "junior_registration", _("Registration and preferences")
 
+    @classmethod
+    def of_level(cls, level: str) -> tuple[str, ...]:
+        """The stages a campaign of `level` has (R1 for primary, R37-R41 for junior high), in order."""
+        if level == Level.JUNIOR:
+            return (cls.GRADUATE_CONFIRMATION, cls.TRANSFER, cls.NEW_ARRIVAL_REVIEW, cls.JUNIOR_REGISTRATION,
+                    cls.PRIVATE_APPLICATION, cls.LOTTERY, cls.RESULTS)
+        return (cls.REGISTRATION, cls.FIVE_CERTIFICATE_RESULTS, cls.SCHOOL_CHECK, cls.DISTRICT_CONFIRMATION,
+                cls.PRIVATE_APPLICATION, cls.LOTTERY, cls.RESULTS)
+
 
 class ApplicationState(models.TextChoices):
     """The shipped workflow's state names (workflows/application.json, the demo, tests). What a state

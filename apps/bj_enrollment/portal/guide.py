@@ -2,6 +2,8 @@
 
 from django.utils.translation import gettext as _
 
+from apps.bj_enrollment.choices import Stage
+
 
 def eligibility_guide(campaign) -> list[tuple[str, str]]:
     """(heading, text) pairs; dates come from the campaign, never from the code."""
@@ -41,5 +43,6 @@ def eligibility_guide(campaign) -> list[tuple[str, str]]:
 def calendar(campaign) -> list[tuple[str, object, object]]:
     """R1: the campaign's city-wide stages and their dates, in order, for the start page (a district
     may set its own dates inside these; its page says so)."""
-    windows = campaign.windows.filter(district__isnull=True).order_by("opens_at")
+    own = Stage.of_level(campaign.level)
+    windows = campaign.windows.filter(district__isnull=True, stage__in=own).order_by("opens_at")
     return [(window.get_stage_display(), window.opens_at, window.closes_at) for window in windows]

@@ -56,6 +56,9 @@ def check_window_dates(window) -> None:
 
     if not (window.campaign_id and window.stage and window.opens_at and window.closes_at):
         return
+    if window.stage not in Stage.of_level(window.campaign.level):
+        raise ValidationError({"stage": _("This stage is not one of this campaign's (%(level)s).") % {
+            "level": window.campaign.get_level_display()}})
     if window.closes_at <= window.opens_at:
         raise ValidationError({"closes_at": _("A window closes after it opens.")})
     same = CampaignWindow.objects.filter(campaign_id=window.campaign_id, stage=window.stage).exclude(pk=window.pk)

@@ -126,3 +126,17 @@ def test_city_cannot_shrink_its_window_past_a_districts(client, city):
     assert response.status_code == 200 and "东城区" in response.content.decode()
     city_window.refresh_from_db()
     assert city_window.closes_at > timezone.now() + 6 * DAY
+
+
+def test_a_campaign_has_only_its_levels_stages(client, city):
+    """A primary campaign takes no junior-high stage (e.g. the transfer window), and the start page lists
+    only the campaign's own stages."""
+    client.force_login(city.city_admin)
+    before = CampaignWindow.objects.count()
+    response = client.post(
+        reverse("admin:bj_enrollment_campaignwindow_add"), window_form(city, Stage.TRANSFER, DAY, 2 * DAY, None)
+    )
+    assert response.status_code == 200 and "该阶段不属于本招生年度" in response.content.decode()
+    assert CampaignWindow.objects.count() == before
+    start = client.get(reverse("portal:start")).content.decode()
+    assert "学校初验" in start and "转区申请" not in start and "毕业生信息确认" not in start
