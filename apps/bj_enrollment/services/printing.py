@@ -10,25 +10,19 @@ from apps.bj_enrollment import error_codes
 PENDING_MESSAGE = "正在生成，请稍候"  # the family's page while the print worker renders the form
 
 
-def printed_form(application, *, wait: float | None = None) -> bytes | None:
-    """The default print format as a PDF, or None while the print worker is still rendering it;
-    a broken template becomes a message, not an error page."""
+def family_pdf(document, *, wait: float | None = None) -> bytes | None:
+    """The family's own form once its print gate allows it (ValidationError with the reason otherwise),
+    or None while the print worker is still rendering it; a broken template becomes a message, not an
+    error page."""
+    from apps.bj_enrollment.rules.printing import check_family_print
     from apps.lowcode.printing.errors import PrintError
     from apps.lowcode.printing.stored import printed
 
+    check_family_print(document)
     try:
-        return printed(application, wait=wait)
+        return printed(document, wait=wait)
     except PrintError as exc:
         raise error_codes.PRINT_ERROR.error() from exc
-
-
-def family_pdf(document, *, wait: float | None = None) -> bytes | None:
-    """The family's own form once its print gate allows it (ValidationError with the reason otherwise),
-    or None while the print worker is still rendering it."""
-    from apps.bj_enrollment.rules.printing import check_family_print
-
-    check_family_print(document)
-    return printed_form(document, wait=wait)
 
 
 def pdf_response(pdf: bytes, filename: str):
