@@ -128,9 +128,13 @@ class Student(models.Model):
 
     @staticmethod
     def read_only_in_scope(student, scope) -> bool:
-        """R39: after an approved transfer the graduating school still reads its graduate (it filed the
-        transfer; history stays visible) but changes nothing: the new district has the student."""
-        return (scope.school_id is not None and scope.school_id == student.graduating_school_id
+        """R39: the district a student belongs to changes it. While a transfer is under review the
+        transfer-in district reads the student (to decide) but changes nothing until the move; after an
+        approved transfer the graduating school still reads its graduate (it filed the transfer; history
+        stays visible) but changes nothing: the new district has the student."""
+        if scope.school_id is None:
+            return scope.district_id is not None and scope.district_id != student.district_id
+        return (scope.school_id == student.graduating_school_id
                 and scope.school_id != student.school_id and student.moved_by_transfer)
 
     @property

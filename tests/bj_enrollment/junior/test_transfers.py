@@ -65,9 +65,15 @@ def test_a_transfer_through_both_districts_moves_the_student_and_its_scope(clien
     assert (transfer.state, transfer.from_district, transfer.filed_by) == (
         "out_review", junior.east_primary.district, junior.east_school_reviewer)
 
-    # under review both districts see the transfer and the student
+    # under review both districts see the transfer and the student; only the student's own district changes it
     assert _sees_student(client, east, student) and _sees_student(client, west, student)
+    assert _student_action(client, west, student, A.OPEN_FOR_CONFIRMATION).state == "imported"
+    assert not TransitionRecord.objects.filter(object_id=str(student.pk), content_type__model="student").exists()
     client.force_login(west)
+    page = client.get(_url("change", student.pk, model="student")).content.decode()
+    assert 'value="Open for confirmation"' not in page and 'name="_save"' not in page
+    assert client.post(_url("change", student.pk, model="student"), {"name": "改名"}).status_code == 403
+    assert Student.objects.get(pk=student.pk).name == student.name
     assert client.get(_url("change", transfer.pk)).status_code == 200
 
     # the transfer-in district cannot decide first: the out-district's decision is not offered to it
