@@ -127,7 +127,7 @@ def confirm(student: Student, code: str, method: str) -> Student:
     each confirmation draws a new verification code, so a sheet printed before a correction no longer
     verifies. The time and method are written in the transaction of the workflow's action."""
     _check_awaiting(student)
-    _check_window(student)
+    _check_window(student)  # before the code is spent; asked again on the locked row
     with spend_code(student, CONFIRM, code):
         record_confirmation(student, method)
     student.refresh_from_db()
@@ -139,8 +139,9 @@ def record_confirmation(student: Student, method: str) -> Student:
     """The signature itself, on the locked student: time, method, sheet number, a new verification
     code and the workflow's Confirm data. confirm() calls it once the family's code is spent; a sheet
     signed on paper at the school (the demo's) is recorded through it directly."""
-    locked = Student.objects.select_for_update().get(pk=student.pk)
+    locked = Student.objects.select_for_update().select_related("campaign", "district").get(pk=student.pk)
     _check_awaiting(locked)
+    _check_window(locked)
     locked.confirmed_at = timezone.now()
     locked.confirmation_method = method
     locked.confirmation_number = locked.confirmation_number or _new_confirmation_number(locked)

@@ -150,6 +150,24 @@ def test_outside_the_confirmation_window_nothing_is_signed(client, graduate, run
     assert snapshot(graduate) == before
 
 
+def test_a_paper_signature_outside_the_window_is_refused_too(graduate):
+    """The school records a sheet signed on paper through the same service: the window holds there as well."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from apps.bj_enrollment.choices import ConfirmationMethod
+    from apps.bj_enrollment.models import CampaignWindow
+    from apps.bj_enrollment.services import junior_family
+
+    CampaignWindow.objects.filter(campaign=graduate.campaign, stage="graduate_confirmation").update(
+        closes_at=timezone.now() - timezone.timedelta(minutes=1)
+    )
+    before = snapshot(graduate)
+    with pytest.raises(ValidationError, match="小学毕业生信息确认目前未开放"):
+        junior_family.record_confirmation(graduate, ConfirmationMethod.PAPER)
+    assert snapshot(graduate) == before
+
+
 def test_data_not_yet_open_for_confirmation_cannot_be_signed(client, junior, run_jobs):
     student = junior.east_student  # still being prepared by the school (imported)
     log_in(client, student)
