@@ -255,3 +255,21 @@ PREFERENCES_NO_MOBILE = _code(
     _("No mobile number is on file for the code that confirms preferences; ask the graduating school to add it."),
 )
 PREFERENCES_EMPTY = _code("preferences_empty", _("List at least one school before confirming."))
+
+# --- R43 private-school applications (民办学校报名, services/private_applications.py) ---------------------
+PRIVATE_CLOSED = _code("private_closed", _("The private-school application window is not open at the moment."))
+PRIVATE_NOT_CONFIRMED = _code(
+    "private_not_confirmed", _("A private school can be applied to once the family has confirmed the graduate data.")
+)
+PRIVATE_ADMITTED = _code(
+    "private_admitted", _("The student has been admitted to a school; private schools can no longer be applied to.")
+)
+PRIVATE_NO_MOBILE = _code(
+    "private_no_mobile", _("No mobile number is on file for the code; ask the graduating school to add it.")
+)
+PRIVATE_NOT_A_PRIVATE_SCHOOL = _code(
+    "private_not_a_private_school", _("This is not a private junior high school that can be applied to.")
+)
+PRIVATE_DUPLICATE = _code("private_duplicate", _("You have applied to %(school)s already."))
+PRIVATE_TOO_MANY = _code("private_too_many", _("At most %(max)d private schools may be applied to."))
+PRIVATE_NO_APPLICATION = _code("private_no_application", _("There is no such application to change."))

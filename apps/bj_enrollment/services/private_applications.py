@@ -7,7 +7,8 @@
   (one when the city set nothing), never the same school twice. Change and withdraw until the window
   closes; every change is kept in the application's history.
 - How: each write spends an SMS code sent to the mobile on file (portal/sms_codes.py); a refusal
-  changes nothing and leaves the code usable.
+  changes nothing and leaves the code usable. Each refusal has its code in error_codes (PRIVATE_*),
+  which the API answers with.
 The school's lottery (公民同招) and its outcome live in lottery/private_lottery.py.
 """
 
@@ -16,8 +17,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import Ownership, Stage, StudentState
 from apps.bj_enrollment.models import PrivateApplication, PrivateApplicationSetting, School, Student
 from apps.bj_enrollment.portal import sms_codes
@@ -46,13 +47,25 @@ def live(student: Student):
     return student.private_applications.filter(state=APPLIED).select_related("school")
 
 
-def check_may_change(student: Student) -> None:
-    """The gate of every write: data confirmed, no school yet, inside the window."""
-    if student.state != StudentState.CONFIRMED or student.school_id:
-        raise ValidationError(_("A private school can be applied to once the family has confirmed the graduate "
-                                "data, and not after admission."))
+def refusal(student: Student) -> error_codes.ErrorCode | None:
+    """Why this student may not apply, change or withdraw now (None: it may): the gate of every write
+    and of the portal's link to the page. No school yet, data confirmed, inside the window."""
+    if student.school_id or student.state == StudentState.ADMITTED:
+        return error_codes.PRIVATE_ADMITTED
+    if student.state != StudentState.CONFIRMED:
+        return error_codes.PRIVATE_NOT_CONFIRMED
     if not is_open(student):
-        raise ValidationError(_("The private-school application window is not open at the moment."))
+        return error_codes.PRIVATE_CLOSED
+    return None
+
+
+def may_apply(student: Student) -> bool:
+    return refusal(student) is None
+
+
+def check_may_change(student: Student) -> None:
+    if (code := refusal(student)) is not None:
+        raise code.error()
 
 
 def _locked_and_checked(student: Student) -> Student:
@@ -65,7 +78,7 @@ def send_confirmation_code(request, student: Student) -> None:
     """An SMS code to the mobile on file (never a number the requester types) for the next change."""
     check_may_change(student)
     if not student.mobile:
-        raise ValidationError(_("No mobile number is on file for the code; ask the graduating school to add it."))
+        raise error_codes.PRIVATE_NO_MOBILE.error()
     send_code(request, PURPOSE, student.mobile, student.campaign, bound_to=str(student.pk))
 
 
@@ -81,7 +94,7 @@ def _spend(student: Student, code: str):
 def _school(code: str) -> School:
     school = schools().filter(code=(code or "").strip()).first()
     if school is None:
-        raise ValidationError(_("This is not a private junior high school that can be applied to."))
+        raise ValidationError({"school": [error_codes.PRIVATE_NOT_A_PRIVATE_SCHOOL.error()]})
     return school
 
 
@@ -93,10 +106,10 @@ def apply(student: Student, school_code: str, code: str) -> PrivateApplication:
         school = _school(school_code)
         current = list(live(locked))
         if any(a.school_id == school.pk for a in current):
-            raise ValidationError(_("You have applied to %(school)s already.") % {"school": school.name})
+            raise ValidationError({"school": [error_codes.PRIVATE_DUPLICATE.error(school=school.name)]})
         limit = max_choices(locked.campaign)
         if len(current) >= limit:
-            raise ValidationError(_("At most %(max)d private schools may be applied to.") % {"max": limit})
+            raise error_codes.PRIVATE_TOO_MANY.error(max=limit)
         return PrivateApplication.objects.create(student=locked, school=school)
 
 
@@ -105,7 +118,7 @@ def _own_live(locked: Student, application_id) -> PrivateApplication:
         pk=application_id, student=locked, state=APPLIED
     ).first()
     if application is None:
-        raise ValidationError(_("There is no such application to change."))
+        raise ValidationError({"application": [error_codes.PRIVATE_NO_APPLICATION.error()]})
     return application
 
 
@@ -117,7 +130,7 @@ def change(student: Student, application_id, school_code: str, code: str) -> Pri
         application = _own_live(locked, application_id)
         school = _school(school_code)
         if live(locked).filter(school=school).exclude(pk=application.pk).exists():
-            raise ValidationError(_("You have applied to %(school)s already.") % {"school": school.name})
+            raise ValidationError({"school": [error_codes.PRIVATE_DUPLICATE.error(school=school.name)]})
         application.school = school
         application.save(update_fields=["school", "updated_at"])
         return application
