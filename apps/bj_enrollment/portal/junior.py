@@ -21,6 +21,7 @@ from apps.bj_enrollment.portal.junior_forms import ConfirmForm, CorrectionForm, 
 from apps.bj_enrollment.portal.printing import family_form_page
 from apps.bj_enrollment.rules.printing import can_print_sheet
 from apps.bj_enrollment.services import junior_family as family
+from apps.bj_enrollment.services import private_applications
 from apps.bj_enrollment.services.transfers import transfer_status
 from apps.lowcode.masking import mask_phone
 from apps.lowcode.workflow import states
@@ -97,7 +98,9 @@ def _page(request, student, template, **context):
 
 @family_required
 def home(request, student):
-    return _page(request, student, "portal/junior/home.html", transfer=transfer_status(student))
+    # the private-school page is offered exactly when its service would take an application (one gate)
+    return _page(request, student, "portal/junior/home.html", transfer=transfer_status(student),
+                 private_open=private_applications.may_apply(student))
 
 
 def _send(request, student, purpose) -> None:
