@@ -61,8 +61,8 @@ def registry_export_view(request):
         **admin.site.each_context(request),
         "title": _("Student registry export"),
         "form": form,
-        "columns": [header for header, _value in registry_export.COLUMNS],
-        "layout": registry_export.LAYOUT_VERSION,
+        "layouts": [(level.label, version, [header for header, _value in columns])
+                    for level, (version, columns) in registry_export.LAYOUTS.items()],
         "recent": restrict(recent, request.user)[:10],
     }
     return TemplateResponse(request, "desk/registry_export.html", context)

@@ -93,9 +93,12 @@ def is_junior(campaign) -> bool:
     return campaign.level == Level.JUNIOR
 
 
+LAYOUTS = {Level.PRIMARY: (LAYOUT_VERSION, COLUMNS), Level.JUNIOR: (JUNIOR_LAYOUT_VERSION, JUNIOR_COLUMNS)}
+
+
 def layout(campaign) -> tuple[str, list]:
     """(layout version, columns) of the campaign's level."""
-    return (JUNIOR_LAYOUT_VERSION, JUNIOR_COLUMNS) if is_junior(campaign) else (LAYOUT_VERSION, COLUMNS)
+    return LAYOUTS[Level.JUNIOR if is_junior(campaign) else Level.PRIMARY]
 
 
 def admitted_students(user, campaign, *, district=None, school=None):

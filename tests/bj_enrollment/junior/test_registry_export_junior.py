@@ -62,3 +62,16 @@ def test_the_admitting_junior_high_exports_its_admitted_students(client, junior)
     assert response.status_code == 200
     rows = _rows(response.content)
     assert [r[rows[0].index("教育ID")] for r in rows[1:]] == [student.education_id]
+
+
+def test_the_export_page_lists_the_junior_layout_beside_the_primary_one(client, junior):
+    """A district exporting its junior-high admissions reads the columns it will get before it exports."""
+    from apps.bj_enrollment.reports.registry_export import JUNIOR_COLUMNS, LAYOUT_VERSION
+
+    client.force_login(junior.east_reviewer)
+    page = client.get(reverse("desk-registry-export")).content.decode()
+    assert f'data-layout="{JUNIOR_LAYOUT_VERSION}"' in page and f'data-layout="{LAYOUT_VERSION}"' in page
+    junior_part = page.split(f'data-layout="{JUNIOR_LAYOUT_VERSION}"')[1].split("</section>")[0]
+    assert "初中" in junior_part
+    for header, _value in JUNIOR_COLUMNS:
+        assert f"<li>{header}</li>" in junior_part, header
