@@ -205,8 +205,9 @@ class LotteryEntryAdmin(ScopedAdmin):
 
 class MultipleBirthGroupForm(forms.ModelForm):
     form_numbers = forms.CharField(
-        label=gettext_lazy("Form numbers"),
-        help_text=gettext_lazy("The twins' (or triplets') form numbers, separated by spaces or commas."),
+        label=gettext_lazy("Form numbers or education IDs"),
+        help_text=gettext_lazy("The twins' (or triplets') form numbers — for junior high their education IDs — "
+                               "separated by spaces or commas."),
         max_length=200,
     )
 

@@ -172,16 +172,21 @@ class MultipleBirthGroup(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        numbers = self.members.order_by("application__form_number").values_list("application__form_number", flat=True)
-        return "、".join(numbers)
+        return "、".join(sorted(str(m) for m in self.members.select_related("application", "student")))
 
 
 class MultipleBirthMember(models.Model):
-    """One application in a group; an application belongs to one group at most (the database says so)."""
+    """One application (primary) or student (junior high) in a group; each belongs to one group at most
+    and a member is exactly one of the two (the database says so)."""
 
     group = models.ForeignKey(MultipleBirthGroup, models.CASCADE, related_name="members", verbose_name=_("group"))
     application = models.OneToOneField(
-        "bj_enrollment.Application", models.PROTECT, related_name="multiple_birth", verbose_name=_("application")
+        "bj_enrollment.Application", models.PROTECT, null=True, blank=True, related_name="multiple_birth",
+        verbose_name=_("application"),
+    )
+    student = models.OneToOneField(
+        "bj_enrollment.Student", models.PROTECT, null=True, blank=True, related_name="multiple_birth",
+        verbose_name=_("student"),
     )
 
     history = HistoricalRecords()
@@ -191,6 +196,13 @@ class MultipleBirthMember(models.Model):
     class Meta:
         verbose_name = _("multiple birth group member")
         verbose_name_plural = _("multiple birth group members")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(application__isnull=False, student__isnull=True)
+                | models.Q(application__isnull=True, student__isnull=False),
+                name="multiple_birth_member_one_record",
+            ),
+        ]
 
     def __str__(self):
-        return self.application.form_number
+        return self.application.form_number if self.application_id else self.student.education_id

@@ -72,7 +72,7 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
     )
     in_zone = _zone_filter(run)
     priority = sorted(Category.objects.filter(kind=CategoryKind.PRIORITY, active=True).values_list("code", flat=True))
-    participants, ids = [], {}
+    participants, ids, numbers = [], {}, {}
     for app in candidates.order_by("form_number").iterator(chunk_size=2000):
         if in_zone is not None and not in_zone(app):
             continue
@@ -87,9 +87,9 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
             message = _("Two applications of one child: %(number)s.") % {"number": app.form_number}
             raise engine.LotteryInputError(message)
         participants.append({"id": pid, "preferences": preferences, "categories": categories})
-        ids[pid] = app.pk
+        ids[pid], numbers[pid] = app.pk, app.form_number
     groups = multiple_births.groups_of(run, ids)
-    _refuse_split_preferences(groups, participants, ids)
+    multiple_births.check_same_preferences(groups, participants, numbers)
     document = {
         "label": run.title[: engine.LABEL_MAX],
         "mode": run.mode,
@@ -114,19 +114,6 @@ def planned_seats(campaign, schools) -> dict[int, int]:
     if unplanned:
         raise engine.LotteryInputError(_("No plan for: %(schools)s.") % {"schools": "、".join(unplanned)})
     return plans
-
-
-def _refuse_split_preferences(groups, participants, ids) -> None:
-    """A group proposes as one: its members' ranked schools must be the same list."""
-    from apps.bj_enrollment.models import Application
-
-    preferences = {person["id"]: person["preferences"] for person in participants}
-    for group in groups:
-        if any(preferences[pid] != preferences[group[0]] for pid in group):
-            apps = Application.objects.filter(pk__in=[ids[pid] for pid in group])
-            numbers = apps.values_list("form_number", flat=True)
-            message = _("The twins' preferences differ (%(numbers)s): make them the same or unbind them.")
-            raise engine.LotteryInputError(message % {"numbers": "、".join(sorted(numbers))})
 
 
 def participant_id(campaign, child) -> str:

@@ -8,6 +8,8 @@ Built like inputs.build_input for applications (docs/lottery.md §3), with stude
   (services/preferences.confirmed_codes) read now, at commit: the run keeps this document, so a
   change the family confirms later never alters the committed input. A student without a confirmed
   list takes the schools in name order, as an application without preferences does.
+- Groups: twins and multiples the district bound (lottery/multiple_births.py, by education ID) are
+  drawn as one unit (bj-lottery-2), as in the primary input.
 - Schools: the run's zone's junior highs, else the district's junior highs with a plan; seats are
   the plan less the students already admitted there.
 - The city-wide lottery day (a run without a district): every district's students and junior highs in
@@ -22,7 +24,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as actions
-from apps.bj_enrollment.lottery import engine
+from apps.bj_enrollment.lottery import engine, multiple_births
 from apps.bj_enrollment.lottery.inputs import participant_id, planned_seats
 from apps.lowcode.workflow import states
 
@@ -68,7 +70,7 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
         candidates.order_by("education_id").only("pk", "id_type", "id_number", "education_id", "district_id")
     )
     confirmed = preferences.confirmed_codes([s.pk for s in candidates]) if run.mode == run.Mode.PREFERENCE else {}
-    participants, ids = [], {}
+    participants, ids, numbers = [], {}, {}
     for student in candidates:
         ranked = []
         if run.mode == run.Mode.PREFERENCE:
@@ -79,7 +81,9 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
             message = _("Two students with one ID number: %(number)s.") % {"number": student.education_id}
             raise engine.LotteryInputError(message)
         participants.append({"id": pid, "preferences": ranked, "categories": []})
-        ids[pid] = student.pk
+        ids[pid], numbers[pid] = student.pk, student.education_id
+    groups = multiple_births.groups_of(run, ids, field="student")
+    multiple_births.check_same_preferences(groups, participants, numbers)
     document = {
         "label": run.title[: engine.LABEL_MAX],
         "mode": run.mode,
@@ -87,4 +91,6 @@ def build_input(run) -> tuple[dict, dict[str, int]]:
         "participants": participants,
         "priorities": {},
     }
+    if groups:
+        document["groups"] = groups
     return engine.normalise_input(document), ids
