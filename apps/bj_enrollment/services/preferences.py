@@ -189,12 +189,18 @@ def confirm(student: Student, code: str, method: str) -> list[School]:
     return schools
 
 
-def withdraw(student: Student) -> None:
-    """A private admission withdraws the public preferences (R43): both lists go, with history."""
+def withdraw(student: Student, *, user=None, reason: str = "") -> int:
+    """Both lists go, with history (who and why): a private admission withdraws the public preferences
+    (R43), and so does a move to another district (R39, services/transfers.py): the lists name the old
+    district's schools, which the student can no longer choose. Returns how many lists went."""
     with transaction.atomic():
         Student.objects.select_for_update().filter(pk=student.pk).first()
+        gone = 0
         for preference_list in student.preference_lists.all():
+            preference_list._history_user, preference_list._change_reason = user, reason or None
             preference_list.delete()
+            gone += 1
+    return gone
 
 
 def confirmed_codes(student_ids) -> dict[int, list[str]]:

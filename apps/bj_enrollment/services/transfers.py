@@ -6,7 +6,8 @@ transfer per student are checked in one place. The decisions are the transfer wo
 the two steps below run inside the engine's transaction (workflow_setup.register): the first refuses
 a decision by the wrong district, the second ends the review and, on the second approval, moves the
 student (locked, history written with the transfer as reason, admission route 回户籍/居住地 set by
-the approving transition, R41).
+the approving transition, R41). The move withdraws the student's preference lists (they name the old
+district's schools); the family chooses again in the new district.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.bj_enrollment import workflow_actions as A
 from apps.bj_enrollment.choices import AdmissionRoute, Stage, StudentState, TransferState
 from apps.bj_enrollment.scope import in_scope, scope_of
+from apps.bj_enrollment.services import preferences
 from apps.lowcode.workflow.errors import Refused
 
 OUT_ACTIONS = (A.APPROVE_TRANSFER_OUT, A.REFUSE_TRANSFER_OUT)
@@ -140,6 +142,9 @@ def move_student(transfer, record) -> None:
     student._change_reason = _("Transfer approved: %(from)s → %(to)s") % {
         "from": transfer.from_district, "to": transfer.to_district}
     student.save(update_fields=["district", "admission_route", "admission_record", "updated_at"])
+    # the preference lists (draft and confirmed) name the old district's schools: withdrawn with the move,
+    # so the lottery never reads them; the approval's message asks the family to choose in the new district
+    preferences.withdraw(student, user=record.user, reason=student._change_reason)
 
 
 def transfer_status(student) -> dict | None:
