@@ -1,9 +1,10 @@
 """The public lottery page (电脑派位公示, docs/lottery.md §2): no log-in, no names, no ID numbers.
 
 Before a draw: each district's input and seed commitments with the time they were published. After:
-the four files, the result hash, the verifier to download and how to run it. A family types its form
-number and the verification code printed on its form to see its number, rank, result and the cutoff
-of each school it listed; the look-up is rate limited per address and per form number (portal limits).
+the four files, the result hash, the verifier to download and how to run it. A family types the number
+and the verification code printed on its paper (a primary registration form, a junior-high confirmation
+sheet) to see its number, rank, result and the cutoff of each school it listed, nothing of any other
+child; the look-up is rate limited per address and per number (portal limits).
 """
 
 from __future__ import annotations
@@ -59,12 +60,12 @@ def lottery_lookup(request):
         try:
             limits.hit(request, "lottery_lookup_per_ip", limits.client_ip(request))
             _refuse_when_guessed(request, number)
-            application = publication.find_application(number, form.cleaned_data["verification_code"])
-            if application is None:
+            participant = publication.find_participant(number, form.cleaned_data["verification_code"])
+            if participant is None:
                 limits.hit(request, "lottery_lookup_failures", number)
                 form.add_error(None, _("The form number or the verification code is wrong."))
             else:
-                result = publication.family_result(application)
+                result = publication.family_result(participant)
                 if result is None:
                     form.add_error(None, _("This application is in no lottery yet."))
         except limits.RateLimited as exc:

@@ -2,7 +2,8 @@
 and one family's outcome. One home for what is public: the page and any other caller read it here.
 
 Nothing here carries a name or an ID number: runs publish hashes, participant ids (HMACs), numbers
-and ranks; a family's look-up needs its form number and the verification code printed on its form.
+and ranks; a family's look-up needs the number and the verification code printed on its paper: the
+registration form's (primary: an application) or the confirmation sheet's (junior high: a student).
 """
 
 from __future__ import annotations
@@ -72,45 +73,47 @@ class FamilyResult:
     schools: tuple[SchoolCutoff, ...] = ()
 
 
-def find_application(form_number: str, verification_code: str):
-    """The live application with this form number whose printed code matches, else None (same answer
-    for an unknown number and a wrong code)."""
-    from apps.bj_enrollment.models import Application
+def _matches(holder, code: str) -> bool:
+    return bool(holder is not None and holder.verification_code and hmac.compare_digest(holder.verification_code, code))
 
-    number, code = (form_number or "").strip(), (verification_code or "").strip()
+
+def find_participant(number: str, verification_code: str):
+    """The application whose registration form, or the junior-high student whose confirmation sheet,
+    carries this number and verification code; else None (the same answer for an unknown number and a
+    wrong code). The code is compared as printed: upper case, no 0/O or 1/I to confuse."""
+    from apps.bj_enrollment.models import Application, Student
+
+    number, code = (number or "").strip(), (verification_code or "").strip().upper()
     if not number or not code:
         return None
-    app = Application.objects.filter(form_number=number).first()
-    if app is None or not app.verification_code or not hmac.compare_digest(app.verification_code, code):
-        return None
-    return app
+    application = Application.objects.filter(form_number=number).first()
+    if _matches(application, code):
+        return application
+    student = Student.objects.filter(confirmation_number=number).select_related("campaign").first()
+    return student if _matches(student, code) else None
 
 
-def family_result(application) -> FamilyResult | None:
-    """The application's outcome in the latest public run that holds it: drawn, or waiting for the draw."""
-    from apps.bj_enrollment.models import LotteryEntry, LotteryRun, School
+def family_result(participant) -> FamilyResult | None:
+    """The outcome of an application or a student in the latest public run that holds it: drawn, or
+    waiting for the draw."""
+    from apps.bj_enrollment.models import LotteryEntry, School, Student
 
+    junior = isinstance(participant, Student)
+    number = participant.confirmation_number if junior else participant.form_number
     entry = (
-        LotteryEntry.objects.filter(application=application, run__superseded_by__isnull=True)
-        .select_related("run", "run__district", "run__zone", "school")
+        LotteryEntry.objects.filter(**{"student" if junior else "application": participant},
+                                    run__superseded_by__isnull=True)
+        .select_related("run", "run__district", "run__zone", "run__school", "school")
         .defer(*(f"run__{name}" for name in DOCUMENTS))
         .order_by("-run__finished_at")
         .first()
     )
+    # a student not placed by a private school's lottery then waits for the public draw committed after it
+    waiting = _waiting_run(participant, junior) if entry is None or junior else None
+    if waiting is not None and (entry is None or waiting.committed_at > entry.run.finished_at):
+        return FamilyResult(form_number=number, run=waiting, drawn=False)
     if entry is None:
-        waiting = (
-            LotteryRun.objects.filter(
-                state__in=[LotteryRun.State.COMMITTED, LotteryRun.State.RUNNING], superseded_by__isnull=True
-            )
-            .filter(campaign=application.campaign_id, district=application.district_id)
-            .select_related("campaign", "district", "zone")
-            .defer(*DOCUMENTS)
-            .order_by("-committed_at")
-            .first()
-        )
-        if waiting is None or not _participates(waiting, application):
-            return None
-        return FamilyResult(form_number=application.form_number, run=waiting, drawn=False)
+        return None
     run = entry.run
     listed = _listed_schools(run, entry.participant_id) or []
     names = dict(School.objects.filter(code__in=listed).values_list("code", "name"))
@@ -131,7 +134,7 @@ def family_result(application) -> FamilyResult | None:
     if run.algorithm == engine.GROUPS_VERSION:  # bound twins share one number (docs/lottery.md §14)
         together = run.entries.filter(lottery_number=entry.lottery_number).count()
     return FamilyResult(
-        form_number=application.form_number,
+        form_number=number,
         run=run,
         drawn=True,
         lottery_number=entry.lottery_number,
@@ -176,10 +179,31 @@ def _school_outcomes(run) -> dict[str, dict]:
     return outcomes
 
 
-def _participates(run, application) -> bool:
-    from apps.bj_enrollment.lottery.inputs import participant_id
+def _waiting_run(participant, junior: bool):
+    """The latest committed, not yet drawn run whose frozen input holds the participant: its district's
+    (an application's, a student's), the city-wide day (a run without a district) or a private school's
+    lottery (a student may apply to any district's private school)."""
+    from django.db.models import Q
 
-    return _listed_schools(run, participant_id(run.campaign, application.child)) is not None
+    from apps.bj_enrollment.lottery.inputs import participant_id
+    from apps.bj_enrollment.models import LotteryRun
+
+    where = Q(district=participant.district_id)
+    if junior:
+        where |= Q(district__isnull=True) | Q(mode=LotteryRun.Mode.PRIVATE)
+    candidates = (
+        LotteryRun.objects.filter(state__in=[LotteryRun.State.COMMITTED, LotteryRun.State.RUNNING],
+                                  superseded_by__isnull=True, campaign=participant.campaign_id)
+        .filter(where)
+        .select_related("campaign", "district", "zone", "school")
+        .defer(*DOCUMENTS)
+        .order_by("-committed_at")
+    )
+    for run in candidates:
+        pid = participant_id(run.campaign, participant if junior else participant.child)
+        if _listed_schools(run, pid) is not None:
+            return run
+    return None
 
 
 def files(run) -> dict[str, bytes]:
