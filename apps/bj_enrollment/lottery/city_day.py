@@ -61,8 +61,11 @@ def apply_student_results(run) -> None:
     schools = School.objects.in_bulk({school_id for _student, school_id in entries})
     reason = _("Lottery run %(id)s") % {"id": run.pk}
     refused = []
+    students = {}
     for done, (student_id, school_id) in enumerate(entries, start=1):
-        student = Student.objects.get(pk=student_id)
+        if student_id not in students:  # read 200 at a time, each then locked and checked again by the engine
+            students = Student.objects.in_bulk([s for s, _school in entries[done - 1:done + 199]])
+        student = students[student_id]
         try:
             if student.school_id is not None:
                 raise WorkflowError(_("no longer waiting for the lottery"))

@@ -54,11 +54,16 @@ def available_actions(user, document, *, system: bool = False) -> list[Transitio
 
 
 def apply_action(
-    user, document, action: str, reason: str = "", *, system: bool = False, expected_state: str | None = None
+    user, document, action: str, reason: str = "", *, system: bool = False, expected_state: str | None = None,
+    changes: dict | None = None,
 ) -> TransitionRecord:
     """Take `action` on `document`, acting from `expected_state` (default: the state the given
     instance holds, i.e. the state the user saw). Raises a WorkflowError subclass when refused;
-    on success the given instance is refreshed from the saved row."""
+    on success the given instance is refreshed from the saved row.
+
+    `changes` are fields the decision itself sets (the school that admits): set on the locked row
+    once the action is allowed, saved with the new state in one write and one history row, and
+    seen by the steps and messages that follow; a refusal leaves them unwritten."""
     model = type(document)
     definition = definition_for(model)
     if definition is None:
@@ -82,6 +87,8 @@ def apply_action(
                 if refusal is not None:
                     raise refusal
                 setattr(locked, definition.state_field, chosen.to_state)
+                for name, value in (changes or {}).items():
+                    setattr(locked, name, value)
                 with engine_saving():
                     locked.save()
                 record = TransitionRecord.objects.create(
