@@ -4,7 +4,9 @@ Each admitting action of the student workflow names one route; the step below, r
 inside the transition's transaction, writes the route and the transition record onto the student,
 so the route always points at who decided it, when and why. Leaving `admitted` (a changed result)
 clears route and school; the history and the transition records keep the old ones. The feeder route
-(对口直升) is refused unless the admitting school is paired with the graduating school (FeederPair).
+(对口直升) is refused unless the admitting school is paired with the graduating school (FeederPair), and
+the lottery's route (派位) unless the school is in the student's own district (a draw frozen before a
+transfer moved the student no longer places it).
 In the new district of an approved transfer every public admission records 回户籍/居住地.
 """
 
@@ -43,6 +45,9 @@ def record_admission_route(student, record) -> None:
             raise errors.Refused(_("The admitting school must be a junior high school."))
         if route == AdmissionRoute.FEEDER:
             check_feeder_pair(student)
+        if route == AdmissionRoute.LOTTERY and student.school.district_id != student.district_id:
+            # drawn in its old district, then moved by an approved transfer: that draw no longer places it
+            raise errors.Refused(_("The lottery places a student only in a school of its own district."))
         if route not in KEPT_AFTER_TRANSFER and student.moved_by_transfer:
             route = AdmissionRoute.HOME_DISTRICT
         student.admission_route, student.admission_record = route, record

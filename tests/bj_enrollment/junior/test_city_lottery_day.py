@@ -140,3 +140,24 @@ def test_only_the_city_holds_the_day(client, day):
     zone_mode = client.post(ADD, {"campaign": day.campaign.pk, "district": "", "zone": "", "mode": "zone",
                                   "title": "x", "repeat_reason": ""})
     assert zone_mode.status_code == 200 and not LotteryRun.objects.exists()
+
+
+def test_a_student_moved_by_a_transfer_after_the_draw_is_not_admitted_by_it(client, day, run_jobs):
+    """The input was frozen in the old district; an approved transfer then moved the student: the old
+    district's seat is refused with a reason on the run, the student unchanged, the others admitted."""
+    client.force_login(day.city_admin)
+    create(client, day.campaign)
+    run = drawn(client, LotteryRun.objects.get(), run_jobs)
+    moved = LotteryEntry.objects.filter(run=run, school__isnull=False, student__district=day.east_junior.district_id
+                                        ).select_related("student").first().student
+    Student.objects.filter(pk=moved.pk).update(district=day.west_junior.district)  # as an approved transfer does
+    before = Student.objects.filter(pk=moved.pk).values().get()
+
+    assert step(client, run, "apply").status_code == 302
+    run_jobs()
+    run.refresh_from_db()
+    assert run.state == LotteryRun.State.APPLIED
+    assert moved.education_id in run.error and "只能将学生录取到其所在区的学校" in run.error
+    assert Student.objects.filter(pk=moved.pk).values().get() == before
+    admitted = Student.objects.filter(campaign=day.campaign, state="admitted").count()
+    assert admitted == LotteryEntry.objects.filter(run=run, school__isnull=False).count() - 1
