@@ -26,3 +26,30 @@ def queue_redis_is_separate(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+# The largest single statement the platform sends: a city-wide lottery's input or output document
+# (about 25 MB for 150,000 students with 10 preferences), with room to grow. deploy/mariadb.cnf sets it.
+MIN_PACKET_BYTES = 256 * 1024 * 1024
+
+
+@checks.register(deploy=True)
+def database_takes_large_documents(app_configs=None, **kwargs):
+    """MariaDB's 16 MB default packet refuses a city-wide lottery document ("server has gone away")."""
+    from django.db import connection
+
+    if connection.vendor != "mysql":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@global.max_allowed_packet")
+        (packet,) = cursor.fetchone()
+    if int(packet) >= MIN_PACKET_BYTES:
+        return []
+    return [
+        checks.Error(
+            f"MariaDB's max_allowed_packet is {int(packet) // 2**20} MB; a city-wide lottery document needs "
+            f"{MIN_PACKET_BYTES // 2**20} MB.",
+            hint="Install deploy/mariadb.cnf as /etc/mysql/mariadb.conf.d/60-bj-enrollment.cnf and restart MariaDB.",
+            id="lowcode.E102",
+        )
+    ]

@@ -49,3 +49,22 @@ def test_production_site_without_staff_2fa_fails(tmp_path):
     assert result.returncode != 0
     assert "bj_enrollment.E103" in output
     assert "bj_enrollment.E101" not in output and "bj_enrollment.E102" not in output
+
+
+@pytest.mark.django_db
+def test_a_database_refusing_a_city_wide_lottery_document_fails_the_deploy_check(monkeypatch):
+    """The server ./run configured (deploy/mariadb.cnf) passes; one whose packet is below what a
+    city-wide lottery document needs is named, with the file to install."""
+    from django.db import connection
+
+    from apps.lowcode import deploy_checks
+
+    if connection.vendor != "mysql":
+        pytest.skip("a MariaDB setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT @@global.max_allowed_packet")
+        (packet,) = cursor.fetchone()
+    assert deploy_checks.database_takes_large_documents() == []
+    monkeypatch.setattr(deploy_checks, "MIN_PACKET_BYTES", int(packet) + 1)
+    [error] = deploy_checks.database_takes_large_documents()
+    assert error.id == "lowcode.E102" and "deploy/mariadb.cnf" in error.hint
