@@ -4,13 +4,16 @@ before any row is looked at, and row numbers are the ones the user sees in Excel
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -24,22 +27,50 @@ class RowError:
 
 def read_cells(name: str, content: bytes) -> list[list[object]]:
     """Every row of the first sheet of an .xlsx, or of a .csv in UTF-8 (with or without BOM) or GB18030."""
+    return list(iter_cells(name, io.BytesIO(content)))
+
+
+def iter_cells(name: str, handle: BinaryIO, sized: Callable[[int], None] | None = None) -> Iterator[list[object]]:
+    """The rows of `read_cells` one at a time from an open binary file, never all in memory: an .xlsx
+    through openpyxl's read-only mode (the sheet is parsed as it is read; its shared strings are held),
+    a .csv decoded as it is read, once its encoding is known (a first pass over the bytes).
+    `sized(rows)` is told the rows an .xlsx's sheet declares (its dimension, header included)."""
     if name.lower().endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
+            book = load_workbook(handle, read_only=True, data_only=True)
+            sheet = book.worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
             raise ValidationError(_("This file cannot be read as an Excel workbook.")) from exc
-        return [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
+        if sized is not None and sheet.max_row:
+            sized(sheet.max_row)
+        try:
+            for row in sheet.iter_rows(values_only=True):
+                yield ["" if v is None else v for v in row]
+        finally:
+            book.close()
+        return
     if name.lower().endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return list(csv.reader(io.StringIO(content.decode(encoding))))
-            except UnicodeDecodeError:
-                continue
-        raise ValidationError(_("This CSV file is neither UTF-8 nor GB18030 text."))
+        encoding = _csv_encoding(handle)
+        handle.seek(0)
+        yield from csv.reader(io.TextIOWrapper(handle, encoding=encoding, newline=""))
+        return
     raise ValidationError(_("Upload an .xlsx or .csv file."))
+
+
+def _csv_encoding(handle: BinaryIO) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        handle.seek(0)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ValidationError(_("This CSV file is neither UTF-8 nor GB18030 text."))
 
 
 def read_rows(
@@ -54,8 +85,45 @@ def read_rows(
     table = read_cells(name, content)
     if not table:
         raise ValidationError(_("The file is empty."))
-    headers = [column_key(columns, str(h)) for h in table[0]]
-    unknown = [str(h) for h, key in zip(table[0], headers, strict=True) if key is None and str(h).strip()]
+    headers = header_keys(table[0], columns, required, any_of)
+    return [{k: v for k, v in zip(headers, row, strict=False) if k} for row in table[1:]]
+
+
+class SpreadsheetRows:
+    """The rows of `read_rows` from a file on disk, read from the file as they are iterated (from the start
+    again on each iteration) and never all held at once: a city's file has 150,000 rows. The header is
+    checked when an iteration starts (ValidationError).
+    `size`, once an iteration has started, is about the number of rows below the header (for a progress
+    bar: an .xlsx's declared dimension, a .csv's line breaks) or 0 when unknown."""
+
+    def __init__(self, path, columns: Mapping[str, Iterable[str]], required: Iterable[str] = (),
+                 any_of: Iterable[str] = ()):
+        self.path, self.columns, self.required, self.any_of = Path(path), columns, tuple(required), tuple(any_of)
+        self.size = 0
+
+    def _sized(self, rows: int) -> None:
+        self.size = max(0, rows - 1)
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        with self.path.open("rb") as handle:
+            if self.path.suffix.lower() == ".csv" and not self.size:
+                self._sized(sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")))
+                handle.seek(0)
+            cells = iter_cells(self.path.name, handle, self._sized)
+            first = next(cells, None)
+            if first is None:
+                raise ValidationError(_("The file is empty."))
+            headers = header_keys(first, self.columns, self.required, self.any_of)
+            for row in cells:
+                yield {k: v for k, v in zip(headers, row, strict=False) if k}
+
+
+def header_keys(
+    header: list[object], columns: Mapping[str, Iterable[str]], required: Iterable[str] = (), any_of: Iterable[str] = ()
+) -> list[str | None]:
+    """Each header cell's column key (None for an empty one); unknown or missing columns refused."""
+    headers = [column_key(columns, str(h)) for h in header]
+    unknown = [str(h) for h, key in zip(header, headers, strict=True) if key is None and str(h).strip()]
     if unknown:
         raise ValidationError(_("Unknown columns: %(names)s.") % {"names": "、".join(unknown)})
     missing = [next(iter(columns[k])) for k in required if k not in headers]
@@ -66,7 +134,7 @@ def read_rows(
         raise ValidationError(
             _("The first row must name the columns; required: %(names)s.") % {"names": "、".join(missing)}
         )
-    return [{k: v for k, v in zip(headers, row, strict=False) if k} for row in table[1:]]
+    return headers
 
 
 def column_key(columns: Mapping[str, Iterable[str]], header: str) -> str | None:
