@@ -1,6 +1,7 @@
 """The one "Import from a spreadsheet" screen of the desk (schools, plans, zone rows): upload, every row
 checked, all saved or none, the bad rows listed by their line in the file; a template file with the
-headers to start from."""
+headers to start from. An admin whose files are a city's (the graduates) raises `import_max_bytes` and
+hands the upload to the worker (`import_in_worker`) instead of importing it within the request."""
 
 from __future__ import annotations
 
@@ -22,18 +23,25 @@ from unfold.widgets import UnfoldAdminFileFieldWidget
 from apps.bj_enrollment.desk.export import XLSX
 from apps.lowcode.dataimport import read_rows
 
+MB = 1024 * 1024
+
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Spreadsheet"),
-        help_text=gettext_lazy("An .xlsx or .csv file with a header row; at most 5 MB."),
-        widget=UnfoldAdminFileFieldWidget,
-    )
+    file = forms.FileField(label=gettext_lazy("Spreadsheet"), widget=UnfoldAdminFileFieldWidget)
+
+    def __init__(self, *args, max_bytes: int = 5 * MB, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = max_bytes
+        self.fields["file"].help_text = _("An .xlsx or .csv file with a header row; at most %(size)d MB.") % {
+            "size": max_bytes // MB}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError(gettext_lazy("The file is larger than 5 MB."))
+        if upload.size > self.max_bytes:
+            raise ValidationError(_("The file is larger than %(size)d MB; split it into files of at most %(size)d MB.")
+                                  % {"size": self.max_bytes // MB})
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise ValidationError(_("Upload an .xlsx or .csv file."))
         return upload
 
 
@@ -41,11 +49,13 @@ class SpreadsheetImportMixin:
     """Set `importer`, a module with COLUMNS, REQUIRED, HELP (optional ANY_OF, NOTE) and the import
     function named by `import_function`, which takes the rows and the user and returns an ImportResult
     (one with `conflicts`, rows it left untouched, is reported on the page instead of a redirect).
-    The user needs `import_permissions` (by default add and change on the model)."""
+    The user needs `import_permissions` (by default add and change on the model); uploads above
+    `import_max_bytes` are refused."""
 
     importer = None
     import_function = ""
     import_permissions: tuple[str, ...] = ()
+    import_max_bytes = 5 * MB
     actions_list = ["import_file", "import_template"]
 
     def _require_import_rights(self, request):
@@ -60,11 +70,14 @@ class SpreadsheetImportMixin:
     @action(description=gettext_lazy("Import from a spreadsheet"), url_path="import", icon="upload_file")
     def import_file(self, request):
         self._require_import_rights(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST or None, request.FILES or None, max_bytes=self.import_max_bytes)
         importer, result = self.importer, None
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
+                queued = self.import_in_worker(request, upload)
+                if queued is not None:
+                    return queued
                 rows = read_rows(
                     upload.name, upload.read(), importer.COLUMNS, importer.REQUIRED, getattr(importer, "ANY_OF", ())
                 )
@@ -94,6 +107,11 @@ class SpreadsheetImportMixin:
             "columns": [(importer.COLUMNS[key][0], text) for key, text in importer.HELP],
         }
         return TemplateResponse(request, "desk/import.html", context)
+
+    def import_in_worker(self, request, upload):
+        """Override to hand the upload to a worker: the response (the import's progress page), or None to
+        import within the request. A ValidationError is shown on the form."""
+        return None
 
     @action(description=gettext_lazy("Spreadsheet template"), url_path="import-template", icon="download")
     def import_template(self, request):

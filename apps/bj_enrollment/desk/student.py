@@ -9,7 +9,7 @@ from unfold.contrib.filters.admin import DropdownFilter
 from unfold.decorators import display
 
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
-from apps.bj_enrollment.desk.imports import SpreadsheetImportMixin
+from apps.bj_enrollment.desk.imports import MB, SpreadsheetImportMixin
 from apps.bj_enrollment.desk.student_admission import AdmissionMixin
 from apps.bj_enrollment.desk.student_correction import CorrectionMixin
 from apps.bj_enrollment.desk.student_registry import RegistryImportMixin
@@ -80,6 +80,7 @@ class StudentAdmin(
     importer = students_import
     import_function = "import_students"
     import_permissions = ("bj_enrollment.change_student",)
+    import_max_bytes = 50 * MB  # a city's graduates (150,000 rows: 12 MB as .xlsx), imported by the worker
     actions_list = ["import_from_registry", "import_file", "import_template"]
     actions_detail = ["admit_student", "correct_student"]  # R41 admission, R38 the school's correction
     list_display = (

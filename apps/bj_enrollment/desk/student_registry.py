@@ -1,14 +1,16 @@
 """The desk's "Import graduates from the student registry" page (R37): a campaign and a district of the
 user's scope, then the same all-or-nothing import as the spreadsheet (imports/students.py), run by the
 worker (imports/graduate_import_jobs.py: a district's schools are too many to ask within a request).
-The request answers with the import's progress page, which refreshes itself like an export's and shows
-the result when done; it is found only within the user's scope. When the registry does not answer,
-nothing is imported and the page says the import is retried."""
+The graduates' spreadsheet goes to the worker too (imports/graduate_file_jobs.py: a city's file is too
+large for a request), through the desk's one import screen (desk/imports.py, `import_in_worker` here).
+Either request answers with the import's progress page, which refreshes itself like an export's and
+shows the result when done; it is found only within the user's scope. When the registry does not
+answer, nothing is imported and the page says the import is retried."""
 
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,7 +21,7 @@ from unfold.decorators import action
 from unfold.widgets import UnfoldAdminSelectWidget
 
 from apps.bj_enrollment.choices import Level
-from apps.bj_enrollment.imports import graduate_import_jobs
+from apps.bj_enrollment.imports import graduate_file_jobs, graduate_import_jobs
 from apps.bj_enrollment.imports import students as students_import
 from apps.bj_enrollment.scope import restrict, scope_of
 from apps.lowcode.dataimport import RowError
@@ -70,6 +72,15 @@ class RegistryImportMixin:
         }
         return TemplateResponse(request, "desk/student_registry_import.html", context)
 
+    def import_in_worker(self, request, upload):
+        """The spreadsheet import's upload (desk/imports.py) stored and queued; the progress page."""
+        campaign = students_import.active_campaign()
+        if campaign is None:
+            raise ValidationError(_("There is no active junior-high campaign to import graduates into."))
+        started = graduate_file_jobs.start(request.user, upload, campaign)
+        return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_registry_import",
+                                args=[started.pk]))
+
     def registry_import_progress(self, request, import_id: int):
         """The import's progress, then its result; 404 outside the user's scope."""
         if not request.user.has_perm("bj_enrollment.view_student"):
@@ -77,17 +88,21 @@ class RegistryImportMixin:
         row = graduate_import_jobs.visible(request.user, import_id)
         if row is None:
             raise Http404
-        result = {
-            "conflicts": [RowError(line, message) for line, message in row.conflicts],
-            "errors": [RowError(line, message) for line, message in row.errors],
-        }
+        result = students_import.StudentImportResult(
+            errors=[RowError(line, message) for line, message in row.errors],
+            conflicts=[RowError(line, message) for line, message in row.conflicts],
+            created=row.created, updated=row.updated, unchanged=row.unchanged, errors_left_off=row.errors_left_off,
+        )
+        from_file = row.source == row.Source.FILE
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Import graduates from the student registry"),
+            "title": _("Import graduates from a spreadsheet") if from_file
+            else _("Import graduates from the student registry"),
             "graduate_import": row,
             "result": result,
             "changelist": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"),
-            "again": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import_from_registry"),
+            "again": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_"
+                             + ("import_file" if from_file else "import_from_registry")),
         }
         return TemplateResponse(request, "desk/graduate_import_progress.html", context)

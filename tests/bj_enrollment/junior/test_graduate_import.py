@@ -1,6 +1,8 @@
 """Graduates into the junior-high campaign (R37), from a spreadsheet and from the student registry,
 as the desk user does it: all or nothing with the bad rows named, idempotent by education ID, and
-data the family confirmed never overwritten (listed as conflicts, left as it was)."""
+data the family confirmed never overwritten (listed as conflicts, left as it was). The spreadsheet is
+imported by the worker: the upload answers with the progress page, which shows the result once the
+queued job has run (tests/bj_enrollment/junior/test_graduate_file_import.py: the worker's side)."""
 
 import datetime as dt
 import io
@@ -40,9 +42,18 @@ def _xlsx(rows) -> bytes:
     return buffer.getvalue()
 
 
-def _upload(client, rows):
+@pytest.fixture(autouse=True)
+def _files(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "files")
+
+
+def _upload(client, rows, run_jobs):
+    """Upload, let the worker run the queued import, and answer the progress page it redirected to."""
     url = reverse("admin:bj_enrollment_student_import_file")
-    return client.post(url, {"file": SimpleUploadedFile("graduates.xlsx", _xlsx(rows))})
+    started = client.post(url, {"file": SimpleUploadedFile("graduates.xlsx", _xlsx(rows))})
+    assert started.status_code == 302
+    run_jobs()
+    return client.get(started["Location"])
 
 
 def _snapshot():
@@ -50,13 +61,13 @@ def _snapshot():
 
 
 def test_spreadsheet_import_creates_students_in_the_graduating_schools_district_and_again_changes_nothing(
-    client, junior
+    client, junior, run_jobs
 ):
     client.force_login(junior.east_reviewer)
     rows = [_row("G2026000000000101", "周一", junior.east_primary, 11),
             _row("G2026000000000102", "吴二", junior.east_primary, 12, gender="女")]
-    response = _upload(client, rows)
-    assert response.status_code == 302
+    response = _upload(client, rows, run_jobs)
+    assert response.context["graduate_import"].state == "done"
     created = Student.objects.get(education_id="G2026000000000101")
     assert (created.campaign, created.district, created.graduating_school, created.source, created.state) == (
         junior.campaign, junior.east_primary.district, junior.east_primary, "import", "imported"
@@ -65,20 +76,20 @@ def test_spreadsheet_import_creates_students_in_the_graduating_schools_district_
         ("周父", "father", "13911110000")]
     assert created.history.count() == 1 and created.history.first().history_user == junior.east_reviewer
     before, history = _snapshot(), Student.history.count()
-    again = _upload(client, rows)
-    assert again.status_code == 302
+    again = _upload(client, rows, run_jobs)
+    assert (again.context["result"].created, again.context["result"].unchanged) == (0, 2)
     assert _snapshot() == before and Student.history.count() == history
 
 
-def test_one_bad_row_imports_nothing_and_names_the_row(client, junior):
+def test_one_bad_row_imports_nothing_and_names_the_row(client, junior, run_jobs):
     client.force_login(junior.east_reviewer)
     before = _snapshot()
     rows = [_row("G2026000000000201", "郑三", junior.east_primary, 21),
             _row("G2026000000000202", "王四", junior.east_primary, 22),
             ["G2026000000000203", "冯五", "1199999999", "六年级2班", "", "", "", "", "", "", "", ""]]
     rows[1][5] = "2014年13月1日"  # not a date
-    response = _upload(client, rows)
-    assert response.status_code == 200
+    response = _upload(client, rows, run_jobs)
+    assert response.context["graduate_import"].state == "refused"
     errors = response.context["result"].errors
     assert {e.row for e in errors} == {3, 4}
     page = response.content.decode()
@@ -86,18 +97,18 @@ def test_one_bad_row_imports_nothing_and_names_the_row(client, junior):
     assert _snapshot() == before
 
 
-def test_a_school_imports_only_its_own_graduates(client, junior):
+def test_a_school_imports_only_its_own_graduates(client, junior, run_jobs):
     client.force_login(junior.east_school_reviewer)
     rows = [_row("G2026000000000301", "陈六", junior.east_primary, 31),
             _row("G2026000000000302", "褚七", junior.west_primary, 32)]
     before = _snapshot()
-    response = _upload(client, rows)
-    assert response.status_code == 200
+    response = _upload(client, rows, run_jobs)
+    assert response.context["graduate_import"].state == "refused"
     assert [e.row for e in response.context["result"].errors] == [3]
     assert _snapshot() == before
 
 
-def test_reimport_lists_confirmed_students_as_conflicts_and_leaves_their_data(client, junior):
+def test_reimport_lists_confirmed_students_as_conflicts_and_leaves_their_data(client, junior, run_jobs):
     client.force_login(junior.east_reviewer)
     confirmed = factories.student(junior.campaign, junior.east_primary, "卫八", state="confirmed",
                                   education_id="G2026000000000401", mobile="13922220000")
@@ -108,8 +119,8 @@ def test_reimport_lists_confirmed_students_as_conflicts_and_leaves_their_data(cl
     guardians_before = list(confirmed.guardians.values_list("name", "phone"))
     rows = [_row(confirmed.education_id, "卫八八", junior.east_primary, 41, mobile="13933330000"),
             _row(open_one.education_id, "蒋九", junior.east_primary, 42, mobile="13944440000")]
-    response = _upload(client, rows)
-    assert response.status_code == 200
+    response = _upload(client, rows, run_jobs)
+    assert response.context["graduate_import"].state == "done"
     result = response.context["result"]
     assert (result.updated, len(result.conflicts)) == (1, 1)
     assert result.conflicts[0].row == 2 and confirmed.education_id in result.conflicts[0].message
