@@ -195,8 +195,13 @@ def results(cl, headers):
 def result_list(context, cl):
     """The context of Unfold's `change_list_results.html`, as `unfold_list.result_list` makes it."""
     headers = list(unfold.result_headers(cl))
+    admin = cl.model_admin
     return {
         "cl": cl,
+        "list_sections": getattr(admin, "list_sections", ()),
+        "list_sections_classes": getattr(admin, "list_sections_classes", ""),
+        "ordering_field": getattr(admin, "ordering_field", None),
+        "list_horizontal_scrollbar_top": getattr(admin, "list_horizontal_scrollbar_top", False),
         "result_hidden_fields": list(result_hidden_fields(cl)),
         "result_headers": headers,
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),

@@ -68,3 +68,24 @@ def test_the_filtered_list_costs_the_same_queries_for_2_or_12_rows(client, city)
     assert (rows_few, rows_many) == (2, 12)
     assert many == few
     assert few <= 20  # issue #17 measured 18 on the district reviewer's filtered list
+
+
+def test_the_table_renders_as_unfolds_own_template(client, city):
+    """templates/admin/change_list_results.html looks the admin's settings up once per page; the HTML
+    is the HTML Unfold's own template makes of Unfold's own rows."""
+    from pathlib import Path
+
+    import unfold
+    from django.template import engines
+    from django.template.loader import render_to_string
+
+    add_applications(city, 3)
+    client.force_login(city.east_reviewer)
+    response = client.get(list_url())
+    cl, request = response.context["cl"], response.wsgi_request
+    context = {"request": request}
+    unfold_template = Path(unfold.__file__).parent / "templates" / "admin" / "change_list_results.html"
+    theirs = engines["django"].from_string(unfold_template.read_text()).render(
+        unfold_list.result_list(context, cl), request)
+    ours = render_to_string("admin/change_list_results.html", changelist_rows.result_list(context, cl), request)
+    assert ours.strip() == theirs.strip() and 'id="result_list"' in ours
