@@ -97,3 +97,36 @@ def test_family_reports_what_is_wrong_on_a_phone(new_page, live_server, live_cit
     expect(page.locator("#student-status")).to_contain_text("出生日期：2014-03-16")
     screenshot(page, "junior-family-7-reported")
     assert Student.objects.get(pk=student.pk).state == "correction_requested"
+
+
+def test_family_applies_to_a_private_school_on_a_phone(new_page, live_server, live_city, settings):
+    """R43 on a phone: from the junior home page's link, apply to a private school with the SMS code."""
+    from apps.bj_enrollment.choices import Ownership
+    from apps.bj_enrollment.models import PrivateApplication, School
+
+    settings.SMS_ADAPTER = "locmem"
+    cache.delete_pattern("*")
+    sms.clear()
+    django_rq.get_queue("default").empty()
+    student = factories.student(factories.junior_campaign(), live_city.east_school, "李东华", state="confirmed",
+                                education_id="G110101000000000003")
+    School.objects.create(district=live_city.east, name="东城民办实验中学", code="1101019901", offers_primary=False,
+                          offers_junior=True, ownership=Ownership.PRIVATE)
+    page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    base = live_server.url
+    page.goto(f"{base}/portal/junior/login/")
+    page.fill("#id_education_id", student.education_id)
+    page.fill("#id_name", "李东华")
+    page.click("button[type=submit]")
+    page.locator("#private-link").click()
+    expect(page.locator("h1")).to_have_text("民办学校报名")
+    expect(page.locator("#private-applications")).to_contain_text("尚未报名民办学校")
+    page.get_by_role("button", name="发送短信验证码至 139****0000").click()
+    run_queued_jobs()
+    page.fill("#private-code", last_code())
+    screenshot(page, "junior-private-1-apply")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="报名", exact=True).click()
+    expect(page.locator("#private-applications")).to_contain_text("东城民办实验中学")
+    screenshot(page, "junior-private-2-applied")
+    assert PrivateApplication.objects.get(student=student).state == "applied"
