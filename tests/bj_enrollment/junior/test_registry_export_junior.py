@@ -73,5 +73,5 @@ def test_the_export_page_lists_the_junior_layout_beside_the_primary_one(client, 
     assert f'data-layout="{JUNIOR_LAYOUT_VERSION}"' in page and f'data-layout="{LAYOUT_VERSION}"' in page
     junior_part = page.split(f'data-layout="{JUNIOR_LAYOUT_VERSION}"')[1].split("</section>")[0]
     assert "初中" in junior_part
-    for header, _value in JUNIOR_COLUMNS:
-        assert f"<li>{header}</li>" in junior_part, header
+    for number, (header, _value) in enumerate(JUNIOR_COLUMNS, start=1):
+        assert f'{number}.</span> {header}</li>' in junior_part, header  # numbered: the file's column order
