@@ -1,20 +1,21 @@
 """Large exports written by a worker: the request records what to export and answers with a progress page.
 
 `start(user, queryset, ...)` saves an `ExportFile` with the user's filtered queryset and queues
-`run` on the "long" queue. The worker reads the rows in key-ordered chunks (bounded memory), writes CSV
-or an openpyxl write-only workbook to a temporary file, counts its progress on the row and stores the
+`run` on the "long" queue. The worker reads the rows in key-ordered chunks (bounded memory), as values when
+every column names what it reads (export_columns.value_plan), else as model instances; writes CSV or a
+streamed Excel sheet (xlsx_stream) to a temporary file, counts its progress on the row and stores the
 file with Django's storage API. Only the owner downloads it, until it expires (`purge_expired`).
 
 Nothing in the job's arguments but the row's key; what it exports is on the row:
 `columns` is the import path of `f(model, **params) -> [(header, getter)]`, a getter being an
-attribute path ("child.name") or a callable; `scope` the import path of `f(queryset, user)`, applied
-again in the worker so the file never holds a row the owner could not see when it was written.
-Every cell goes through `export_cells.safe_row` (formula injection).
+attribute path ("child.name"), `from_value`/`by_value` (export_columns) or a callable; `scope` the
+import path of `f(queryset, user)`, applied again in the worker so the file never holds a row the
+owner could not see when it was written.
+Every cell goes through `export_cells.safe_cell` (formula injection).
 """
 
 from __future__ import annotations
 
-import contextvars
 import csv
 import datetime as dt
 import pickle
@@ -29,8 +30,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.lowcode import jobs
+from apps.lowcode import jobs, xlsx_stream
 from apps.lowcode.export_cells import safe_row
+from apps.lowcode.export_columns import attribute, labels_remembered, value_plan
+from apps.lowcode.export_columns import cell_value as _cell
 from apps.lowcode.models import ExportFile
 
 KEEP = dt.timedelta(hours=24)
@@ -58,40 +61,9 @@ def start(user, queryset, *, title: str, columns: str, file_format: str = Export
     return export
 
 
-_labels: contextvars.ContextVar[dict | None] = contextvars.ContextVar("export_labels", default=None)
-
-
-def by_value(path: str, getter):
-    """A column that depends only on the attribute at `path` (a choice's or a state's label): within
-    one export it is computed once per distinct value, not once per row (a label lookup per row was
-    most of an export's time)."""
-
-    def value(obj):
-        memo = _labels.get()
-        if memo is None:
-            return getter(obj)
-        key = (id(value), _attribute(obj, path))
-        if key not in memo:
-            memo[key] = getter(obj)
-        return memo[key]
-
-    return value
-
-
-def _attribute(obj, path: str):
-    for part in path.split("."):
-        obj = getattr(obj, part, None) if obj is not None else None
-    return obj
-
-
 def cell_value(obj, getter):
     """A getter's value as a spreadsheet cell: numbers and dates kept, aware times in local time."""
-    value = getter(obj) if callable(getter) else _attribute(obj, getter)
-    if value is None:
-        return ""
-    if hasattr(value, "tzinfo") and value.tzinfo is not None:
-        value = timezone.localtime(value).replace(tzinfo=None)
-    return value if isinstance(value, int | float) or hasattr(value, "isoformat") else str(value)
+    return _cell(getter(obj) if callable(getter) else attribute(obj, getter))
 
 
 def queryset_of(export: ExportFile):
@@ -115,18 +87,19 @@ def run(key: str) -> int:
     total = queryset.count()
     ExportFile.objects.filter(pk=export.pk).update(state=ExportFile.State.RUNNING, rows_total=total, rows_done=0,
                                                    error="")
-    rows = (safe_row([cell_value(obj, getter) for _header, getter in columns]) for obj in _in_chunks(queryset))
+    plan = value_plan(model, columns)
+    if plan:
+        rows = _value_rows(queryset, *plan)
+    else:
+        rows = (safe_row([cell_value(obj, getter) for _header, getter in columns]) for obj in _in_chunks(queryset))
     headers = safe_row([str(header) for header, _getter in columns])
-    token = _labels.set({})
-    try:
+    with labels_remembered():
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder, f"export.{export.file_format}")
             writer = _write_csv if export.file_format == ExportFile.Format.CSV else _write_xlsx
             written = writer(path, str(model._meta.verbose_name_plural), headers, _counted(export, rows))
             with path.open("rb") as handle:
                 name = default_storage.save(f"{FOLDER}/{export.key}.{export.file_format}", File(handle))
-    finally:
-        _labels.reset(token)
     now = timezone.now()
     ExportFile.objects.filter(pk=export.pk).update(
         state=ExportFile.State.DONE, rows_done=written, rows_total=max(total, written), file=name,
@@ -138,16 +111,35 @@ def run(key: str) -> int:
     return written
 
 
-def _in_chunks(queryset):
-    """The rows in primary-key order, CHUNK at a time by key (WHERE pk > last LIMIT CHUNK): memory stays
-    flat on MariaDB too, whose client would otherwise hold the whole result of an iterator()."""
+def _keys(queryset):
+    """The rows' keys in key order, CHUNK at a time (WHERE pk > last LIMIT CHUNK, no join needed): memory
+    stays flat on MariaDB too, whose client would otherwise hold the whole result of an iterator(). The
+    rows themselves are then read by their key range: with the joins and the limit in one query MariaDB
+    read the small district table first and sorted every remaining application for each chunk (0.2 s a
+    chunk, 25 s of a 100,000-row export)."""
     queryset, last = queryset.order_by("pk"), None
     while True:
-        chunk = list((queryset if last is None else queryset.filter(pk__gt=last))[:CHUNK])
-        yield from chunk
-        if len(chunk) < CHUNK:
+        keys = list((queryset if last is None else queryset.filter(pk__gt=last)).values_list("pk", flat=True)[:CHUNK])
+        if keys:
+            yield keys
+        if len(keys) < CHUNK:
             return
-        last = chunk[-1].pk
+        last = keys[-1]
+
+
+def _in_chunks(queryset):
+    """The model instances in key order (the columns' callables need them)."""
+    queryset = queryset.order_by("pk")
+    for keys in _keys(queryset):
+        yield from queryset.filter(pk__gte=keys[0], pk__lte=keys[-1])
+
+
+def _value_rows(queryset, lookups: list[str], cells: list):
+    """The rows' cells from values: one values_list per chunk, one cell function per column."""
+    queryset = queryset.order_by("pk")
+    for keys in _keys(queryset):
+        for values in queryset.filter(pk__gte=keys[0], pk__lte=keys[-1]).values_list(*lookups):
+            yield [to_cell(values[index]) for index, to_cell in cells]
 
 
 def _counted(export: ExportFile, rows: Iterable[list]):
@@ -172,17 +164,7 @@ def _write_csv(path: Path, _title: str, headers: list, rows: Iterable[list]) -> 
 
 
 def _write_xlsx(path: Path, title: str, headers: list, rows: Iterable[list]) -> int:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)  # rows stream to a temporary file: memory stays flat
-    sheet = book.create_sheet(title[:31] or "Sheet1")
-    sheet.append(headers)
-    written = 0
-    for row in rows:
-        sheet.append(row)
-        written += 1
-    book.save(path)
-    return written
+    return xlsx_stream.write(path, title[:31] or "Sheet1", headers, rows)
 
 
 @jobs.when_dead(run)

@@ -13,7 +13,7 @@ from apps.bj_enrollment.desk.scan import ScanMixin
 from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
-from apps.lowcode.export_jobs import by_value
+from apps.lowcode.export_columns import by_value, from_value
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow import states as workflow_states
@@ -156,8 +156,8 @@ class ApplicationAdmin(
     export_columns = [
         (_("form number"), "form_number"),
         (_("name"), "child.name"),
-        (_("ID number"), lambda a: mask_id_number(a.child.id_number)),
-        (_("registered mobile"), lambda a: mask_phone(a.mobile)),
+        (_("ID number"), from_value("child.id_number", mask_id_number)),
+        (_("registered mobile"), from_value("mobile", mask_phone)),
         (_("district"), "district.name"),
         (_("school"), "school.name"),
         (_("state"), by_value("state", lambda a: a.get_state_display())),

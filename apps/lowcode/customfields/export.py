@@ -6,19 +6,21 @@ from __future__ import annotations
 from apps.lowcode.customfields.models import CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
 from apps.lowcode.customfields.values import display_value, fields_for_model
+from apps.lowcode.export_columns import FromValue, from_value
 from apps.lowcode.masking import mask_id_number, mask_phone
 
 MASKS = {FieldType.PHONE: mask_phone, FieldType.ID_NUMBER: mask_id_number}
 
 
-def _getter(field: CustomField, attr: str):
+def _getter(field: CustomField, attr: str) -> FromValue:
+    """The field's display value from the stored values (the export reads the stored column, not the instance)."""
     mask = MASKS.get(field.field_type)
 
-    def value(obj):
-        shown = display_value(field, (getattr(obj, attr) or {}).get(field.fieldname))
+    def value(stored):
+        shown = display_value(field, (stored or {}).get(field.fieldname))
         return mask(shown) if mask and shown else shown
 
-    return value
+    return from_value(attr, value)
 
 
 def custom_export_columns(model) -> list[tuple[str, object]]:
