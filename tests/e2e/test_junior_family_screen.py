@@ -19,6 +19,13 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 390, "height": 844}
 
 
+def log_in(page, base: str, student) -> None:
+    page.goto(f"{base}/portal/junior/login/")
+    page.fill("#id_education_id", student.education_id)
+    page.fill("#id_name", student.name)
+    page.click("button[type=submit]")
+
+
 def test_family_confirms_on_a_phone(new_page, live_server, live_city, settings, tmp_path):
     settings.SMS_ADAPTER = "locmem"
     cache.delete_pattern("*")
@@ -79,10 +86,7 @@ def test_family_reports_what_is_wrong_on_a_phone(new_page, live_server, live_cit
                                 state="awaiting_confirmation", education_id="G110101000000000002")
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     base = live_server.url
-    page.goto(f"{base}/portal/junior/login/")
-    page.fill("#id_education_id", student.education_id)
-    page.fill("#id_name", "李东华")
-    page.click("button[type=submit]")
+    log_in(page, base, student)
     page.get_by_role("link", name="报告有误信息").click()
     page.fill("#id_fix_birth_date", "2014-03-16")
     page.fill("#id_note", "以户口簿为准")
@@ -114,10 +118,7 @@ def test_family_applies_to_a_private_school_on_a_phone(new_page, live_server, li
                           offers_junior=True, ownership=Ownership.PRIVATE)
     page = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
     base = live_server.url
-    page.goto(f"{base}/portal/junior/login/")
-    page.fill("#id_education_id", student.education_id)
-    page.fill("#id_name", "李东华")
-    page.click("button[type=submit]")
+    log_in(page, base, student)
     page.locator("#private-link").click()
     expect(page.locator("h1")).to_have_text("民办学校报名")
     expect(page.locator("#private-applications")).to_contain_text("尚未报名民办学校")
