@@ -13,9 +13,9 @@ On a MariaDB + Redis site with the demo city (`manage.py build_demo_site --appli
    in this process through Django's test client);
 3. times a log-in's password check at Django's default Argon2 parameters and at the site's
    (config/passwords.py), and log-ins/s through the API with the site's;
-4. runs bench/print_cache_bench.py, bench/export_bench.py, bench/graduate_import_bench.py (150,000 graduates from
-   a spreadsheet) and bench/junior_confirm_load.py (the family's confirmation page) when present and prints
-   their lines.
+4. runs bench/print_cache_bench.py, bench/export_bench.py, bench/graduate_import_bench.py (the worker's import
+   of graduates from a spreadsheet, 5,000 rows; `--rows 150000` alone for a city) and
+   bench/junior_confirm_load.py (the family's confirmation page) when present and prints their lines.
 """
 
 from __future__ import annotations
