@@ -56,6 +56,9 @@ def test_the_upload_is_stored_privately_and_only_the_rows_id_is_queued_then_the_
     waiting = client.get(started["Location"])
     assert waiting.status_code == 200 and 'http-equiv="refresh"' in waiting.content.decode()
     assert not Student.objects.filter(education_id__startswith="G202600000000100").exists()
+    GraduateImport.objects.filter(pk=row.pk).update(state="checking", rows_done=1, rows_total=2)  # mid-way
+    assert "已检查 1 行，共约 2 行" in client.get(started["Location"]).content.decode()
+    GraduateImport.objects.filter(pk=row.pk).update(state="queued", rows_done=0, rows_total=0)
 
     run_jobs()
 
@@ -125,6 +128,7 @@ def test_a_file_with_unknown_columns_or_not_a_workbook_is_refused_on_line_1(clie
 
 def test_the_graduates_file_may_be_50_mb_and_above_it_is_refused_with_nothing_stored(client, junior, city):
     client.force_login(junior.city_admin)
+    assert "不超过 50 MB" in client.get(IMPORT).content.decode()  # the form says the cap
     header = (",".join(HEADER) + "\r\n").encode("utf-8-sig")
     too_large = header + b" " * (50 * MB + 1 - len(header))
     page = _post(client, too_large, "graduates.csv")
