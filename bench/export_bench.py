@@ -4,9 +4,11 @@ On a site with at least `--rows` applications (`manage.py build_demo_site --appl
 MariaDB and Redis: the city administrator's "select all" export of the application list, exactly as
 the desk's action records it (`export_jobs.start` with the desk's columns and scope), run by the
 worker's own function (`export_jobs.run`) in this process. Prints the median of `--runs` runs per
-format, the file size, and the peak of Python allocations in one extra traced run (tracemalloc slows
-allocation, so that run is not timed). Each run is rolled back (export rows, audit records) and its
-file deleted.
+format (wall and this process's CPU time), the file size, the process's peak RSS, and the peak of
+Python allocations in one extra traced run (tracemalloc slows allocation, so that run is not timed;
+`--no-trace` skips it). Each run is rolled back (export rows, audit records) and its file deleted.
+For before/after, run it from each checkout in turn, one format per process (`--formats csv --runs 1
+--no-trace`), interleaved: the peak RSS is then that format's.
 
     BJ_SITE=<site> BJ_HTTPS=false .venv/bin/python bench/export_bench.py [--rows 100000] [--runs 3]
 """
@@ -14,6 +16,7 @@ file deleted.
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import tempfile
 import time
@@ -48,6 +51,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--formats", default="csv,xlsx", help="comma-separated: csv, xlsx")
+    parser.add_argument("--no-trace", action="store_true", help="skip the traced run (peak Python allocations)")
     args = parser.parse_args(argv)
 
     import django
@@ -68,21 +73,28 @@ def main(argv: list[str] | None = None) -> dict:
     last = list(queryset.values_list("pk", flat=True)[args.rows - 1:args.rows])[0]
     queryset = queryset.filter(pk__lte=last)
     figures = {}
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (KiB on Linux)
     with tempfile.TemporaryDirectory() as media_root, override_settings(MEDIA_ROOT=media_root):
-        for file_format in ("csv", "xlsx"):
+        for file_format in args.formats.split(","):
             times, cpus = [], []
             for _run in range(args.runs):
                 took, cpu, rows, size = _one(user, queryset, file_format)
                 times.append(took)
                 cpus.append(cpu)
-            tracemalloc.start()
-            _one(user, queryset, file_format)
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            peak = 0
+            if not args.no_trace:
+                tracemalloc.start()
+                _one(user, queryset, file_format)
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
             median = statistics.median(times)
+            traced = "" if args.no_trace else f", peak {peak / 2**20:.0f} MiB traced"
             out(f"export {file_format:4s} {rows:,} rows: median {median:5.2f} s over {len(times)} runs "
                 f"({rows / median:,.0f} rows/s; this process's CPU {statistics.median(cpus):.2f} s), "
-                f"{size / 2**20:.1f} MiB file, peak {peak / 2**20:.0f} MiB traced")
+                f"{size / 2**20:.1f} MiB file, process peak RSS {rss:.0f} MiB ({before:.0f} before){traced}")
+            figures[f"export {file_format} cpu s"] = statistics.median(cpus)
+            figures[f"export {file_format} peak RSS MiB"] = rss
             figures[f"export {file_format} {rows:,} rows s"] = median
             figures[f"export {file_format} peak MiB"] = peak / 2**20
     return figures
