@@ -128,8 +128,14 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    # "print": the print worker's own queue (WeasyPrint and the CJK fonts live in that process only)
-    RQ_QUEUES = {name: {"URL": REDIS_QUEUE_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "long", "print")}
+    # "print": the print worker's own queue (WeasyPrint and the CJK fonts live in that process only).
+    # "long": a city's work in one job (a lottery's draw and results for 150,000 students, a graduates'
+    # file, an export): RQ stops a job at its queue's timeout, so these get hours; their heartbeats keep
+    # the outbox's lease short, so a lost worker is still noticed within minutes (apps/lowcode/jobs.py).
+    RQ_QUEUES = {
+        **{name: {"URL": REDIS_QUEUE_URL, "DEFAULT_TIMEOUT": 600} for name in ("default", "print")},
+        "long": {"URL": REDIS_QUEUE_URL, "DEFAULT_TIMEOUT": 4 * 3600},
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

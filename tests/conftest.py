@@ -74,13 +74,15 @@ def _print_in_process(settings):
 @pytest.fixture
 def queue():
     """The RQ queue on the suite's queue Redis, empty (registries too) before and after the test."""
-    q = django_rq.get_queue("default")
-    q.empty()
-    for registry in (q.scheduled_job_registry, q.failed_job_registry, q.finished_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
+    q, long = django_rq.get_queue("default"), django_rq.get_queue("long")
+    for each in (q, long):
+        each.empty()
+        for registry in (each.scheduled_job_registry, each.failed_job_registry, each.finished_job_registry):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
     yield q
     q.empty()
+    long.empty()
 
 
 @pytest.fixture
@@ -93,6 +95,7 @@ def run_jobs(queue):
         pending, connection.run_on_commit[:] = list(connection.run_on_commit), []
         for _savepoints, callback, _robust in pending:
             callback()
-        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        # the Procfile's worker takes both queues: "default" and "long" (a city's draw, import, export)
+        SimpleWorker([queue, django_rq.get_queue("long")], connection=queue.connection).work(burst=True)
 
     return run

@@ -82,7 +82,7 @@ def desk_login(page, base: str, username: str) -> None:
 def run_queued_jobs() -> None:
     """What the pages queued (SMS, registry checks, draws), run now in this process as the worker would."""
     queue = django_rq.get_queue("default")
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    SimpleWorker([queue, django_rq.get_queue("long")], connection=queue.connection).work(burst=True)
 
 
 def screenshot(page, name: str) -> None:

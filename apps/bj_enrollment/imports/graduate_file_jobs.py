@@ -28,7 +28,7 @@ from apps.bj_enrollment.imports import students as students_import
 from apps.lowcode import jobs
 from apps.lowcode.dataimport import SpreadsheetRows
 
-QUEUE = "default"
+QUEUE = "long"  # a city's 150,000 rows take minutes; the writing pass is one transaction (no heartbeat seen)
 FOLDER = "imports"
 LEASE = dt.timedelta(minutes=10)  # between two chunks of 2,000 rows, and for the writing pass
 

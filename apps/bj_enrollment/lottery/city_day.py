@@ -7,6 +7,7 @@ of each district for the desk."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
@@ -14,8 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.bj_enrollment import workflow_actions as actions
+from apps.bj_enrollment.choices import AdmissionRoute
 from apps.bj_enrollment.lottery.inputs import participant_id
+from apps.lowcode import jobs
 from apps.lowcode.workflow.errors import WorkflowError
+
+LEASE = dt.timedelta(minutes=10)  # between two heartbeats of the applying job
 
 
 def city_run(campaign):
@@ -62,11 +67,15 @@ def apply_student_results(run) -> None:
     reason = _("Lottery run %(id)s") % {"id": run.pk}
     refused = []
     students = {}
+    jobs.heartbeat(LEASE)
     for done, (student_id, school_id) in enumerate(entries, start=1):
         if student_id not in students:  # read 200 at a time, each then locked and checked again by the engine
             students = Student.objects.in_bulk([s for s, _school in entries[done - 1:done + 199]])
+            jobs.heartbeat(LEASE)
         student = students[student_id]
         try:
+            if student.school_id == school_id and student.admission_route == AdmissionRoute.LOTTERY:
+                continue  # admitted by an earlier attempt of this job (a lost worker): done, not refused
             if student.school_id is not None:
                 raise WorkflowError(_("no longer waiting for the lottery"))
             admit(None, student, actions.ASSIGN_BY_LOTTERY, schools[school_id], reason, system=True)

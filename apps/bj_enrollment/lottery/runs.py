@@ -7,9 +7,11 @@ draw twice, and records who and when. The draw and the application of results ru
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,8 @@ from apps.lowcode.workflow import states as workflow_states
 from apps.lowcode.workflow.errors import WorkflowError
 
 BATCH = 2000
+QUEUE = "long"  # a city's draw and its results: minutes for 150,000 students (config/settings.RQ_QUEUES)
+LEASE = dt.timedelta(minutes=10)  # between two heartbeats of the applying job
 
 
 class RunRefused(Exception):
@@ -135,7 +139,7 @@ def start_draw(run, user, seed: str):
         run.seed, run.drawn_by, run.state = seed, user, run.State.RUNNING
         run.started_at, run.progress, run.error = timezone.now(), 0, ""
         run.save()
-        jobs.enqueue(draw, run.pk)
+        jobs.enqueue(draw, run.pk, queue=QUEUE)
     return run
 
 
@@ -217,7 +221,7 @@ def start_apply(run, user):
             raise RunRefused(_("A later run replaced this one; apply that run's results."))
         run.applied_by, run.progress = user, 0
         run.save(update_fields=["applied_by", "progress"])
-        jobs.enqueue(apply_results, run.pk)
+        jobs.enqueue(apply_results, run.pk, queue=QUEUE)
     return run
 
 
@@ -256,9 +260,17 @@ def apply_results(run_id: int) -> None:
         return
     entries = list(run.entries.filter(school__isnull=False).values_list("application_id", "school_id"))
     waiting = workflow_states.sources(Application, actions.ASSIGN_BY_LOTTERY)  # where the lottery places from
+    placed = set(  # by an earlier attempt of this job (a lost worker): done, not refused
+        Application.objects.filter(lottery_entries__run=run, school=F("lottery_entries__school"))
+        .exclude(state__in=waiting).values_list("pk", flat=True)
+    )
     refused = []
     done = 0
+    jobs.heartbeat(LEASE)
     for unit in _units(run, entries):
+        if all(application_id in placed for application_id, _school in unit):
+            done += len(unit)
+            continue
         try:
             with transaction.atomic():
                 for application_id, school_id in unit:
@@ -279,6 +291,7 @@ def apply_results(run_id: int) -> None:
         done += len(unit)
         if done // 200 != (done - len(unit)) // 200:
             _progress(run, int(100 * done / len(entries)))
+            jobs.heartbeat(LEASE)
     unplaced = Application.objects.filter(
         lottery_entries__run=run, lottery_entries__school__isnull=True, state__in=waiting, school__isnull=True
     )

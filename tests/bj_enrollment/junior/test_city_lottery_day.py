@@ -161,3 +161,28 @@ def test_a_student_moved_by_a_transfer_after_the_draw_is_not_admitted_by_it(clie
     assert Student.objects.filter(pk=moved.pk).values().get() == before
     admitted = Student.objects.filter(campaign=day.campaign, state="admitted").count()
     assert admitted == LotteryEntry.objects.filter(run=run, school__isnull=False).count() - 1
+
+
+def test_applying_again_after_a_lost_worker_finishes_the_rest_without_refusals(client, day, run_jobs, settings):
+    """The results of 150,000 students take minutes in the "long" queue; a worker lost halfway leaves
+    some admitted, and the outbox runs the job again: those count as done, the rest are admitted."""
+    from apps.bj_enrollment import workflow_actions as A
+    from apps.bj_enrollment.services.admissions import admit
+    from apps.lowcode.models import OutboxJob
+
+    client.force_login(day.city_admin)
+    create(client, day.campaign)
+    run = drawn(client, LotteryRun.objects.get(), run_jobs)
+    placed = list(LotteryEntry.objects.filter(run=run, school__isnull=False).select_related("student", "school"))
+    for entry in placed[: len(placed) // 2]:  # what the first attempt did before its worker was lost
+        admit(None, entry.student, A.ASSIGN_BY_LOTTERY, entry.school, f"Lottery run {run.pk}", system=True)
+
+    assert step(client, run, "apply").status_code == 302
+    job = OutboxJob.objects.filter(func__endswith="apply_results").get()
+    assert job.queue == "long" and settings.RQ_QUEUES["long"]["DEFAULT_TIMEOUT"] >= 3600
+    run_jobs()
+    run.refresh_from_db()
+    assert run.state == LotteryRun.State.APPLIED and run.error == ""
+    for entry in placed:
+        entry.student.refresh_from_db()
+        assert (entry.student.state, entry.student.school_id) == ("admitted", entry.school_id)

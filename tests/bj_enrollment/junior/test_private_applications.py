@@ -108,7 +108,8 @@ def test_limit_change_and_withdraw_until_the_window_closes(junior, schools, stud
     east, west = schools
     page = family(student, "apply", school=east.code)
     assert "东城民办实验中学" in page and 'data-state="applied"' in page
-    for wording in ("民办学校报名", "我的报名", "每名学生最多可报 1 所民办学校。", "要修改或撤回的报名", "改报", "撤回"):
+    for wording in ("民办学校报名", "我的报名", "每名学生最多可报 1 所民办学校。", "要修改或撤回的报名", "改报",
+                    "撤回"):
         assert wording in page, wording  # the page's own wording, in Chinese
     first = PrivateApplication.objects.get()
     family(student, "apply", school=west.code)  # one private school unless the city says more

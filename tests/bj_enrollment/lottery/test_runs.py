@@ -163,6 +163,29 @@ def test_a_second_run_needs_a_reason_and_both_are_kept(client, draw_city, run_jo
     assert first.applied_by is None  # a replaced run's results are not applied
 
 
+def test_applying_again_after_a_lost_worker_counts_what_it_did_as_done(client, draw_city, run_jobs):
+    """A worker lost halfway through the results: the outbox runs the job again, the applications the
+    first attempt placed are not reported as refused, the others are placed."""
+    from apps.bj_enrollment import workflow_actions as A
+    from apps.lowcode.workflow import engine as workflow
+
+    desk(client, draw_city.east_reviewer)
+    run, _before = drawn_run(client, draw_city, run_jobs)
+    placed = list(run.entries.filter(school__isnull=False).select_related("application"))
+    for entry in placed[: len(placed) // 2]:  # what the first attempt did
+        Application.objects.filter(pk=entry.application_id).update(school_id=entry.school_id)
+        entry.application.refresh_from_db()
+        workflow.apply_action(None, entry.application, A.ASSIGN_BY_LOTTERY, f"Lottery run {run.pk}", system=True)
+    step(client, run, "apply")
+    run_jobs()
+    run.refresh_from_db()
+    assert run.state == LotteryRun.State.APPLIED and run.error == ""
+    for entry in placed:
+        entry.application.refresh_from_db()
+        assert (entry.application.state, entry.application.school_id) == (ApplicationState.PRE_ADMITTED,
+                                                                          entry.school_id)
+
+
 def test_results_feed_the_workflow(client, draw_city, run_jobs):
     desk(client, draw_city.east_reviewer)
     run, _before = drawn_run(client, draw_city, run_jobs)
