@@ -157,6 +157,7 @@ def draw(run_id: int) -> None:
     run = LotteryRun.objects.get(pk=run_id)
     if run.state != LotteryRun.State.RUNNING:
         return
+    jobs.heartbeat(LEASE)  # a lost worker is noticed in minutes, not at the long queue's timeout
     try:
         result = engine.run(run.input_document, run.seed)
         if result.input_commitment != run.input_commitment:  # the stored input was altered
