@@ -21,7 +21,9 @@ import datetime as dt
 import pickle
 import tempfile
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
+from types import MethodType
 
 from django.apps import apps
 from django.core.files import File
@@ -62,8 +64,12 @@ def start(user, queryset, *, title: str, columns: str, file_format: str = Export
 
 
 def cell_value(obj, getter):
-    """A getter's value as a spreadsheet cell: numbers and dates kept, aware times in local time."""
-    return _cell(getter(obj) if callable(getter) else attribute(obj, getter))
+    """A getter's value as a spreadsheet cell: numbers and dates kept, aware times in local time. A path
+    naming a method ("get_ownership_display") is its result, not the method's text."""
+    value = getter(obj) if callable(getter) else attribute(obj, getter)
+    if isinstance(value, MethodType | partial):  # get_<field>_display is a partialmethod
+        value = value()
+    return _cell(value)
 
 
 def queryset_of(export: ExportFile):

@@ -12,8 +12,9 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from apps.bj_enrollment.choices import Ownership
 from apps.bj_enrollment.desk.export import desk_columns
-from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.models import Application, PreferenceSetting
 from apps.bj_enrollment.scope import restrict
 from apps.lowcode import export_jobs, xlsx_stream
 from apps.lowcode.export_cells import safe_row
@@ -161,3 +162,15 @@ def test_the_stream_writer_gives_back_what_openpyxl_gives_back(tmp_path):
     assert _cells((tmp_path / "stream.xlsx").read_bytes()) == _cells((tmp_path / "openpyxl.xlsx").read_bytes())
     streamed = load_workbook(tmp_path / "stream.xlsx", read_only=True).active
     assert [list(row) for row in streamed.iter_rows(values_only=True)][3][:1] == ["只有一列"]
+
+
+def test_a_column_naming_a_method_exports_its_result(client, city):
+    """The preference settings' ownership column is "get_ownership_display": its label, not the method."""
+    PreferenceSetting.objects.create(campaign=factories.junior_campaign(), district=city.east,
+                                     ownership=Ownership.PRIVATE)
+    client.force_login(city.city_admin)
+    ids = PreferenceSetting.objects.values_list("pk", flat=True)
+    asked = client.post(reverse("admin:bj_enrollment_preferencesetting_changelist"),
+                        {"action": "export_csv", "_selected_action": [str(pk) for pk in ids]})
+    rows = list(csv.reader(io.StringIO(exported(client, asked).decode("utf-8-sig"))))
+    assert rows[1][3] == str(Ownership.PRIVATE.label) and "bound method" not in str(rows)
