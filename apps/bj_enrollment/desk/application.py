@@ -207,8 +207,8 @@ class ChildAdmin(RecordsReadsAdmin, CustomFieldsAdminMixin, HistoryAdmin, LargeT
     )
     export_columns = [
         (_("name"), "name"),
-        (_("ID number"), lambda c: mask_id_number(c.id_number)),
-        (_("gender"), lambda c: c.get_gender_display()),
+        (_("ID number"), from_value("id_number", mask_id_number)),
+        (_("gender"), by_value("gender", lambda c: c.get_gender_display())),
         (_("birth date"), "birth_date"),
     ]
 
@@ -226,8 +226,8 @@ class GuardianAdmin(RecordsReadsAdmin, CustomFieldsAdminMixin, HistoryAdmin, Lar
     autocomplete_fields = ("application",)
     export_columns = [
         (_("name"), "name"),
-        (_("relationship"), lambda g: g.get_relationship_display()),
-        (_("mobile"), lambda g: mask_phone(g.phone)),
+        (_("relationship"), by_value("relationship", lambda g: g.get_relationship_display())),
+        (_("mobile"), from_value("phone", mask_phone)),
         (_("form number"), "application.form_number"),
     ]
 
