@@ -1,7 +1,9 @@
 """Row-level scope (Frappe's User Permissions), defined once and used by querysets and object checks.
 
 A scoped DocType declares `scope_paths`: the lookup from its rows to a district id and a school id.
-Reference data without `scope_paths` (districts, campaigns, categories) is visible to all staff.
+Reference data without `scope_paths` (districts, campaigns, categories) is visible to all staff; a
+school's user sees nothing of a DocType without a "school" path. tests/bj_enrollment/test_scope_matrix.py
+holds every scoped desk DocType to this.
 """
 
 from __future__ import annotations
@@ -57,8 +59,10 @@ def restrict(queryset: QuerySet, user) -> QuerySet:
     scope = scope_of(user)
     if paths is None or scope.everything:
         return queryset
-    if scope.school_id and "school" in paths:
-        return _filter(queryset, paths["school"], scope.school_id)
+    if scope.school_id:
+        # A school's user sees its school's rows; a DocType without a school path holds a district's
+        # rows (claims, lotteries, twins, look-ups), never a school's (R25).
+        return _filter(queryset, paths["school"], scope.school_id) if "school" in paths else queryset.none()
     if scope.district_id and "district" in paths:
         return _filter(queryset, paths["district"], scope.district_id)
     return queryset.none()

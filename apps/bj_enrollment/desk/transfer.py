@@ -198,6 +198,8 @@ class NewArrivalForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "education_id" not in self.fields:
+            return  # the view-only page (changes go through the student's page): every field is read-only
         for name in ("arrival_document_number", "id_number", "birth_date", "gender", "mobile"):
             self.fields[name].required = True
         self.fields["id_type"].initial = IdType.RESIDENT_ID
