@@ -92,7 +92,9 @@ class LotteryRun(models.Model):
     finished_at = models.DateTimeField(_("draw finished at"), null=True, blank=True, editable=False)
     applied_at = models.DateTimeField(_("results applied at"), null=True, blank=True, editable=False)
 
-    scope_paths = {"district": "district_id"}
+    # A district's own draw is its district's; the city-wide day (no district, R41) is read by every
+    # district whose students it drew (its progress, files and refusals), changed by the city only.
+    scope_paths = {"district": ("district_id", "entries__student__district_id")}
 
     class Meta:
         verbose_name = _("lottery run")
@@ -108,6 +110,11 @@ class LotteryRun(models.Model):
 
     def __str__(self):
         return self.title
+
+    @staticmethod
+    def read_only_in_scope(run, scope) -> bool:
+        """The city-wide day is the city's ceremony: a district reads it and changes nothing."""
+        return run.district_id is None and not scope.everything
 
 
 class LotteryEntry(models.Model):
@@ -133,7 +140,7 @@ class LotteryEntry(models.Model):
     preference_rank = models.PositiveSmallIntegerField(_("preference obtained"), null=True, blank=True)
     priority_class = models.PositiveSmallIntegerField(_("priority class"), default=0)
 
-    scope_paths = {"district": "run__district_id", "school": "school_id"}
+    scope_paths = {"district": ("run__district_id", "student__district_id"), "school": "school_id"}
 
     class Meta:
         verbose_name = _("lottery entry")

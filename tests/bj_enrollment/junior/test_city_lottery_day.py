@@ -11,6 +11,7 @@ import sys
 import pytest
 from django.urls import reverse
 
+from apps.bj_enrollment import roles
 from apps.bj_enrollment.choices import StudentState
 from apps.bj_enrollment.models import LotteryEntry, LotteryRun, SchoolPlan, Student
 from tests import factories
@@ -186,3 +187,29 @@ def test_applying_again_after_a_lost_worker_finishes_the_rest_without_refusals(c
     for entry in placed:
         entry.student.refresh_from_db()
         assert (entry.student.state, entry.student.school_id) == ("admitted", entry.school_id)
+
+
+def test_a_district_reads_the_city_day_it_was_drawn_in_and_changes_nothing(client, day, run_jobs, city):
+    """On the day a district's staff follow the city's run: its page, progress and files; the steps are
+    the city's. A district none of whose students were drawn does not see it."""
+    client.force_login(day.city_admin)
+    create(client, day.campaign)
+    run = drawn(client, LotteryRun.objects.get(), run_jobs)
+
+    client.force_login(day.east_reviewer)
+    listed = client.get(reverse("admin:bj_enrollment_lotteryrun_changelist")).context["cl"].result_list
+    assert [r.pk for r in listed] == [run.pk]
+    page = client.get(reverse("admin:bj_enrollment_lotteryrun_change", args=[run.pk]))
+    assert page.status_code == 200 and 'id="lottery-districts"' in page.content.decode()
+    assert client.get(reverse("admin:bj_enrollment_lotteryrun_status", args=[run.pk])).status_code == 200
+    assert step(client, run, "apply").status_code == 403
+    run.refresh_from_db()
+    assert run.state == LotteryRun.State.DONE and run.applied_by is None
+    entries = client.get(reverse("admin:bj_enrollment_lotteryentry_changelist")).context["cl"].result_list
+    assert {e.student.district_id for e in entries} == {day.east_junior.district_id}  # its own students' only
+
+    north = factories.district("110199", "北区")
+    outsider = factories.staff("north", roles.DISTRICT_REVIEWER, district_=north)
+    client.force_login(outsider)
+    assert client.get(reverse("admin:bj_enrollment_lotteryrun_change", args=[run.pk])).status_code in (302, 404)
+    assert not client.get(reverse("admin:bj_enrollment_lotteryrun_changelist")).context["cl"].result_list
