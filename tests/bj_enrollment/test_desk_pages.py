@@ -103,3 +103,20 @@ def test_large_table_lists_run_no_count(client, city, model, role):
         assert client.get(url).status_code == 200
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert counts == []
+
+
+def test_the_app_list_is_built_only_by_the_pages_that_show_it(city_client, monkeypatch):
+    """Every page's context offers `available_apps`; the sidebar is the desk's own navigation, so a
+    list page never builds it, while the index and an app's page still list their models."""
+    from apps.bj_enrollment.desk.site import DeskSite
+
+    built = []
+    original = DeskSite._build_app_dict
+    monkeypatch.setattr(DeskSite, "_build_app_dict", lambda self, *a, **k: built.append(1) or original(self, *a, **k))
+    assert city_client.get(reverse("admin:bj_enrollment_application_changelist")).status_code == 200
+    assert built == []
+    index = city_client.get(reverse("admin:index"))
+    assert index.status_code == 200 and built
+    app_page = city_client.get(reverse("admin:app_list", args=["bj_enrollment"]))
+    assert app_page.status_code == 200 and "报名申请" in app_page.content.decode()
+    assert city_client.get(reverse("admin:app_list", args=["django_rq"])).status_code == 404  # none of it is hers

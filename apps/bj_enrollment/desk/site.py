@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import SimpleLazyObject
 from unfold.sites import UnfoldAdminSite
 
 from apps.bj_enrollment.desk import second_factor, sessions
@@ -29,6 +30,13 @@ class DeskSite(UnfoldAdminSite):
             next_url = request.POST.get("next") or request.GET.get("next")
             return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
         return response
+
+    def get_app_list(self, request, app_label=None):
+        """Built when a page reads it (the index, an app's page): every page's context asks for it
+        (`available_apps`), but the desk's sidebar is its own navigation (desk/navigation.py), and
+        building it — a permission check and two URLs per model, sorted by translated name — was
+        3 ms of every page."""
+        return SimpleLazyObject(lambda: super(DeskSite, self).get_app_list(request, app_label))
 
     def get_urls(self):
         return [path("second-factor/", second_factor.enrol_view, name="second_factor"), *super().get_urls()]
