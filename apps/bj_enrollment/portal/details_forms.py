@@ -111,6 +111,14 @@ class PropertyForm(DraftForm):
         label=_("The family (parents and child) owns no property in Beijing"), required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance
+        if stored.pk and stored.certificate_number and not stored.family_owned:
+            # saved only with the family's confirmation (clean below): shown as given, so the page and
+            # the API's values save back as they are instead of asking for it again at every save
+            self.initial.setdefault("no_family_property", True)
+
     class Meta:
         model = Property
         fields = (

@@ -147,3 +147,29 @@ def test_api_submit_incomplete_lists_missing_fields(client, city, run_jobs):
     response = _post(client, "/api/v1/application/submission", {}, **logged_in(client, number, PASSWORD))
     assert response.status_code == 400
     assert {"residence-residence_address", "g1-relationship"} <= set(response.json()["errors"])
+
+
+def test_details_read_save_back_as_they_are_with_a_confirmed_non_family_home(client, city, run_jobs):
+    """R16: a home not owned by the family is saved only with the family's confirmation; the values the
+    API then returns carry that confirmation, so an app saving them back (one field changed) is not
+    refused for it."""
+    number = _register(client, city, run_jobs)
+    auth = logged_in(client, number, PASSWORD)
+    home = {"residence-housing_type": "owned", "property-certificate_number": "京(2020)东城区不动产权第0000001号",
+            "property-owners": "王爷爷", "property-owner_relationship": "祖父", "property-address": "东四十条1号院",
+            "property-district": city.east.pk, "property-certificate_date": "2020-01-02"}
+    refused = client.put("/api/v1/application/details", api_details(city, **home), content_type="application/json",
+                         **auth)
+    assert refused.status_code == 400 and "property-no_family_property" in refused.json()["errors"]
+    saved = client.put("/api/v1/application/details",
+                       api_details(city, **home, **{"property-no_family_property": True}),
+                       content_type="application/json", **auth)
+    assert saved.status_code == 200, saved.json()
+    values = client.get("/api/v1/application/details", **auth).json()["values"]
+    assert values["property-no_family_property"] is True
+    again = client.put("/api/v1/application/details", {**values, "residence-residence_address": "东华门大街2号"},
+                       content_type="application/json", **auth)
+    assert again.status_code == 200, again.json()
+    application = Application.objects.get(form_number=number)
+    assert application.residence_address == "东华门大街2号" and application.properties.count() == 1
+
