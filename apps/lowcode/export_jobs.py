@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from apps.lowcode import jobs, xlsx_stream
+from apps.lowcode import jobs
 from apps.lowcode.export_cells import safe_row
 from apps.lowcode.export_columns import attribute, labels_remembered, value_plan
 from apps.lowcode.export_columns import cell_value as _cell
@@ -170,6 +170,8 @@ def _write_csv(path: Path, _title: str, headers: list, rows: Iterable[list]) -> 
 
 
 def _write_xlsx(path: Path, title: str, headers: list, rows: Iterable[list]) -> int:
+    from apps.lowcode import xlsx_stream  # openpyxl's helpers: the worker's, not every web process's
+
     return xlsx_stream.write(path, title[:31] or "Sheet1", headers, rows)
 
 

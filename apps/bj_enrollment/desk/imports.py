@@ -16,7 +16,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
 from unfold.decorators import action
 from unfold.widgets import UnfoldAdminFileFieldWidget
 
@@ -116,6 +115,8 @@ class SpreadsheetImportMixin:
     @action(description=gettext_lazy("Spreadsheet template"), url_path="import-template", icon="download")
     def import_template(self, request):
         self._require_import_rights(request)
+        from openpyxl import Workbook  # loaded by the pages that write one
+
         book = Workbook()
         book.active.append([self.importer.COLUMNS[key][0] for key, _text in self.importer.HELP])
         buffer = BytesIO()

@@ -13,7 +13,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from apps.bj_enrollment.desk.export import XLSX
 from apps.bj_enrollment.models import Application, Campaign
@@ -92,6 +91,8 @@ def statistics_view(request):
 def _workbook(user, figures, campaign) -> HttpResponse:
     if not may_export(user, Application):  # the figures are of applications: the role's export right
         raise PermissionDenied
+    from openpyxl import Workbook  # loaded by the pages that write one
+
     book = Workbook(write_only=True)
     for title, rows in (
         (_("By district"), figures.by_district),

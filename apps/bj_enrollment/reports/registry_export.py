@@ -14,7 +14,6 @@ import io
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from openpyxl import Workbook
 
 from apps.bj_enrollment.choices import Gender, HukouCategory, IdType, Level
 from apps.bj_enrollment.scope import restrict
@@ -150,6 +149,8 @@ def render(rows, file_format: str, columns=COLUMNS) -> tuple[bytes, int]:
         for count, line in enumerate(lines(rows, columns)):  # noqa: B007 - the count is the result
             writer.writerow(line)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8"), count
+    from openpyxl import Workbook  # loaded by the exports that write one
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("学籍导出")
     for count, line in enumerate(lines(rows, columns)):  # noqa: B007

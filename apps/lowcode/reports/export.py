@@ -14,7 +14,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from apps.lowcode import export_jobs
 from apps.lowcode.audit.record import Action, record
@@ -53,6 +52,8 @@ def export(report: SavedReport, request) -> HttpResponse:
             scope=f"{scope.__module__}.{scope.__qualname__}",
         )
         return redirect(reverse("desk-export", args=[job.key]))
+    from openpyxl import Workbook  # loaded by the exports that write one
+
     book = Workbook(write_only=True)
     written = 0
     if plan.columns:
