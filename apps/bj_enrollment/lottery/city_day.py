@@ -20,7 +20,7 @@ from apps.bj_enrollment.lottery.inputs import participant_id
 from apps.lowcode import jobs
 from apps.lowcode.workflow.errors import WorkflowError
 
-LEASE = dt.timedelta(minutes=10)  # between two heartbeats of the applying job
+LEASE = dt.timedelta(minutes=10)  # between two heartbeats of a lottery job (the draw, applying results)
 
 
 def city_run(campaign):
@@ -67,9 +67,9 @@ def apply_student_results(run) -> None:
     reason = _("Lottery run %(id)s") % {"id": run.pk}
     refused = []
     students = {}
-    jobs.heartbeat(LEASE)
     for done, (student_id, school_id) in enumerate(entries, start=1):
-        if student_id not in students:  # read 200 at a time, each then locked and checked again by the engine
+        if student_id not in students:  # read 200 at a time (the job says it is alive), each then locked and
+            # checked again by the engine
             students = Student.objects.in_bulk([s for s, _school in entries[done - 1:done + 199]])
             jobs.heartbeat(LEASE)
         student = students[student_id]

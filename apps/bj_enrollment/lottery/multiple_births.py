@@ -95,8 +95,8 @@ def _ids(guardians) -> frozenset:
 
 
 def _field(record) -> str:
-    """The member's column for this kind of record."""
-    return "student" if type(record).__name__ == "Student" else "application"
+    """The member's column for this kind of record: "application" or "student"."""
+    return record._meta.model_name
 
 
 def bind(user, numbers: list[str]):

@@ -7,7 +7,6 @@ draw twice, and records who and when. The draw and the application of results ru
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.db import transaction
@@ -26,7 +25,7 @@ from apps.lowcode.workflow.errors import WorkflowError
 
 BATCH = 2000
 QUEUE = "long"  # a city's draw and its results: minutes for 150,000 students (config/settings.RQ_QUEUES)
-LEASE = dt.timedelta(minutes=10)  # between two heartbeats of the applying job
+LEASE = city_day.LEASE
 
 
 class RunRefused(Exception):
