@@ -20,6 +20,7 @@ from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.doctype.lottery_run import MultipleBirthGroup
 from apps.bj_enrollment.lottery import city_day, engine, fairness, multiple_births, runs
 from apps.bj_enrollment.models import LotteryEntry, LotteryRun
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 
 
 class LotteryRunForm(forms.ModelForm):
@@ -186,21 +187,12 @@ STEP_DONE = {
 
 
 @admin.register(LotteryEntry)
-class LotteryEntryAdmin(ScopedAdmin):
+class LotteryEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("participant_id", "run", "position", "school", "preference_rank", "priority_class")
     list_filter = (("run", ScopedRelatedFilter),)
     list_select_related = ("run", "school")
     search_fields = ("=participant_id",)
     actions = []
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MultipleBirthGroupForm(forms.ModelForm):

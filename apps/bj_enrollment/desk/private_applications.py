@@ -9,10 +9,11 @@ from unfold.decorators import display
 
 from apps.bj_enrollment.desk.base import ScopedAdmin, ScopedRelatedFilter
 from apps.bj_enrollment.models import PrivateApplication, PrivateApplicationSetting
+from apps.lowcode.readonly import ReadOnlyAdminMixin
 
 
 @admin.register(PrivateApplication)
-class PrivateApplicationAdmin(ScopedAdmin):
+class PrivateApplicationAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("student_name", "education_id", "school", "state_badge", "created_at", "updated_at")
     list_select_related = ("student", "school")
     list_filter = ("state", ("school", ScopedRelatedFilter))
@@ -26,15 +27,6 @@ class PrivateApplicationAdmin(ScopedAdmin):
         (_("state"), "get_state_display"),
         (_("applied at"), "created_at"),
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("name"), ordering="student__name")
     def student_name(self, obj):

@@ -15,6 +15,7 @@ MOBILE = "13912340000"  # the mobile on file of factories.student
 
 @pytest.fixture(autouse=True)
 def _fresh_counters(settings):
+    """SMS codes and rate-limit counters live in Redis across tests: start clean, texts to the local outbox."""
     settings.SMS_ADAPTER = "locmem"
     cache.delete_pattern("*")
     sms.clear()

@@ -6,23 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 
 from apps.bj_enrollment.choices import Ownership, StudentState
 from apps.bj_enrollment.models import PreferenceSetting, School, Student
 from tests import factories
 from tests.bj_enrollment.junior.conftest import Junior
-from tests.bj_enrollment.portal import sms
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters(settings):
-    """SMS codes and rate-limit counters live in Redis across tests: start clean, texts to the local outbox."""
-    settings.SMS_ADAPTER = "locmem"
-    cache.delete_pattern("*")
-    sms.clear()
-    yield
-    cache.delete_pattern("*")
+from tests.bj_enrollment.junior.family.conftest import _fresh_counters  # noqa: F401  (autouse: SMS codes, limits)
 
 
 @dataclass
