@@ -17,20 +17,9 @@ from apps.lowcode.export_columns import by_value, from_value
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow import states as workflow_states
-from apps.lowcode.workflow.desk import WorkflowAdminMixin
+from apps.lowcode.workflow.desk import StateColours, WorkflowAdminMixin
 
-
-class _StateColours(dict):
-    """The badge colour of each state, read from the active workflow (its states' colours) at render."""
-
-    def __getitem__(self, state):
-        return workflow_states.styles(Application).get(state, "")
-
-    def __contains__(self, state):
-        return True
-
-
-STATE_COLOURS = _StateColours()
+STATE_COLOURS = StateColours(Application)
 
 
 class StateFilter(DropdownFilter):

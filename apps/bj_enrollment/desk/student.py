@@ -21,18 +21,9 @@ from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow import states as workflow_states
-from apps.lowcode.workflow.desk import WorkflowAdminMixin
+from apps.lowcode.workflow.desk import StateColours, WorkflowAdminMixin
 
-
-class _StateColours(dict):
-    def __getitem__(self, state):
-        return workflow_states.styles(Student).get(state, "")
-
-    def __contains__(self, state):
-        return True
-
-
-STATE_COLOURS = _StateColours()
+STATE_COLOURS = StateColours(Student)
 
 
 class StudentStateFilter(DropdownFilter):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextareaWidget
 
 from apps.lowcode.workflow import bulk, engine
+from apps.lowcode.workflow import states as workflow_states
 from apps.lowcode.workflow.definitions import action_label, definition_for
 from apps.lowcode.workflow.errors import WorkflowError
 from apps.lowcode.workflow.models import BulkTransition
@@ -30,6 +31,26 @@ from apps.lowcode.workflow.models import BulkTransition
 IN_REQUEST_LIMIT = 50  # more documents than this go to the worker, with a progress page
 BULK_LIMIT = 50_000  # one batch at most: a district's whole confirmation list
 REFUSALS_SHOWN = 10
+
+
+class StateColours(dict):
+    """The badge colour of each state of `model`'s active workflow, read at render (states are data).
+
+    Given to Unfold's `@display(label=...)`, which draws a badge only when the mapping is truthy: an
+    empty dict, which this is to Python, made every state a plain "name, label" text."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def __getitem__(self, state):
+        return workflow_states.styles(self.model).get(state, "")
+
+    def __contains__(self, state):
+        return True
+
+    def __bool__(self):
+        return True
 
 
 class BulkActionForm(forms.Form):

@@ -2,6 +2,8 @@
 (apps/lowcode/changelist_rows.py) yet read exactly as Unfold's own rows, and a page costs the same
 number of queries whatever the number of rows on it."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -9,7 +11,9 @@ from django.urls import reverse
 from unfold.templatetags import unfold_list
 
 from apps.bj_enrollment.choices import ApplicationState
+from apps.bj_enrollment.models import Application
 from apps.lowcode import changelist_rows
+from apps.lowcode.workflow import states as workflow_states
 from tests import factories
 
 
@@ -89,3 +93,22 @@ def test_the_table_renders_as_unfolds_own_template(client, city):
         unfold_list.result_list(context, cl), request)
     ours = render_to_string("admin/change_list_results.html", changelist_rows.result_list(context, cl), request)
     assert ours.strip() == theirs.strip() and 'id="result_list"' in ours
+
+
+UNFOLD_BADGE_BACKGROUND = {"info": "bg-blue-100", "success": "bg-green-100", "warning": "bg-orange-100",
+                           "danger": "bg-red-100", "primary": "bg-primary-100"}
+
+
+def test_each_row_shows_its_state_as_a_badge_in_the_workflows_colour(client, city):
+    """The state column is a badge coloured by the active workflow's state style (states are data);
+    it read "pre_admitted, 预录取" as plain text while the colours were an empty mapping to Unfold."""
+    add_applications(city, 2)
+    client.force_login(city.east_reviewer)
+    html = client.get(list_url(state__exact=ApplicationState.PRE_ADMITTED)).content.decode()
+    cells = re.findall(r'<td class="field-state_badge[^"]*"[^>]*>(.*?)</td>', html, flags=re.S)
+    background = UNFOLD_BADGE_BACKGROUND[workflow_states.styles(Application)[ApplicationState.PRE_ADMITTED]]
+    assert len(cells) == 2
+    for cell in cells:
+        badge = re.fullmatch(r'\s*<span class="([^"]*)"\s*>\s*(.*?)\s*</span>\s*', cell, flags=re.S)
+        assert badge, cell
+        assert badge.group(2) == "预录取" and background in badge.group(1).split()
