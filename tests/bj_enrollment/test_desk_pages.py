@@ -120,3 +120,29 @@ def test_the_app_list_is_built_only_by_the_pages_that_show_it(city_client, monke
     app_page = city_client.get(reverse("admin:app_list", args=["bj_enrollment"]))
     assert app_page.status_code == 200 and "报名申请" in app_page.content.decode()
     assert city_client.get(reverse("admin:app_list", args=["django_rq"])).status_code == 404  # none of it is hers
+
+
+def sidebar_links(html: str) -> dict[str, bool]:
+    """The sidebar's links, each with whether it is marked as the current page."""
+    import re
+
+    nav = html[html.index('id="nav-sidebar-inner"') if 'id="nav-sidebar-inner"' in html else 0:]
+    return {href: "active" in classes for href, classes in re.findall(
+        r'<a href="(/desk/[^"?]*)" class="(flex h-\[38px\][^"]*)"', nav)}
+
+
+def test_the_sidebar_offers_what_each_user_may_open_and_marks_the_current_page(client, city):
+    """The sidebar is built from links reversed once per process; per request only the user's rights
+    and the current page decide what is shown and which item is active."""
+    applications = reverse("admin:bj_enrollment_application_changelist")
+    users, statistics = reverse("admin:auth_user_changelist"), reverse("desk-statistics")
+
+    client.force_login(city.east_reviewer)
+    reviewer = sidebar_links(client.get(applications).content.decode())
+    assert reviewer[applications] is True and reviewer[statistics] is False
+    assert users not in reviewer and not any(reviewer[link] for link in reviewer if link != applications)
+    assert sidebar_links(client.get(statistics).content.decode())[statistics] is True
+
+    client.force_login(city.city_admin)
+    admin = sidebar_links(client.get(users).content.decode())
+    assert admin[users] is True and admin[applications] is False and statistics in admin

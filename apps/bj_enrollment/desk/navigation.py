@@ -1,6 +1,8 @@
 """The desk sidebar grouped by the work people do, showing only what the user may open."""
 
-from django.urls import NoReverseMatch, reverse
+import functools
+
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 GROUPS = [
@@ -82,27 +84,40 @@ PAGE_TITLES = {
 }
 
 
-def _item(request, first: str, second: str, icon: str) -> dict | None:
+@functools.cache
+def _entries(script_prefix: str) -> tuple:
+    """Each group's items as (permission, title, icon, link), the links reversed once per process
+    (and URL prefix): the sidebar is on every desk page, and building it afresh — a reverse, a model
+    look-up and Unfold's deep copy and URL parsing per item — was 6 ms of each."""
     from django.apps import apps
 
-    if first in PAGE_TITLES:  # a desk page of its own: (url name, permission, icon)
-        if not request.user.has_perm(second):
-            return None
-        return {"title": PAGE_TITLES[first], "icon": icon, "link": reverse(first)}
-    if not request.user.has_perm(f"{first}.view_{second}"):
-        return None
-    try:
-        model = apps.get_model(first, second)
-        link = reverse(f"admin:{first}_{second}_changelist")
-    except (LookupError, NoReverseMatch):  # a model this site does not register
-        return None
-    return {"title": model._meta.verbose_name_plural, "icon": icon, "link": link}
+    groups = []
+    for title, entries in GROUPS:
+        items = []
+        for first, second, icon in entries:
+            try:
+                if first in PAGE_TITLES:  # a desk page of its own: (url name, permission, icon)
+                    items.append((second, PAGE_TITLES[first], icon, reverse(first)))
+                else:
+                    model = apps.get_model(first, second)
+                    link = reverse(f"admin:{first}_{second}_changelist")
+                    items.append((f"{first}.view_{second}", model._meta.verbose_name_plural, icon, link))
+            except (LookupError, NoReverseMatch):  # a model this site does not register
+                continue
+        groups.append((title, tuple(items)))
+    return tuple(groups)
 
 
 def sidebar(request):
+    """The groups in Unfold's shape, with only the items the user may open; an item is active on its
+    own pages (Unfold's rule: its path within the request's, the index aside)."""
     groups = []
-    for title, entries in GROUPS:
-        items = [item for entry in entries if (item := _item(request, *entry))]
+    for title, entries in _entries(get_script_prefix()):
+        items = [
+            {"title": label, "icon": icon, "link": link, "active": link in request.path, "has_permission": True}
+            for permission, label, icon, link in entries
+            if request.user.has_perm(permission)
+        ]
         if items:
             groups.append({"title": title, "separator": True, "items": items})
     return groups
