@@ -10,7 +10,11 @@ On a MariaDB + Redis site with the demo city (`manage.py build_demo_site --appli
    sessions) on a free local port and measures, in `--rounds` interleaved rounds, each page's
    latency with one client (the server's time, p50) and its throughput with `--clients` concurrent
    clients (req/s); medians of the rounds are printed, with the queries one request makes (counted
-   in this process through Django's test client);
+   in this process through Django's test client). Throughput is measured with `wrk` when it is
+   installed (`apt-get install wrk`: a C client whose own CPU, on the server's cores, is a small
+   fraction of Python's), else with Python `requests` threads in this process; `--client both`
+   measures with each, interleaved, to show how much of a figure was the client. `--only TEXT`
+   measures only the pages whose label contains TEXT (and nothing else);
 3. times a log-in's password check at Django's default Argon2 parameters and at the site's
    (config/passwords.py), and log-ins/s through the API with the site's;
 4. runs bench/print_cache_bench.py, bench/export_bench.py, bench/graduate_import_bench.py (the worker's import
@@ -21,11 +25,17 @@ On a MariaDB + Redis site with the demo city (`manage.py build_demo_site --appli
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
+import re
+import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -40,35 +50,82 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+NUMBER = "@N@"  # in a body: replaced by a new number at every request (a save that always changes something)
+WRK, PYTHON = "wrk", "requests"
+# wrk's request script: one Lua state per wrk thread, so a body's number is the run's, the thread's and a count
+WRK_LUA = """
+wrk.method = %(method)s
+wrk.headers = %(headers)s
+wrk.body = %(body)s
+local parts, run, count, threads = %(parts)s, %(run)s, 0, 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)  -- a global of that thread's state
+end
+if #parts == 2 then
+  function request()
+    count = count + 1
+    return wrk.format(nil, nil, nil, parts[1] .. run .. "-" .. tostring(thread_number) .. "-" .. count .. parts[2])
+  end
+end
+"""
+
+
+def lua(value) -> str:
+    """A Lua literal for a str, a list of str or a dict of str (the body is ASCII: JSON-escaped)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"[{lua(k)}] = {lua(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "{" + ", ".join(lua(v) for v in value) + "}"
+    return json.dumps(value)  # a JSON string of ASCII is a Lua string
+
+
 class Case:
     """One page: how to ask for it (method, path, body, session cookie) and its figures."""
 
     def __init__(self, label, method, path, cookie, body=None, headers=None):
         self.label, self.method, self.path, self.cookie, self.body = label, method, path, cookie, body
         self.headers = headers or {}
-        self.p50, self.rps, self.queries, self.status = [], [], None, None
+        self.p50, self.rps, self.queries, self.status, self.refused = [], {}, None, None, 0
+        self.numbers = itertools.count()
+
+    def fresh_body(self):
+        return self.body and self.body.replace(NUMBER, f"{time.time_ns()}-{next(self.numbers)}")
 
     def call(self, session, base):
         response = session.request(
-            self.method, base + self.path, data=self.body() if callable(self.body) else self.body,
-            headers=self.headers, cookies=self.cookie,
+            self.method, base + self.path, data=self.fresh_body(), headers=self.headers, cookies=self.cookie,
             allow_redirects=False, timeout=60,
         )
         self.status = response.status_code
         return response
 
+    def wrk_script(self) -> str:
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookie.items())
+        return WRK_LUA % {
+            "method": lua(self.method), "headers": lua({**self.headers, "Cookie": cookie}),
+            "body": lua(self.body or "") if not self.body or NUMBER not in self.body else "nil",
+            "parts": lua(self.body.split(NUMBER) if self.body and NUMBER in self.body else []),
+            "run": lua(secrets.token_hex(3)),
+        }
 
-def measure(case: Case, base: str, requests_per_round: int, clients: int) -> None:
+
+def latency(case: Case, base: str, samples_wanted: int) -> None:
     import requests
 
     with requests.Session() as one:
         case.call(one, base)  # warm the worker
         samples = []
-        for _ in range(max(10, requests_per_round // 4)):
+        for _ in range(samples_wanted):
             started = time.perf_counter()
             case.call(one, base)
             samples.append(time.perf_counter() - started)
     case.p50.append(statistics.median(samples))
+
+
+def throughput_python(case: Case, base: str, requests_per_round: int, clients: int) -> float:
+    """`clients` threads of Python `requests` in this process, on the server's cores."""
+    import requests
 
     def worker(n):
         with requests.Session() as s:
@@ -78,7 +135,29 @@ def measure(case: Case, base: str, requests_per_round: int, clients: int) -> Non
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(worker, [requests_per_round // clients] * clients))
-    case.rps.append(clients * (requests_per_round // clients) / (time.perf_counter() - started))
+    return clients * (requests_per_round // clients) / (time.perf_counter() - started)
+
+
+def throughput_wrk(case: Case, base: str, seconds: int, clients: int) -> float:
+    """wrk with `clients` connections on one thread for `seconds`; answers other than 2xx/3xx are
+    counted in `case.refused` (shown in the table), as a refused request is no measure of the page."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(case.wrk_script())
+        script.flush()
+        command = [shutil.which("wrk") or "wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout", "60s"]
+        result = subprocess.run([*command, "-s", script.name, base + case.path], capture_output=True, text=True,
+                                check=True)
+    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    case.refused += int(refused.group(1)) if refused else 0
+    return float(re.search(r"Requests/sec:\s*([\d.]+)", result.stdout).group(1))
+
+
+def measure(case: Case, base: str, args, clients_used: list[str]) -> None:
+    latency(case, base, max(10, args.requests // 4))
+    for client in clients_used:
+        rps = (throughput_wrk(case, base, args.seconds, args.clients) if client == WRK
+               else throughput_python(case, base, args.requests, args.clients))
+        case.rps.setdefault(client, []).append(rps)
 
 
 def count_queries(case: Case, client) -> int:
@@ -89,7 +168,7 @@ def count_queries(case: Case, client) -> int:
     headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in case.headers.items()}
 
     def body() -> dict:
-        return {"data": case.body() if callable(case.body) else case.body, "content_type": "application/json"}
+        return {"data": case.fresh_body(), "content_type": "application/json"}
 
     call(case.path, **(body() if case.body else {}), **headers)
     with CaptureQueriesContext(connection) as ctx:
@@ -97,7 +176,7 @@ def count_queries(case: Case, client) -> int:
     return len(ctx)
 
 
-def password_checks(out_rows: list) -> None:
+def password_checks(out_rows: list, throughput_columns: int) -> None:
     from django.contrib.auth.hashers import Argon2PasswordHasher, check_password, get_hasher, make_password
 
     for label, hasher in (("Django's default Argon2", Argon2PasswordHasher()), ("site's Argon2", get_hasher())):
@@ -109,17 +188,27 @@ def password_checks(out_rows: list) -> None:
             samples.append(time.perf_counter() - started)
         p50 = statistics.median(samples)
         out_rows.append((f"password check, {label} ({hasher.memory_cost // 1024} MiB, {hasher.parallelism} lanes)",
-                         f"{p50 * 1000:.0f} ms", f"{1 / p50:.0f}/s per core", "0"))
+                         f"{p50 * 1000:.0f} ms", *[f"{1 / p50:.0f}/s per core"] * throughput_columns, "0"))
 
 
 def main() -> None:  # noqa: PLR0915
     parser = argparse.ArgumentParser()
     parser.add_argument("--applications", type=int, default=300_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--requests", type=int, default=80, help="requests per page per round (throughput)")
+    parser.add_argument("--requests", type=int, default=80,
+                        help="requests per page per round (Python client's throughput; a quarter for the p50)")
+    parser.add_argument("--seconds", type=int, default=3, help="wrk's time per page per round")
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--client", choices=("auto", WRK, PYTHON, "both"), default="auto",
+                        help="who measures the throughput: wrk if installed (auto), Python requests, or both")
+    parser.add_argument("--only", help="only the pages whose label contains this text, and no other benchmark")
     parser.add_argument("--shrink", action="store_true", help="remove the copied applications at the end")
     args = parser.parse_args()
+    has_wrk = shutil.which("wrk") is not None
+    if args.client in (WRK, "both") and not has_wrk:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    clients_used = {"auto": [WRK if has_wrk else PYTHON], WRK: [WRK], PYTHON: [PYTHON], "both": [WRK, PYTHON]}
+    clients_used = clients_used[args.client]
 
     import django
 
@@ -155,10 +244,8 @@ def main() -> None:  # noqa: PLR0915
     changelist = reverse("admin:bj_enrollment_application_changelist")
     district_id = scope_of(reviewer).district_id
     details_values = sessions["parent"].get("/api/v1/application/details").json().get("values", {})
-    import itertools
-    import json
-
-    saves = itertools.count()  # every save changes the address: a real write and its history row
+    # every save changes the address: a real write and its history row
+    details_saved = json.dumps({**details_values, "residence-residence_address": f"压测路{NUMBER}号"})
 
     cases = [
         Case("reviewer's list: district, state filter, 50 rows", "GET",
@@ -170,9 +257,10 @@ def main() -> None:  # noqa: PLR0915
         Case("parent reads own details", "GET", "/api/v1/application/details", cookie["parent"]),
         Case("parent saves details (address changed)", "PUT", "/api/v1/application/details",
              {**cookie["parent"], "csrftoken": csrf},
-             body=lambda: json.dumps({**details_values, "residence-residence_address": f"压测路{next(saves)}号"}),
+             body=details_saved,
              headers={"Content-Type": "application/json", "X-CSRFToken": csrf, "Referer": "http://localhost/"}),
     ]
+    cases = [case for case in cases if not args.only or args.only in case.label]
     for case in cases:
         client = sessions["reviewer" if case.cookie is cookie["reviewer"] else
                           "admin" if case.cookie is cookie["admin"] else "parent"]
@@ -202,31 +290,40 @@ def main() -> None:  # noqa: PLR0915
                 time.sleep(0.3)
         for round_number in range(args.rounds):
             for case in cases:
-                measure(case, base, args.requests, args.clients)
+                measure(case, base, args, clients_used if round_number % 2 == 0 else clients_used[::-1])
             out(f"round {round_number + 1}/{args.rounds} done")
     finally:
         server.terminate()
         server.wait(30)
         config.write_text(original)
 
+    def rps(case, client):
+        refused = f" ({case.refused} refused)" if client == WRK and case.refused else ""
+        return f"{statistics.median(case.rps[client]):.0f} req/s{refused}"
+
     rows = [(f"{c.label} [{c.status}]", f"{statistics.median(c.p50) * 1000:.1f} ms",
-             f"{statistics.median(c.rps):.0f} req/s", str(c.queries)) for c in cases]
-    password_checks(rows)
-    for script in ("print_cache_bench.py", "export_bench.py", "graduate_import_bench.py", "junior_confirm_load.py"):
+             *(rps(c, client) for client in clients_used), str(c.queries)) for c in cases]
+    others = ("print_cache_bench.py", "export_bench.py", "graduate_import_bench.py", "junior_confirm_load.py")
+    if not args.only:
+        password_checks(rows, len(clients_used))
+    for script in () if args.only else others:
         path = ROOT / "bench" / script
         if path.exists():
             result = subprocess.run([sys.executable, str(path)], cwd=ROOT, capture_output=True, text=True, check=False)
             for line in (result.stdout + result.stderr).strip().splitlines()[-8:]:
-                rows.append((f"{script}: {line.strip()}", "", "", ""))
+                rows.append((f"{script}: {line.strip()}", "", *[""] * len(clients_used), ""))
     if args.shrink:
         desk_bench.shrink_city()
 
     out()
-    out(f"{total:,} applications, gunicorn 2 workers, {args.clients} clients, medians of {args.rounds} rounds")
+    described = {WRK: f"wrk, {args.clients} connections", PYTHON: f"Python requests, {args.clients} threads"}
+    out(f"{total:,} applications, gunicorn 2 workers, medians of {args.rounds} rounds; throughput measured by "
+        + " and ".join(described[client] for client in clients_used))
     width = max(len(r[0]) for r in rows)
-    out(f"{'work':{width}}  {'p50 (1 client)':>14}  {'throughput':>16}  queries")
-    for label, p50, rps, queries in rows:
-        out(f"{label:{width}}  {p50:>14}  {rps:>16}  {queries}")
+    heads = [f"throughput ({client})" for client in clients_used]
+    out(f"{'work':{width}}  {'p50 (1 client)':>14}  " + "  ".join(f"{h:>24}" for h in heads) + "  queries")
+    for label, p50, *figures, queries in rows:
+        out(f"{label:{width}}  {p50:>14}  " + "  ".join(f"{f:>24}" for f in figures) + f"  {queries}")
 
 
 if __name__ == "__main__":
