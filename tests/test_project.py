@@ -153,12 +153,14 @@ def test_suite_fails_rather_than_skips_without_a_server(server, unreachable, say
     assert says in result.stdout + result.stderr
 
 
-def test_a_web_process_loads_no_spreadsheet_or_pdf_library(tmp_path):
-    """Web workers stay small (#17): openpyxl (~15 MiB) and WeasyPrint load in the processes that write a
-    workbook or a PDF — the worker, the print worker — never at a web process's start."""
+def test_a_web_process_loads_no_spreadsheet_pdf_or_pinyin_library(tmp_path):
+    """Processes stay small (#17): openpyxl (~15 MiB) and WeasyPrint load in the processes that write a
+    workbook or a PDF — the worker, the print worker — never at a web process's start; pypinyin (~55 MiB)
+    where a child is saved (gunicorn's master loads it once for its workers: config/gunicorn.py)."""
     env = _site_env(tmp_path, "lean", secret_key="x" * 50)
+    heavy = "{'openpyxl', 'weasyprint', 'fontTools', 'pypinyin'}"
     probe = ("from django.urls import get_resolver; get_resolver().url_patterns; import config.wsgi, sys; "
-             "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'weasyprint', 'fontTools'}))")
+             f"print(sorted({{m.split('.')[0] for m in sys.modules}} & {heavy}))")
     result = _manage("shell", "-c", probe, env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
