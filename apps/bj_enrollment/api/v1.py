@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Body, File, Form, Schema, Status
 from ninja.files import UploadedFile
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from apps.bj_enrollment.api import auth, errors
 from apps.bj_enrollment.api.custom_fields import CustomFieldsAPI, document_for
@@ -20,6 +19,7 @@ from apps.bj_enrollment.api.junior import router as junior_router
 from apps.bj_enrollment.api.junior_preferences import router as junior_preferences_router
 from apps.bj_enrollment.api.junior_private import router as junior_private_router
 from apps.bj_enrollment.api.printing import family_form_answer
+from apps.bj_enrollment.api.throttle import ApiThrottle
 from apps.bj_enrollment.models import Application, Campaign, Category
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
@@ -42,7 +42,7 @@ api = CustomFieldsAPI(
     title="bj_enrollment parent API",
     version="1",
     urls_namespace="api-v1",
-    throttle=[AnonRateThrottle(limits.rate("api_per_ip")), AuthRateThrottle(limits.rate("api_per_ip"))],
+    throttle=[ApiThrottle()],
     description="The parent's journey: captcha, SMS codes, registration, tokens, status, password, cancellation. "
     'Errors, in Chinese: {"errors": {"<field>": [{"code", "message"}]}} with HTTP 400, 401, 403, 404, 405, 409, '
     "429 or 500 (the 500's message names a request id, also in the X-Request-ID header and the server log); "

@@ -91,6 +91,32 @@ def test_api_sms_rate_limit_is_429(client, city, settings):
     assert response.status_code == 429 and response.json()["errors"]["__all__"][0]["code"] == "rate_limited"
 
 
+@pytest.fixture
+def api_limit_of_3(settings):
+    """`api_per_ip` at 3 an hour, counted in a cache of the test's own (the counters outlive a run)."""
+    settings.CACHES = {**settings.CACHES, "limits": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.RATELIMIT_USE_CACHE = "limits"
+    settings.PORTAL_RATE_LIMITS = {"api_per_ip": "3/h"}
+
+
+def test_api_limit_counts_per_address_whatever_x_forwarded_for_says(client, api_limit_of_3):
+    def captcha(address, forwarded):
+        return client.get("/api/v1/captcha", REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [captcha("10.0.0.1", f"192.0.2.{n}") for n in range(4)] == [200, 200, 200, 429]
+    assert captcha("10.0.0.2", "192.0.2.1") == 200  # another address has its own count
+
+
+def test_api_limit_counts_per_account_once_authenticated(client, parent, api_limit_of_3):
+    def status(address):
+        return client.get("/api/v1/application", REMOTE_ADDR=address)
+
+    assert [status(f"10.0.1.{n}").status_code for n in range(3)] == [200, 200, 200]
+    refused = status("10.0.1.9")
+    assert refused.status_code == 429 and refused.json()["errors"]["__all__"][0]["code"] == "rate_limited"
+    assert client.get("/api/v1/captcha", REMOTE_ADDR="10.0.1.9").status_code == 200  # the address is not the account
+
+
 def test_api_status_requires_auth_and_shows_only_own(client, city):
     assert client.get("/api/v1/application").status_code == 401
     assert client.get("/api/v1/application", HTTP_AUTHORIZATION="Bearer forged").status_code == 401
