@@ -5,19 +5,22 @@ rendered through a template) for every row, renders each badge and each row's ch
 template engine, and parses the preserved filters again for every link: about 85 % of a 50-row
 page. Here everything that depends only on the column is worked out once per page, each distinct
 badge is rendered once, the checkbox once (the row's id put in afterwards), and the preserved
-filters once. The HTML is the same as Unfold's (tests/lowcode/test_changelist_rows.py compares).
+filters once; each column is worked out at its first cell (how its value is read, its choices, its
+opening tags), so a cell is a read, a format and an escape. The HTML is the same as Unfold's (tests/lowcode/test_changelist_rows.py compares).
 Lists with editable rows (a formset) keep Unfold's own code.
 """
 
 from __future__ import annotations
 
 import datetime
+import operator
+from collections.abc import Hashable
 
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_list import _coerce_field_name, result_hidden_fields
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import lookup_field
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.admin.utils import FieldIsAForeignKeyColumnName, _get_non_gfk_field, lookup_field
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape, format_html
@@ -96,78 +99,126 @@ class _Page:
         return url + self.filters_suffix
 
 
-def items_for_result(cl, result, headers, page: _Page):
-    """Unfold's `items_for_result` for a row without a form, with the page's shared work reused."""
-    first = True
-    pk = cl.lookup_opts.pk.attname
-    empty_default = cl.model_admin.get_empty_value_display()
-    ordering_field = getattr(cl.model_admin, "ordering_field", None)
-    hide_ordering_field = getattr(cl.model_admin, "hide_ordering_field", False)
-    for field_index, field_name in enumerate(cl.list_display):
-        empty_value_display = empty_default
-        row_classes = [f"field-{_coerce_field_name(field_name, field_index)}", *unfold.ROW_CLASSES]
-        if field_name == "action_checkbox" and _is_stock_checkbox(cl.model_admin):
-            row_classes = unfold.CHECKBOX_CLASSES
-            result_repr = display_for_value(page.action_checkbox(result), empty_value_display, False)
-        else:
-            try:
-                f, attr, value = lookup_field(field_name, result, cl.model_admin)
-            except ObjectDoesNotExist:
-                result_repr = empty_value_display
-            else:
-                empty_value_display = getattr(attr, "empty_value_display", empty_value_display)
-                if f is None or f.auto_created:
-                    if field_name == "action_checkbox":
-                        row_classes = unfold.CHECKBOX_CLASSES
-                    if getattr(attr, "label", False):
-                        result_repr = page.label(value, empty_value_display, attr.label)
-                    elif getattr(attr, "dropdown", False):
-                        result_repr = display_for_dropdown(result, field_name, value, empty_value_display)
-                    elif getattr(attr, "header", False):
-                        result_repr = display_for_header(value, empty_value_display)
-                    else:
-                        result_repr = display_for_value(value, empty_value_display, getattr(attr, "boolean", False))
-                    if isinstance(value, datetime.date | datetime.time):
-                        row_classes.append("nowrap")
-                else:
-                    if isinstance(f.remote_field, models.ManyToOneRel):
-                        field_val = getattr(result, f.name)
-                        result_repr = empty_value_display if field_val is None else field_val
-                    else:
-                        result_repr = display_for_field(value, f, empty_value_display)
-                    if isinstance(f, models.DateField | models.TimeField | models.ForeignKey):
-                        row_classes.append("nowrap")
+class _Column:
+    """One column's share of a page, worked out at its first cell: how a row's value is read (the
+    field, or the admin's method, found once instead of by `lookup_field` per cell), the cell's
+    opening tag for each set of classes its values can give, the header text."""
 
-        if _link_in_col(first, field_name, cl):
-            table_tag = "th" if first else "td"
-            first = False
+    def __init__(self, cl, headers, page: _Page, index: int, name: str, link_tag: str | None):
+        admin = cl.model_admin
+        self.cl, self.page, self.name, self.link_tag = cl, page, name, link_tag
+        self.empty = admin.get_empty_value_display()
+        self.stock_checkbox = name == "action_checkbox" and _is_stock_checkbox(admin)
+        self.field = self.attr = self.read = self.choices = None
+        if not self.stock_checkbox:
             try:
-                url = page.url_for_result(result)
-            except NoReverseMatch:
-                link_or_text = result_repr
-            else:
-                url = page.link(url)
-                value = result.serializable_value(str(cl.to_field) if cl.to_field else pk)
-                link_or_text = format_html(
-                    '<a href="{}" class="{}" {}>{}</a>',
-                    url,
-                    " ".join(unfold.LINK_CLASSES),
-                    format_html(' data-popup-opener="{}"', value) if cl.is_popup else "",
-                    result_repr,
-                )
-            row_class = mark_safe(f' class="{" ".join(row_classes)}"')  # noqa: S308 (Unfold's class names)
-            yield mark_safe(  # noqa: S308 (format_html's escaping, the header escaped once per page)
-                f"<{table_tag}{row_class} data-label=\"{page.header_text(headers, field_index)}\">"
-                f"{conditional_escape(link_or_text)}</{table_tag}>"
-            )
+                self.field = _get_non_gfk_field(cl.lookup_opts, name)
+                self.read = operator.attrgetter(name)  # lookup_field's getattr(obj, name)
+                self.choices = _choices(self.field)
+            except (FieldDoesNotExist, FieldIsAForeignKeyColumnName):
+                if callable(name):
+                    self.attr = self.read = name
+                elif hasattr(admin, name) and name != "__str__":
+                    self.attr = self.read = getattr(admin, name)
+                # else a model attribute or a related path: lookup_field, row by row
+        classes = [f"field-{_coerce_field_name(name, index)}", *unfold.ROW_CLASSES]
+        ordering_field = getattr(admin, "ordering_field", None)
+        if not link_tag and ordering_field and name == ordering_field and getattr(admin, "hide_ordering_field", False):
+            hidden = ["!hidden"]
         else:
-            if ordering_field and field_name == ordering_field and hide_ordering_field:
-                row_classes.append("!hidden")
-            row_class = mark_safe(f' class="{" ".join(row_classes)}"')  # noqa: S308 (Unfold's class names)
-            label = page.header_text(headers, field_index, _("Select record") if field_index == 0 else None)
-            yield mark_safe(  # noqa: S308 (format_html's escaping, the header escaped once per page)
-                f'<td{row_class} data-label="{label}">{conditional_escape(result_repr)}</td>'
+            hidden = []
+        if link_tag:
+            label = page.header_text(headers, index)
+        else:
+            label = page.header_text(headers, index, _("Select record") if index == 0 else None)
+        tag = link_tag or "td"
+        self.opening = {
+            kind: f'<{tag} class="{" ".join(names + hidden)}" data-label="{label}">'
+            for kind, names in (
+                ("plain", classes),
+                ("nowrap", [*classes, "nowrap"]),
+                ("checkbox", list(unfold.CHECKBOX_CLASSES)),
             )
+        }
+        self.closing = f"</{tag}>"
+
+    def cell(self, result) -> str:
+        kind, result_repr = self.value(result)
+        if self.link_tag:
+            result_repr = self.linked(result, result_repr)
+        return mark_safe(f"{self.opening[kind]}{conditional_escape(result_repr)}{self.closing}")  # noqa: S308 (escaped; Unfold's class names, the header escaped once per page)
+
+    def value(self, result):
+        """The cell's kind of classes and its content, as Unfold's `items_for_result` decides them."""
+        if self.stock_checkbox:
+            return "checkbox", display_for_value(self.page.action_checkbox(result), self.empty, False)
+        try:
+            if self.read is None:
+                f, attr, value = lookup_field(self.name, result, self.cl.model_admin)
+            else:
+                f, attr, value = self.field, self.attr, self.read(result)
+        except ObjectDoesNotExist:
+            return "plain", self.empty
+        if f is None or f.auto_created:
+            empty = getattr(attr, "empty_value_display", self.empty)
+            kind = "checkbox" if self.name == "action_checkbox" else "plain"
+            if getattr(attr, "label", False):
+                result_repr = self.page.label(value, empty, attr.label)
+            elif getattr(attr, "dropdown", False):
+                result_repr = display_for_dropdown(result, self.name, value, empty)
+            elif getattr(attr, "header", False):
+                result_repr = display_for_header(value, empty)
+            else:
+                result_repr = display_for_value(value, empty, getattr(attr, "boolean", False))
+            if kind == "plain" and isinstance(value, datetime.date | datetime.time):
+                kind = "nowrap"
+            return kind, result_repr
+        if isinstance(f.remote_field, models.ManyToOneRel):
+            field_val = getattr(result, f.name)
+            result_repr = self.empty if field_val is None else field_val
+        elif self.choices is not None and f is self.field and isinstance(value, Hashable):
+            result_repr = self.choices.get(value, self.empty)  # display_for_field's, its dict made once
+        else:
+            result_repr = display_for_field(value, f, self.empty)
+        nowrap = isinstance(f, models.DateField | models.TimeField | models.ForeignKey)
+        return ("nowrap" if nowrap else "plain"), result_repr
+
+    def linked(self, result, result_repr):
+        cl = self.cl
+        try:
+            url = self.page.url_for_result(result)
+        except NoReverseMatch:
+            return result_repr
+        url = self.page.link(url)
+        value = result.serializable_value(str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname)
+        return format_html(
+            '<a href="{}" class="{}" {}>{}</a>',
+            url,
+            " ".join(unfold.LINK_CLASSES),
+            format_html(' data-popup-opener="{}"', value) if cl.is_popup else "",
+            result_repr,
+        )
+
+
+def _choices(field) -> dict | None:
+    """A field's choices as display_for_field looks them up, or None where it does something else."""
+    if not getattr(field, "flatchoices", None):
+        return None
+    try:
+        return dict(field.flatchoices)
+    except TypeError:  # list-like choices: display_for_field makes them hashable, value by value
+        return None
+
+
+def columns(cl, headers, page: _Page) -> list[_Column]:
+    """The page's columns; the first linked one is a `th` (Unfold's rule)."""
+    plan, first = [], True
+    for index, name in enumerate(cl.list_display):
+        link_tag = None
+        if _link_in_col(first, name, cl):
+            link_tag, first = ("th" if first else "td"), False
+        plan.append(_Column(cl, headers, page, index, name, link_tag))
+    return plan
 
 
 def _is_stock_checkbox(model_admin) -> bool:
@@ -188,8 +239,9 @@ def results(cl, headers):
         yield from unfold.results(cl)
         return
     page = _Page(cl)
+    plan = columns(cl, headers, page)
     for res in cl.result_list:
-        yield unfold.UnfoldResultList(res, None, items_for_result(cl, res, headers, page))
+        yield unfold.UnfoldResultList(res, None, [column.cell(res) for column in plan])
 
 
 def result_list(context, cl):
