@@ -2,9 +2,16 @@
 
 gunicorn 25.1+ opens a control socket for `gunicornc`, by default ~/.gunicorn/gunicorn.ctl (or under
 $XDG_RUNTIME_DIR) for every instance of one user, so a second site's gunicorn removed the first one's.
-Here each site has its own, in its site folder. Kept free of Django imports: gunicorn reads it first.
+Here each site has its own, in its site folder. Kept free of Django imports at the top: gunicorn reads it
+first; the hooks below run in the master once the application is loaded.
+
+Memory (#17): the master loads the application (`preload_app`) and the workers fork from it, so its pages
+are shared copy-on-write instead of each worker holding its own copy (PSS divides a shared page among the
+processes). `systemctl reload` (HUP) therefore starts new workers from the application already loaded:
+after an upgrade or a change to the site's configuration, restart the service.
 """
 
+import gc
 import os
 
 from config import sites
@@ -27,3 +34,21 @@ access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M
 control_socket = str(sites.site_dir(_site) / "gunicorn.ctl")
 control_socket_mode = 0o600
 control_socket_disable = len(os.fsencode(control_socket)) > 107
+
+preload_app = True
+
+
+def when_ready(server):
+    """Before the first fork: what each worker would otherwise load, and keep, on its own."""
+    from django.db import connections
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the views, the desk, the API and its schema
+    import pypinyin  # noqa: F401 - a family's registration saves a child (rules/names.py): ~55 MiB, once
+
+    connections.close_all()  # a connection opened while loading would be one socket shared by every worker
+
+
+def pre_fork(server, worker):
+    # the collector writes into every object it scans, which would copy each shared page into each worker
+    gc.freeze()
