@@ -26,9 +26,16 @@ def test_desk_home_and_application_list(new_page, live_server, live_city):
         assert row.count() == 1
         assert mask_id_number(app.child.id_number) in row.inner_text()
         assert app.child.id_number not in row.inner_text()
+    # the state is a coloured badge, not the state's name and label as text
+    badge = table.locator("td.field-state_badge span").first
+    assert badge.is_visible() and "_" not in badge.inner_text()
+    assert badge.evaluate("e => getComputedStyle(e).backgroundColor") not in ("rgba(0, 0, 0, 0)", "transparent")
     listing = ARTIFACTS / "desk-application-list.png"
     page.screenshot(path=listing, full_page=True)
-    for shot in (home, listing):
+    page.set_viewport_size({"width": 390, "height": 844})
+    phone = ARTIFACTS / "desk-application-list-phone.png"
+    page.screenshot(path=phone, full_page=False)
+    for shot in (home, listing, phone):
         assert shot.stat().st_size > 20_000, f"{shot.name} looks empty"
 
 
