@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory
@@ -31,6 +32,16 @@ def test_suite_runs_on_mariadb():
 def test_second_live_application_for_same_id_is_refused_r9(city):
     with pytest.raises(IntegrityError, match="application_one_live_per_child"):
         factories.application(city.campaign, city.east_app.child, city.east)
+
+
+def test_validation_names_the_live_application_of_the_same_child_r9(city):
+    """Before the database refuses, the model's validation says why: the other application's number
+    and district (any validation that covers the campaign, the child or the state)."""
+    second = _new_app(city, city.east_app.child, city.west, form_number="26000009", verification_code="ABCDEF")
+    with pytest.raises(ValidationError) as refused:
+        second.full_clean(exclude=["campaign", "child"])
+    assert city.east_app.form_number in str(refused.value) and city.east.name in str(refused.value)
+    second.full_clean(exclude=["campaign", "child", "state"])  # a form of other fields: not its concern
 
 
 def test_second_district_for_same_child_is_refused_r3(city):

@@ -134,8 +134,16 @@ class Application(models.Model):
         return label(self)
 
     def clean(self):
-        from apps.bj_enrollment.rules.registration import check_one_live_application
         from apps.lowcode.workflow.states import check_known
 
         check_known(self)
-        check_one_live_application(self)
+
+    def validate_constraints(self, exclude=None):
+        """R9/R3 says first why the one-live-application constraint refuses. Like Django's own
+        constraint checks it is left out when the validation leaves out all it depends on (a form of
+        the residence fields: one query less at every details save)."""
+        from apps.bj_enrollment.rules.registration import check_one_live_application
+
+        if not {"campaign", "child", "state"} <= set(exclude or ()):
+            check_one_live_application(self)
+        super().validate_constraints(exclude)

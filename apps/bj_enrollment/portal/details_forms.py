@@ -50,11 +50,20 @@ class DraftForm(CustomFieldsFormMixin, forms.ModelForm):
         return super().save(commit)
 
     def save_if_changed(self):
-        """Write the row (and its history record) only if a value this form edits changed: a draft
-        saved again as it was writes nothing (issue #17: two rows and two history rows each)."""
+        """Write only the values this form edits that changed (with the row's auto-now columns) and
+        the history record; nothing when nothing changed (issue #17). The other columns are not
+        written back from this request's copy: a state the workflow moved meanwhile stays moved, and
+        the workflow's guard has no state to check (one query less)."""
         instance = self.save(commit=False)
-        if self._stored_row is None or self._row() != self._stored_row:
+        if self._stored_row is None:
             instance.save()
+            return instance
+        row = self._row()
+        changed = [name for name in row if row[name] != self._stored_row[name]]
+        changed = [storage_attr(instance) if name == "custom" else name for name in changed]
+        if changed:
+            auto_now = [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
+            instance.save(update_fields=[*changed, *auto_now])
         return instance
 
 
@@ -192,7 +201,8 @@ def save_draft(application, forms_: dict) -> None:
         for position in (1, 2):
             form = forms_[f"g{position}"]
             if position == 2 and application.single_guardian:
-                application.guardians.filter(position=2).delete()
+                if form.instance.pk:  # a second guardian is stored (build_forms read them all)
+                    application.guardians.filter(position=2).delete()
             elif form.has_data():
                 form.instance.application, form.instance.position = application, position
                 form.save_if_changed()

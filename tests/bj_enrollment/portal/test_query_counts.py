@@ -2,21 +2,24 @@
 its details and saving the details with two guardians cost a fixed number of queries, the same on a
 second save as on the first (nothing grows with the history). Custom-field definitions are read
 once per request, the campaign's windows in one query, and a row nothing changed in is not written
-(nor its history row): 8 → 4, 12 → 8 and 32 → 17 queries (14 when nothing changed)."""
+(nor its history row): 8 → 4, 12 → 8 and 32 → 17 queries (14 when nothing changed). A save writes
+only the values it changed (no state for the workflow's guard to read back) and checks one live
+application per child only where it edits the child, campaign or state: 17 → 15 (14 → 13)."""
 
 import datetime as dt
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.bj_enrollment.choices import Gender
+from apps.bj_enrollment.choices import ApplicationState, Gender
 from apps.bj_enrollment.models import Application, Child, Guardian, Street
+from apps.bj_enrollment.portal.details_forms import build_forms, save_draft
 from apps.bj_enrollment.rules.identity import make_resident_id
 
 READ_STATUS = 4
 READ_DETAILS = 8
-SAVE_DETAILS = 17  # one field of the application changed
-SAVE_UNCHANGED = 14
+SAVE_DETAILS = 15  # one field of the application changed
+SAVE_UNCHANGED = 13
 
 
 def details(city, street, **changes):
@@ -99,3 +102,17 @@ def test_a_save_writes_only_the_rows_that_changed_with_their_history(client, cit
     assert history_rows() == (before[0], before[1], before[2] + 1)  # the mother's row and its record only
     assert Guardian.objects.get(application=parent, position=2).phone == "13912345670"
     assert Guardian.history.filter(application_id=parent.pk).latest("history_date").phone == "13912345670"
+
+
+def test_a_save_writes_the_values_it_changed_not_the_state_it_read(city, parent):
+    """The workflow moved the application on (another request) after this save read it: the save
+    writes the address it changed and leaves the state as the workflow set it (before: the whole row
+    was written back, which the workflow's guard refused as a state change outside the workflow)."""
+    street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
+    application = Application.objects.get(pk=parent.pk)
+    forms_ = build_forms(application, details(city, street, **{"residence-residence_address": "东华门大街9号"}))
+    assert all(form.is_valid() for form in forms_.values())
+    Application.objects.filter(pk=parent.pk).update(state=ApplicationState.IDENTITY_CHECK)
+    save_draft(application, forms_)
+    stored = Application.objects.get(pk=parent.pk)
+    assert (stored.state, stored.residence_address) == (ApplicationState.IDENTITY_CHECK, "东华门大街9号")
