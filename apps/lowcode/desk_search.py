@@ -44,6 +44,8 @@ class KeyedSearchChangeList(ChangeList):
     """Searches with the term the key names; its links carry the key, never the term."""
 
     posts_search = True  # read by templates/admin/search_form.html
+    # read four times a page by the search form: a missing attribute costs the template engine a dir()
+    is_dataset = False
 
     def __init__(self, request, *args, **kwargs):
         key = request.GET.get(KEY_VAR, "")

@@ -114,10 +114,12 @@ def sidebar(request):
     groups = []
     for title, entries in _entries(get_script_prefix()):
         items = [
-            {"title": label, "icon": icon, "link": link, "active": link in request.path, "has_permission": True}
+            # every key Unfold's template reads: a missing one costs the engine four exceptions and a dir()
+            {"title": label, "icon": icon, "link": link, "active": link in request.path, "has_permission": True,
+             "link_callback": None, "badge": None}
             for permission, label, icon, link in entries
             if request.user.has_perm(permission)
         ]
         if items:
-            groups.append({"title": title, "separator": True, "items": items})
+            groups.append({"title": title, "separator": True, "collapsible": False, "items": items})
     return groups
