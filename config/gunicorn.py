@@ -42,9 +42,11 @@ def when_ready(server):
     """Before the first fork: what each worker would otherwise load, and keep, on its own."""
     from django.db import connections
     from django.urls import get_resolver
+    from stdnum import numdb
 
     get_resolver().url_patterns  # noqa: B018 - the views, the desk, the API and its schema
     import pypinyin  # noqa: F401 - a family's registration saves a child (rules/names.py): ~55 MiB, once
+    numdb.get("cn/loc")  # the division codes every resident ID check reads (rules/identity.py): ~3.5 MiB
 
     connections.close_all()  # a connection opened while loading would be one socket shared by every worker
 
