@@ -28,19 +28,7 @@ from apps.bj_enrollment.services import new_arrivals, transfers
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number
 from apps.lowcode.workflow import states as workflow_states
-from apps.lowcode.workflow.desk import WorkflowAdminMixin
-
-
-class _Colours(dict):
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def __getitem__(self, state):
-        return workflow_states.styles(self.model).get(state, "")
-
-    def __contains__(self, state):
-        return True
+from apps.lowcode.workflow.desk import StateColours, WorkflowAdminMixin
 
 
 class TransferStateFilter(DropdownFilter):
@@ -178,7 +166,7 @@ class TransferAdmin(WorkflowAdminMixin, HistoryAdmin, ScopedAdmin):
     def state_label(self, obj):
         return obj.get_state_display()
 
-    @display(description=gettext_lazy("state"), ordering="state", label=_Colours(Transfer))
+    @display(description=gettext_lazy("state"), ordering="state", label=StateColours(Transfer))
     def state_badge(self, obj):
         return obj.state, obj.get_state_display()
 
@@ -283,6 +271,6 @@ class NewArrivalAdmin(LargeTableAdmin):
             "student": obj.name})
         return HttpResponseRedirect(reverse("admin:bj_enrollment_student_change", args=[obj.pk]))
 
-    @display(description=gettext_lazy("state"), label=_Colours(Student))
+    @display(description=gettext_lazy("state"), label=StateColours(Student))
     def state_badge(self, obj):
         return obj.state, workflow_states.label(obj)

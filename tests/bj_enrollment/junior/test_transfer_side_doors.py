@@ -106,3 +106,18 @@ def test_querysets_and_object_checks_agree_during_and_after_review(junior, filed
             assert visible == {obj.pk for obj in model.objects.all() if in_scope(user, obj)}, (moment, user)
         if moment == "under review":
             engine.apply_action(junior.west_reviewer, transfer, A.APPROVE_TRANSFER_IN)
+
+
+def test_the_transfer_and_new_arrival_lists_show_each_state_as_a_badge(client, junior, filed):
+    """Their state colours come from the workflows (states are data); they read "name, label" as text
+    while the colours were an empty mapping to Unfold."""
+    import re
+
+    client.force_login(junior.east_reviewer)
+    for name in ("transfer", "newarrival"):
+        url = reverse(f"admin:bj_enrollment_{name}_changelist")
+        html = client.get(url).content.decode()
+        cells = re.findall(r'<td class="field-state_badge[^"]*"[^>]*>(.*?)</td>', html, re.S)
+        assert cells, url
+        for cell in cells:
+            assert re.fullmatch(r"\s*<span [^>]*>\s*[^<_,]+\s*</span>\s*", cell), cell
