@@ -2,7 +2,8 @@
 
 On a site with demo data (`manage.py build_demo_site`), MariaDB and Redis:
 
-1. first render: the print worker's work for one version (context, key, WeasyPrint, storing), p50;
+1. first render: the print worker's work for one version (context, key, WeasyPrint, storing), p50, in a
+   process prepared as the print worker prepares itself (`printing.worker.prepare`), and the PDF's size;
 2. reprint: `GET /portal/form.pdf` as the family, through Django's test client with a real session,
    served from storage (the gate, the context, the key, the file): p50, p95 and queries;
 3. memory of a fresh web-like process (PSS) after serving reprints, and after rendering one PDF in
@@ -98,18 +99,25 @@ def main(argv: list[str] | None = None) -> dict:
 
     from apps.lowcode.printing import stored
 
+    try:
+        from apps.lowcode.printing import worker
+    except ImportError:  # an older tree, measured side by side
+        worker = None
     figures = {}
     with tempfile.TemporaryDirectory() as media_root, override_settings(MEDIA_ROOT=media_root):
         apps = _printable(args.forms)
-        stored.version_of(apps[0])  # warm: formats, templates, fonts are the worker's, loaded once
-        stored.render_and_store(stored.version_of(apps[0]))
-        first = []
+        if worker is not None:
+            worker.prepare()  # what the print worker does at start, before it forks a job
+        stored.render_and_store(stored.version_of(apps[0]))  # warm: formats, templates, fonts, loaded once
+        first, sizes = [], []
         for app in apps[1:] or apps:
             started = time.perf_counter()
-            stored.render_and_store(stored.version_of(app))
+            sizes.append(len(stored.render_and_store(stored.version_of(app))))
             first.append(time.perf_counter() - started)
-        out(f"{'first render (print worker: context, key, PDF, store)':58s} {summary(first)}")
+        out(f"{'first render (print worker: context, key, PDF, store)':58s} {summary(first)}  "
+            f"PDF {statistics.median(sizes) / 1024:.0f} KiB")
         figures["print first render p50 ms"] = statistics.median(first) * 1000
+        figures["print PDF KiB"] = statistics.median(sizes) / 1024
 
         url, samples, queries = reverse("portal:print"), [], 0
         clients = []

@@ -24,7 +24,7 @@ from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError, TemplateError
 
 from apps.lowcode import sandbox
-from apps.lowcode.printing import budget
+from apps.lowcode.printing import budget, fonts
 from apps.lowcode.printing.errors import PrintError
 from apps.lowcode.printing.models import PrintFailure, PrintFormat
 from apps.lowcode.printing.registry import provider_for
@@ -157,6 +157,8 @@ def render(print_format: PrintFormat, document: models.Model | None = None, *, p
         context = sample_context(print_format.document_type.model_class())
     else:
         context = context_for(document)
+    if pdf:
+        fonts.common_faces()  # outside the budget: the first print on a machine makes them
     try:
         return _within_budget(lambda: _produce(print_format, context, pdf))
     except PrintError as exc:
@@ -179,6 +181,7 @@ def _record_failure(print_format: PrintFormat, document: models.Model, message: 
 
 def html_to_pdf(html: str) -> bytes:
     """WeasyPrint within the budget; a layout longer than `print_max_pages` is not written out."""
+    fonts.common_faces()
     return _within_budget(lambda: _write_pdf(html))
 
 
@@ -187,7 +190,7 @@ def _write_pdf(html: str) -> bytes:
 
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})  # anything else is left out (and logged)
     try:
-        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render()
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(font_config=fonts.configuration_for(html))
         pages = len(document.pages)
         if pages <= settings.PRINT_MAX_PAGES:
             return document.write_pdf()

@@ -34,7 +34,7 @@ from apps.lowcode.printing.registry import provider_for
 
 FOLDER = "printed"
 QUEUE = "print"
-RENDERER = "1"  # raise when the PDF pipeline itself changes (service.BASE_CSS, WeasyPrint options)
+RENDERER = "2"  # raise when the PDF pipeline itself changes (service.BASE_CSS, WeasyPrint options, fonts)
 POLL_SECONDS = 0.05
 QUEUED_SECONDS = 120  # a key is queued once in this time, however many requests wait for it
 FAILED_SECONDS = 300  # a failed rendering is answered from this note instead of queued again at once
