@@ -8,6 +8,7 @@ from captcha.helpers import captcha_image_url
 from captcha.models import CaptchaStore
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from ninja import Body, File, Form, Schema, Status
 from ninja.files import UploadedFile
@@ -329,6 +330,7 @@ def get_details(request):
     """The details (R15-R18) with the portal form's field names: `residence-…`, `g1-…`, `g2-…`,
     `property-…`, `child-…` and the administrators' extra fields `cf_…`."""
     application = _application(request)
+    prefetch_related_objects([application], "properties")  # read once for the form and the registries' answers
     try:
         details.check_editable(application)
         editable = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext
@@ -98,10 +99,8 @@ def definition_for(model) -> Definition | None:
     if seen is not None and key in seen:
         row = seen[key]
     else:
-        row = (
-            Workflow.objects.filter(
-                document_type__app_label=opts.app_label, document_type__model=opts.model_name, is_active=True
-            )
+        row = (  # the content type from Django's per-process cache: no join in this query of every request
+            Workflow.objects.filter(document_type=ContentType.objects.get_for_model(model), is_active=True)
             .values_list("pk", "revision")
             .first()
         )
