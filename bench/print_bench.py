@@ -2,8 +2,9 @@
 
 1. Median wall time of `render_pdf` over 50 renders of real applications, and the PDF size.
 2. 1,000 render jobs enqueued on the site's Redis, run by one `manage.py rqworker --burst` (a
-   SimpleWorker by default; `--worker-class rq.worker.Worker` forks per job as the Procfile's worker
-   does): total wall time and forms per second. PDFs are rendered and discarded
+   SimpleWorker by default; `--worker-class rq.worker.Worker` forks per job from a cold parent;
+   `--worker-class apps.lowcode.printing.worker.PrintWorker` forks per job from a parent that loaded
+   WeasyPrint and the fonts first): total wall time and forms per second. PDFs are rendered and discarded
    (the job returns the size); nothing big is stored.
 
 Builds a small throw-away city (a bench campaign and district, N applications) and removes it after.
@@ -69,7 +70,8 @@ def main() -> None:
     parser.add_argument("--applications", type=int, default=20)
     parser.add_argument("--worker-class", default="rq.worker.SimpleWorker",
                         help="rq.worker.SimpleWorker keeps fonts loaded; rq.worker.Worker (the default of "
-                             "rqworker) forks per job and loads them again every time")
+                             "rqworker) forks per job and loads them again every time; "
+                             "apps.lowcode.printing.worker.PrintWorker forks per job from a warm parent")
     args = parser.parse_args()
     if settings.JOBS_IN_PROCESS:
         sys.exit("this site has no redis_url: the batch needs a real RQ queue")

@@ -237,7 +237,6 @@ def new_configuration():
     configuration = FontConfiguration()
     faces = common_faces()
     if faces:
-        _prefer_common(tuple(faces))
         for path in (path for paths in faces.values() for path in paths):
             fontconfig.FcConfigAppFontAddFile(configuration._config, str(path).encode())
         pangoft2.pango_fc_font_map_config_changed(ffi.cast("PangoFcFontMap *", configuration.font_map))
@@ -246,6 +245,8 @@ def new_configuration():
 
 def configuration_for(html: str):
     """This thread's kept configuration, or a fresh one for a page that declares its own faces."""
+    if faces := common_faces():
+        _prefer_common(tuple(faces))  # each time: fontconfig may have loaded its configuration anew
     if "@font-face" in html.lower():
         return new_configuration()
     configuration = getattr(_local, "configuration", None)
