@@ -2,10 +2,11 @@
 
 from functools import wraps
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect
 
-from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.models import Application, CampaignWindow
 
 
 def parent_required(view):
@@ -21,11 +22,13 @@ def parent_required(view):
 def application_of(user) -> Application:
     """The account's own application (one per account): the portal's, the API's and the documents'
     one definition. 404 for an account without one. The campaign's windows come in one query: the
-    status names every stage's window, each a query of its own otherwise (issue #17)."""
+    status names every stage's window, each a query of its own otherwise (issue #17); they are one
+    campaign's, so ordered by date alone (the model's order by campaign joins the campaigns)."""
+    windows = Prefetch("campaign__windows", queryset=CampaignWindow.objects.order_by("opens_at"))
     try:
         return (
             Application.objects.select_related("campaign", "district", "school", "child")
-            .prefetch_related("campaign__windows")
+            .prefetch_related(windows)
             .get(account=user)
         )
     except Application.DoesNotExist:
