@@ -10,8 +10,8 @@ as 䶮 or 𠮷) from the full face, character by character: the printed text is 
 
 One font configuration is kept per thread and reused: fontconfig, Pango's font caches and the faces'
 data stay loaded between renders. A page bringing its own @font-face gets a fresh one, so that no
-administrator's face reaches another format. Without HarfBuzz-Subset or the Noto faces the faces are
-WeasyPrint's own, as before.
+administrator's face reaches another format. Without HarfBuzz-Subset, the Noto faces or a site folder
+to keep the common faces in, the faces are WeasyPrint's own, as before.
 """
 
 from __future__ import annotations
@@ -188,11 +188,16 @@ def common_face(family: str, style: str) -> Path | None:
         if data is None:
             logger.warning("no common-characters face for %s %s: printing with the full face", family, style)
             return None
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as handle:
-            handle.write(data)
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, target)  # atomic: another worker making the same face meanwhile is harmless
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as handle:
+                handle.write(data)
+            os.chmod(handle.name, 0o644)
+            os.replace(handle.name, target)  # atomic: another worker making the same face meanwhile is harmless
+        except OSError as exc:
+            logger.warning("cannot keep the common-characters face in %s (%s): printing with the full face",
+                           folder, exc)
+            return None
         for old in folder.glob(f"{name}*.otf"):
             if old != target:
                 old.unlink(missing_ok=True)

@@ -92,3 +92,10 @@ def test_a_page_with_its_own_font_face_gets_its_own_configuration():
 
     assert fonts.configuration_for("<p>申请表</p>") is kept
     assert fonts.configuration_for('<style>@font-face { font-family: x; src: url("data:,") }</style>') is not kept
+
+
+def test_site_folder_that_cannot_keep_the_face_leaves_the_full_face(settings, tmp_path):
+    (tmp_path / "site").write_text("")  # a file where the site folder would be
+    settings.SITE_DIR = tmp_path / "site"
+
+    assert fonts.common_face("Noto Serif CJK SC", "Regular") is None
