@@ -228,10 +228,12 @@ def _prefer_common(families: tuple[str, ...]) -> None:
     """The rule goes to fontconfig's current configuration: Pango's FT2 font map substitutes a
     style's families there, not in the font map's own configuration (which holds the faces)."""
     ffi, fc, _hb, _hb_subset = _native()
-    current = fc.FcConfigGetCurrent()
-    if _ruled.get(families) != int(ffi.cast("uintptr_t", current)):
-        fc.FcConfigParseAndLoadFromMemory(current, _rules(families), True)
-        _ruled[families] = int(ffi.cast("uintptr_t", current))
+    current = int(ffi.cast("uintptr_t", fc.FcConfigGetCurrent()))
+    if _ruled.get(families) != current:
+        with _build_lock:  # once per process: no other thread of ours changes fontconfig meanwhile
+            if _ruled.get(families) != current:
+                fc.FcConfigParseAndLoadFromMemory(ffi.cast("void *", current), _rules(families), True)
+                _ruled[families] = current
 
 
 def new_configuration():
