@@ -8,6 +8,7 @@ from apps.bj_enrollment.desk.export import export_csv, export_xlsx
 from apps.bj_enrollment.roles import may_export
 from apps.bj_enrollment.scope import in_scope, may_change, restrict, scope_of
 from apps.lowcode.desk_search import KeyedSearchMixin
+from apps.lowcode.filter_widgets import DropdownForm
 
 
 class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
@@ -63,6 +64,8 @@ class LargeTableAdmin(ScopedAdmin):
 
 class ScopedRelatedFilter(RelatedDropdownFilter):
     """Offers only the related rows in the user's scope, without scanning the filtered table."""
+
+    form_class = DropdownForm
 
     def field_choices(self, field, request, model_admin):
         ordering = self.field_admin_ordering(field, request, model_admin)

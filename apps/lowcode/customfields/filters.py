@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from unfold.contrib.filters.admin import DropdownFilter
 
 from apps.lowcode.customfields.models import FILTERABLE_TYPES, CustomField, FieldType
 from apps.lowcode.customfields.registry import storage_attr
 from apps.lowcode.customfields.values import fields_for_model
+from apps.lowcode.filter_widgets import DropdownFilter
 
 PARAMETER_PREFIX = "cf_"
 
