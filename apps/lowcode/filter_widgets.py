@@ -1,9 +1,10 @@
-"""The list filters' select, written in Python: the same bytes as Unfold's select widget template.
+"""The list filters' widgets, written in Python: the same bytes as Unfold's widget templates.
 
 A list page renders four or five dropdown filters; through templates each option is an include of
 select_option.html and attrs.html (~10 µs per option, most of a filter's cost). The markup below is
 Unfold's unfold/widgets/select.html with Django's select_option.html and attrs.html, character for
-character; tests/bj_enrollment/reviewer/test_list_filters.py renders both and compares them."""
+character, and likewise the date-and-time range's split_datetime_vertical.html with date.html,
+time.html and input.html; tests/lowcode/test_filter_widgets.py renders both and compares them."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeData, mark_safe
 from unfold.contrib.filters.admin import DropdownFilter as UnfoldDropdownFilter
+from unfold.contrib.filters.admin import RangeDateTimeFilter as UnfoldRangeDateTimeFilter
 from unfold.contrib.filters.forms import DropdownForm as UnfoldDropdownForm
-from unfold.widgets import UnfoldAdminSelectWidget
+from unfold.contrib.filters.forms import RangeDateTimeForm as UnfoldRangeDateTimeForm
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminSplitDateTimeVerticalWidget
 
 _ICON = (
     '<span class="material-symbols-outlined absolute group-[.primary]:text-white pointer-events-none mr-[12px] '
@@ -61,3 +64,41 @@ class DropdownForm(UnfoldDropdownForm):
 
 class DropdownFilter(UnfoldDropdownFilter):
     form_class = DropdownForm
+
+def _input(widget: dict) -> str:
+    """unfold/widgets/date.html or time.html around django/forms/widgets/input.html."""
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return (f'<div class="flex flex-col max-w-2xl min-w-56 relative w-full">\n    <input type="{widget["type"]}" '
+            f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>\n\n</div>\n')
+
+
+def _labelled(label, widget: dict) -> str:
+    """One half of split_datetime_vertical.html: its label, if any, and its input."""
+    shown = (f'\n            <div class="mb-2">\n                {conditional_escape(label)}'
+             "\n            </div>\n        " if label else "")
+    return (f"\n        {shown}\n\n        \n            <div class=\"flex flex-row\">\n                "
+            f"{_input(widget)}\n            </div>\n        \n    </div>")
+
+
+class FilterSplitDateTime(UnfoldAdminSplitDateTimeVerticalWidget):
+    """Unfold's date and time pair of a range filter, rendered without the template engine."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        date, time = context["widget"]["subwidgets"]
+        return mark_safe(  # noqa: S308 (every name, value and label escaped in _input and _labelled)
+            '<div class="datetime flex flex-col max-w-2xl w-full">\n    <div class="flex flex-col flex-wrap mb-2">'
+            f"{_labelled(context['date_label'], date)}\n\n    <div class=\"flex flex-col flex-wrap mt-3 md:mt-0\">"
+            f"{_labelled(context['time_label'], time)}\n</div>"
+        )
+
+
+class RangeDateTimeForm(UnfoldRangeDateTimeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.__class__ = FilterSplitDateTime  # the same widget and attributes, rendered in Python
+
+
+class RangeDateTimeFilter(UnfoldRangeDateTimeFilter):
+    form_class = RangeDateTimeForm

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import StackedInline, TabularInline
-from unfold.contrib.filters.admin import RangeDateTimeFilter
 from unfold.decorators import display
 
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedRelatedFilter
@@ -14,7 +13,7 @@ from apps.bj_enrollment.models import Application, Child, Guardian, Property
 from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
 from apps.lowcode.export_columns import by_value, from_value
-from apps.lowcode.filter_widgets import DropdownFilter
+from apps.lowcode.filter_widgets import DropdownFilter, RangeDateTimeFilter
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow import states as workflow_states
