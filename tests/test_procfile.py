@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -69,13 +70,22 @@ def _scheduled_jobs() -> int:
 
 @pytest.mark.parametrize("name", ["worker", "printer", "scheduler"])
 def test_worker_and_scheduler_start_and_stay_up(env, name):
-    proc = _shell(_procfile()[name], env)
-    try:
-        time.sleep(6)
-        assert proc.poll() is None, proc.stdout.read()
-    finally:
-        os.killpg(proc.pid, 15)
-        output = proc.communicate(timeout=30)[0]
+    """Each says it is ready (the printer after warming its fonts, which on a new machine first makes
+    the common-characters faces) and is still running a few seconds later."""
     expected = {"worker": "Listening on", "printer": "Listening on",
                 "scheduler": f"Starting cron scheduler with {_scheduled_jobs()} jobs"}[name]
-    assert expected in output, output
+    proc = _shell(_procfile()[name], env)
+    output: list[str] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)  # line by line
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not any(expected in line for line in output) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)
+        assert proc.poll() is None, "".join(output)
+        assert any(expected in line for line in output), "".join(output)
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=30)
+        reader.join(timeout=5)
