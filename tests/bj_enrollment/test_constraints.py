@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 
 from apps.bj_enrollment.choices import ApplicationState, HukouCategory
-from apps.bj_enrollment.models import Application
+from apps.bj_enrollment.models import Application, Guardian
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,6 +77,16 @@ def test_form_number_must_be_8_digits_r13(city, number):
     app = _new_app(city, factories.child("孙小小"), city.east, form_number=number, verification_code="ABCDEF")
     with pytest.raises((IntegrityError, DataError)):  # strict mode: too long is refused, not truncated
         app.save()
+
+
+def test_model_validation_checks_a_check_constraint_only_where_it_covers_its_field(city):
+    """Model validation of a check constraint (lowcode/constraints.py): where the validation covers
+    the guardian's position it is checked; where it leaves the position out (the details forms) it
+    is skipped, as Django skips it, without building the row's expressions first."""
+    guardian = Guardian(application=city.east_app, position=3, name="李大东", phone="13912345678")
+    with pytest.raises(ValidationError, match="guardian_position_1_or_2"):
+        guardian.validate_constraints(exclude={"application"})
+    guardian.validate_constraints(exclude={"application", "position"})
 
 
 def test_form_numbers_start_with_the_campaign_year_r13(city):

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.bj_enrollment.choices import ApplicationState, HousingType, HukouCategory, Stage
+from apps.lowcode.constraints import ChecksCoveredConstraints
 
 
-class Application(models.Model):
+class Application(ChecksCoveredConstraints, models.Model):
     """A child's registration in one campaign and one district: the form, its account and its state.
 
     The database itself guarantees R9 and R3 (one live application per child and campaign, hence one

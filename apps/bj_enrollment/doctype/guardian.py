@@ -6,9 +6,10 @@ from simple_history.models import HistoricalRecords
 from apps.bj_enrollment import error_codes
 from apps.bj_enrollment.choices import IdType, Relationship
 from apps.bj_enrollment.rules.identity import check_resident_id, normalise_id_number
+from apps.lowcode.constraints import ChecksCoveredConstraints
 
 
-class Guardian(models.Model):
+class Guardian(ChecksCoveredConstraints, models.Model):
     """Guardian 1 (who owns the account) or guardian 2 of an application (R15)."""
 
     application = models.ForeignKey(
