@@ -1,5 +1,6 @@
 from django.contrib.admin import RelatedFieldListFilter
 from django.core.exceptions import PermissionDenied
+from django.db.models import JSONField
 from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.paginator import InfinitePaginator
@@ -68,11 +69,17 @@ class ScopedRelatedFilter(RelatedDropdownFilter):
     form_class = DropdownForm
 
     def field_choices(self, field, request, model_admin):
+        """(pk, str) of each row; the JSON columns (custom values) are left in the database."""
         ordering = self.field_admin_ordering(field, request, model_admin)
-        related = restrict(field.related_model._default_manager.all(), request.user)
+        model = field.related_model
+        related = restrict(model._default_manager.defer(*_json_columns(model)), request.user)
         if ordering:
             related = related.order_by(*ordering)
         return [(obj.pk, str(obj)) for obj in related]
+
+
+def _json_columns(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, JSONField)]
 
 
 __all__ = ["LargeTableAdmin", "RelatedFieldListFilter", "ScopedAdmin", "ScopedRelatedFilter"]
