@@ -1,8 +1,15 @@
 """The reviewers' filter panel (issue #17): its filters render in Python where Unfold's render through
-templates (apps/lowcode/filter_widgets.py), and every user sees the very bytes Unfold's own classes make."""
+templates (apps/lowcode/filter_widgets.py), its buttons are written out where Unfold renders components
+(templates/unfold/helpers/change_list_filter_actions.html), and every user sees the very bytes Unfold's
+own classes and templates make."""
+
+from pathlib import Path
 
 import pytest
+import unfold
 from django.contrib.admin.templatetags.admin_list import admin_list_filter
+from django.template import engines
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from apps.bj_enrollment.choices import ApplicationState
@@ -21,11 +28,18 @@ def unfolds_own(spec):
     return spec
 
 
+ACTIONS = "unfold/helpers/change_list_filter_actions.html"
+
+
 def panel(client, user, params):
+    """The page, and each filter and the panel's buttons as the desk renders them and as Unfold does."""
     client.force_login(user)
     response = client.get(reverse("admin:bj_enrollment_application_changelist"), params)
     assert response.status_code == 200
-    cl = response.context["cl"]
+    cl, request = response.context["cl"], response.wsgi_request
+    unfold_actions = engines["django"].from_string((Path(unfold.__file__).parent / "templates" / ACTIONS).read_text())
+    our_buttons = render_to_string(ACTIONS, {"cl": cl}, request)
+    assert our_buttons == unfold_actions.render({"cl": cl}, request) and our_buttons in response.content.decode()
     ours = [admin_list_filter(cl, spec) for spec in cl.filter_specs]
     theirs = [admin_list_filter(cl, unfolds_own(spec)) for spec in cl.filter_specs]
     return response.content.decode(), ours, theirs
