@@ -37,6 +37,14 @@ class DraftForm(CustomFieldsFormMixin, forms.ModelForm):
             self.init_custom_values()
         self._stored_row = None if self.instance._state.adding else self._row()
 
+    def _get_validation_exclusions(self):
+        """The model's validation leaves out the values of the form's row choices (district, street):
+        their form field has already read the row from a queryset at least as strict as the model's,
+        which would read it again (one query per such value at every save, issue #17)."""
+        exclude = super()._get_validation_exclusions()
+        exclude.update(name for name, field in self.fields.items() if isinstance(field, forms.ModelChoiceField))
+        return exclude
+
     def _row(self) -> dict:
         """What this form writes of its row: its model fields (and the custom values, if it has them)."""
         meta = self.instance._meta
