@@ -34,6 +34,7 @@ def main() -> None:
     from django.template import engines
     from django.test import Client
     from django.urls import reverse
+    from unfold.contrib.filters.admin import DropdownFilter as UnfoldDropdownFilter
     from unfold.contrib.filters.forms import DropdownForm, RangeDateTimeForm
 
     from apps.bj_enrollment.desk.base import ScopedRelatedFilter
@@ -56,6 +57,8 @@ def main() -> None:
         loader.get_template_cache[actions] = templates[ours]
         dropdown = filter_widgets.DropdownForm if ours else DropdownForm
         filter_widgets.DropdownFilter.form_class = ScopedRelatedFilter.form_class = dropdown
+        template = filter_widgets.DROPDOWN_TEMPLATE if ours else UnfoldDropdownFilter.template
+        filter_widgets.DropdownFilter.template = ScopedRelatedFilter.template = template
         filter_widgets.RangeDateTimeFilter.form_class = filter_widgets.RangeDateTimeForm if ours else RangeDateTimeForm
 
     pages = {}

@@ -57,13 +57,49 @@ class FilterSelect(UnfoldAdminSelectWidget):
         return mark_safe("".join(parts))  # noqa: S308 (every name, value and label escaped above)
 
 
+_REQUIRED = '<span class="text-red-600 dark:text-red-500">*</span>'
+
+
+def _errors(errors) -> str:
+    """unfold/helpers/form_errors.html."""
+    if not errors:
+        return "\n"
+    items = "".join(f"\n                <li>\n                    {conditional_escape(error)}"
+                    "\n                </li>\n            " for error in errors)
+    return (f'\n    <div class="mt-2 text-red-600 text-xs dark:text-red-500">\n        <ul>\n            {items}'
+            "\n        </ul>\n    </div>\n\n")
+
+
+def _field(field) -> str:
+    """unfold/helpers/field.html for a select, with form_label.html, form_errors.html and help_text.html."""
+    errors, required = field.errors, field.field.required
+    label = (f'\n\n<label for="{conditional_escape(field.id_for_label)}" class="block font-semibold text-important">'
+             f"\n    {conditional_escape(field.label)}"
+             f"{_REQUIRED if required else ''}\n</label>\n")
+    help_text = (f'\n    <div class="leading-relaxed mt-2 text-xs">\n        {field.help_text}\n    </div>\n'
+                 if field.help_text else "")
+    return (f'\n\n\n    <div class="{"errors " if errors else ""}flex flex-col group mb-4">\n'
+            f'        <div class="flex flex-col gap-2">\n            {label}\n\n            {field}\n        </div>\n\n'
+            f"        {_errors(errors)}\n\n        {help_text}\n\n    </div>\n\n")
+
+
 class DropdownForm(UnfoldDropdownForm):
     widget = FilterSelect(attrs={"data-theme": "admin-autocomplete",
                                  "class": "unfold-admin-autocomplete admin-autocomplete"})
 
+    def as_filter(self) -> str:
+        """Unfold's unfold/filters/filters_field.html for this form (DROPDOWN_TEMPLATE adds the last newline)."""
+        fields = "".join(f"\n        {_field(field)}\n    " for field in self)
+        return mark_safe(f"\n\n\n    {fields}\n")  # noqa: S308 (labels, errors and widgets escaped in _field)
+
+
+DROPDOWN_TEMPLATE = "desk/filters/dropdown.html"  # {{ form.as_filter }}: the filter without the template engine
+
 
 class DropdownFilter(UnfoldDropdownFilter):
     form_class = DropdownForm
+    template = DROPDOWN_TEMPLATE
+
 
 def _input(widget: dict) -> str:
     """unfold/widgets/date.html or time.html around django/forms/widgets/input.html."""

@@ -9,7 +9,7 @@ from apps.bj_enrollment.desk.export import export_csv, export_xlsx
 from apps.bj_enrollment.roles import may_export
 from apps.bj_enrollment.scope import in_scope, may_change, restrict, scope_of
 from apps.lowcode.desk_search import KeyedSearchMixin
-from apps.lowcode.filter_widgets import DropdownForm
+from apps.lowcode.filter_widgets import DROPDOWN_TEMPLATE, DropdownForm
 
 
 class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
@@ -67,6 +67,7 @@ class ScopedRelatedFilter(RelatedDropdownFilter):
     """Offers only the related rows in the user's scope, without scanning the filtered table."""
 
     form_class = DropdownForm
+    template = DROPDOWN_TEMPLATE
 
     def field_choices(self, field, request, model_admin):
         """(pk, str) of each row; the JSON columns (custom values) are left in the database."""
