@@ -1,10 +1,13 @@
-"""The list filters' widgets, written in Python: the same bytes as Unfold's widget templates.
+"""The list filters' widgets, written in Python: the same bytes as Unfold's templates.
 
 A list page renders four or five dropdown filters; through templates each option is an include of
-select_option.html and attrs.html (~10 µs per option, most of a filter's cost). The markup below is
-Unfold's unfold/widgets/select.html with Django's select_option.html and attrs.html, character for
-character, and likewise the date-and-time range's split_datetime_vertical.html with date.html,
-time.html and input.html; tests/lowcode/test_filter_widgets.py renders both and compares them."""
+select_option.html and attrs.html (~10 µs per option) and each filter a field.html with its label,
+errors and help text, most of the panel's cost. The markup below is Unfold's unfold/widgets/select.html
+with Django's select_option.html and attrs.html, character for character; likewise a dropdown's
+filters_field.html with field.html, form_label.html, form_errors.html and help_text.html, and the
+date-and-time range's split_datetime_vertical.html with date.html, time.html and input.html.
+tests/bj_enrollment/reviewer/test_list_filters.py renders each filter both ways and compares them
+(an Unfold upgrade that changes its markup fails there), bench/list_filters_bench.py times both."""
 
 from __future__ import annotations
 
