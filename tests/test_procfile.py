@@ -87,5 +87,10 @@ def test_worker_and_scheduler_start_and_stay_up(env, name):
         assert any(expected in line for line in output), "".join(output)
     finally:
         os.killpg(proc.pid, 15)
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # never leave a worker behind to take later tests' jobs
+            os.killpg(proc.pid, 9)
+            proc.wait()
+            raise
         reader.join(timeout=5)
