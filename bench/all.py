@@ -19,7 +19,8 @@ On a MariaDB + Redis site with the demo city (`manage.py build_demo_site --appli
    (config/passwords.py), and log-ins/s through the API with the site's;
 4. runs bench/print_cache_bench.py, bench/export_bench.py, bench/graduate_import_bench.py (the worker's import
    of graduates from a spreadsheet, 5,000 rows; `--rows 150000` alone for a city) and
-   bench/junior_confirm_load.py (the family's confirmation page) when present and prints their lines.
+   bench/junior_confirm_load.py (the family's confirmation page) and bench/web_memory_bench.py (the web
+   workers' PSS under a mixed load) when present and prints their lines.
 """
 
 from __future__ import annotations
@@ -303,7 +304,8 @@ def main() -> None:  # noqa: PLR0915
 
     rows = [(f"{c.label} [{c.status}]", f"{statistics.median(c.p50) * 1000:.1f} ms",
              *(rps(c, client) for client in clients_used), str(c.queries)) for c in cases]
-    others = ("print_cache_bench.py", "export_bench.py", "graduate_import_bench.py", "junior_confirm_load.py")
+    others = ("print_cache_bench.py", "export_bench.py", "graduate_import_bench.py", "junior_confirm_load.py",
+              "web_memory_bench.py")
     if not args.only:
         password_checks(rows, len(clients_used))
     for script in () if args.only else others:
