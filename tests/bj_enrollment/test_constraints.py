@@ -44,6 +44,20 @@ def test_validation_names_the_live_application_of_the_same_child_r9(city):
     second.full_clean(exclude=["campaign", "child", "state"])  # a form of other fields: not its concern
 
 
+def test_a_new_application_validates_while_the_campaign_holds_a_cancelled_one_r33(city):
+    """Django's own check of the unique (campaign, live_child) read the unsaved row's generated
+    column as NULL, which every cancelled application of the campaign has: a new registration for
+    another child failed validation with "already exists". R9 is still checked (the live one)."""
+    Application.objects.filter(pk=city.west_app.pk).update(state=ApplicationState.CANCELLED)
+    child = factories.child("新同学")
+    new = _new_app(city, child, city.east, form_number="26000019", verification_code="ABCDEF")
+    new.full_clean(exclude=["account", "school"])  # nothing to say
+    again = _new_app(city, city.east_app.child, city.west, form_number="26000029", verification_code="ABCDEF")
+    with pytest.raises(ValidationError) as refused:
+        again.full_clean(exclude=["account", "school"])
+    assert city.east_app.form_number in str(refused.value)
+
+
 def test_second_district_for_same_child_is_refused_r3(city):
     with pytest.raises(IntegrityError, match="application_one_live_per_child"):
         factories.application(city.campaign, city.east_app.child, city.west, city.west_school)
