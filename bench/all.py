@@ -32,7 +32,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,15 +39,9 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from harness import ROOT, out
+from harness import ROOT, out, web_server
 
 os.environ.setdefault("BJ_STAFF_2FA", "false")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 NUMBER = "@N@"  # in a body: replaced by a new number at every request (a save that always changes something)
@@ -268,35 +261,11 @@ def main() -> None:  # noqa: PLR0915
         client.cookies["csrftoken"] = csrf
         case.queries = count_queries(case, client)
 
-    # the portal's and API's rate limits lifted for the run (as bench/portal_load.py does), restored after
-    config = ROOT / "sites" / os.environ.get("BJ_SITE", "demo") / "site_config.json"
-    original = config.read_text()
-    lifted = dict.fromkeys(("api_per_ip", "login_per_ip", "sms_per_ip", "register_per_ip"), "1000000/h")
-    config.write_text(json.dumps({**json.loads(original), "portal_rate_limits": lifted}, indent=2))
-    port = free_port()
-    env = {**os.environ, "BJ_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "BJ_STAFF_2FA": "false"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi"], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        import requests
-
-        for _ in range(100):
-            try:
-                requests.get(base + "/portal/", timeout=10)
-                break
-            except requests.RequestException:
-                time.sleep(0.3)
+    with web_server() as (_server, base):
         for round_number in range(args.rounds):
             for case in cases:
                 measure(case, base, args, clients_used if round_number % 2 == 0 else clients_used[::-1])
             out(f"round {round_number + 1}/{args.rounds} done")
-    finally:
-        server.terminate()
-        server.wait(30)
-        config.write_text(original)
 
     def rps(case, client):
         refused = f" ({case.refused} refused)" if client == WRK and case.refused else ""

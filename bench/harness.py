@@ -8,8 +8,12 @@ they come; `summary` is the latency line the desk and print benchmarks print.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import socket
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,3 +44,35 @@ def median_time(func, runs: int) -> tuple[float, object]:
         result = func()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
+
+
+@contextlib.contextmanager
+def web_server(config: str = "config/gunicorn.py"):
+    """gunicorn as deployed (2 workers, staff second factor off for the bench's sessions) on a free
+    local port, once it answers, with the portal's and API's rate limits lifted: yields the process
+    and its base URL; stops it and restores the site's configuration after."""
+    import requests
+
+    site_config = ROOT / "sites" / os.environ.get("BJ_SITE", "demo") / "site_config.json"
+    original = site_config.read_text()
+    lifted = dict.fromkeys(("api_per_ip", "login_per_ip", "sms_per_ip", "register_per_ip"), "1000000/h")
+    site_config.write_text(json.dumps({**json.loads(original), "portal_rate_limits": lifted}, indent=2))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "BJ_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "BJ_STAFF_2FA": "false"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", config, "config.wsgi"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                requests.get(base + "/portal/", timeout=10)
+                break
+            except requests.RequestException:
+                time.sleep(0.3)
+        yield server, base
+    finally:
+        server.terminate()
+        server.wait(30)
+        site_config.write_text(original)

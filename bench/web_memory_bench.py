@@ -22,15 +22,12 @@ import argparse
 import itertools
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from harness import ROOT, out
+from harness import out, web_server
 
 os.environ.setdefault("BJ_STAFF_2FA", "false")
 CSRF = "benchcsrftoken0123456789abcdefgh"
@@ -132,17 +129,6 @@ def main() -> None:  # noqa: PLR0915
         ("reprint", "GET", reverse("portal:print"), "printing", None, {}),
     ]
 
-    config = ROOT / "sites" / os.environ.get("BJ_SITE", "demo") / "site_config.json"
-    original = config.read_text()
-    lifted = dict.fromkeys(("api_per_ip", "login_per_ip", "sms_per_ip", "register_per_ip"), "1000000/h")
-    config.write_text(json.dumps({**json.loads(original), "portal_rate_limits": lifted}, indent=2))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "BJ_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2", "BJ_STAFF_2FA": "false"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", args.config, "config.wsgi"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
 
     def call(session, case) -> None:
         label, method, path, who, body, headers = case
@@ -152,13 +138,7 @@ def main() -> None:  # noqa: PLR0915
         if response.status_code != 200 or expected not in response.headers.get("Content-Type", ""):
             raise SystemExit(f"{label} answered {response.status_code} {response.headers.get('Content-Type')}")
 
-    try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/portal/", timeout=10)
-                break
-            except requests.RequestException:
-                time.sleep(0.3)
+    with web_server(args.config) as (server, base):
         time.sleep(1)  # both workers up
         before = snapshot("after start-up", server.pid)
 
@@ -171,10 +151,6 @@ def main() -> None:  # noqa: PLR0915
             with ThreadPoolExecutor(args.clients) as pool:
                 list(pool.map(client_run, range(args.clients)))
             after = snapshot(f"after round {round_number + 1}/{args.rounds}", server.pid)
-    finally:
-        server.terminate()
-        server.wait(30)
-        config.write_text(original)
     out(f"web worker PSS (median of workers): {before['worker_pss']:.0f} MiB at start, "
         f"{after['worker_pss']:.0f} MiB after {args.rounds} rounds of {args.requests} requests per page; "
         f"all gunicorn processes {after['total_pss']:.0f} MiB")
