@@ -51,7 +51,13 @@ class Child(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.name_pinyin = pinyin_key(self.name)
+        """The sort key follows the name, also when only some columns are written (a details save
+        writes the ones its form changed); a save that leaves the name out leaves the key alone."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "name" in update_fields:
+            self.name_pinyin = pinyin_key(self.name)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "name_pinyin"}
         super().save(*args, **kwargs)
 
     def clean(self):

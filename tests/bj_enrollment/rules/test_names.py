@@ -19,3 +19,7 @@ def test_children_are_ordered_by_the_pinyin_of_their_names():
     renamed.name = "艾米"
     renamed.save()
     assert list(Child.objects.values_list("name", "name_pinyin"))[0] == ("艾米", "ai4 mi3")
+
+    renamed.name = "白雪"
+    renamed.save(update_fields=["name"])  # a save of the columns a form changed
+    assert Child.objects.values_list("name_pinyin", flat=True).get(pk=renamed.pk) == "bai2 xue3"
