@@ -197,11 +197,20 @@ def build_forms(application, data=None, files=None) -> dict:
 
 
 def save_draft(application, forms_: dict) -> None:
-    """Uploads are written first, outside the transaction; the caller saves only valid forms."""
+    """Uploads are written first, outside the transaction; the caller saves only valid forms.
+
+    Whether the details may change (R1/R17: registered or withdrawn to edit, window open) is decided
+    here, on the application's row locked for the save: the workflow may have moved it on since the
+    request read it, and a save writes only the values it changed, so nothing else would notice."""
+    from apps.bj_enrollment.services import details
+
     for form in forms_.values():
         if form.is_valid() and getattr(form, "custom_values", None):
             form.custom_values = persist_files(form.custom_document(), form.custom_values)
     with transaction.atomic():
+        application.state = Application.objects.select_for_update().values_list("state", flat=True).get(
+            pk=application.pk)
+        details.check_editable(application)
         if forms_["custom"].is_valid():
             store_custom_values(application, forms_["custom"].custom_values)
         forms_["child"].save_if_changed()

@@ -252,7 +252,11 @@ def details_view(request):
     forms_ = build_forms(application, *((request.POST, request.FILES) if request.method == "POST" else ()))
     # A value in a wrong format anywhere (custom fields included) saves nothing, and says where.
     if request.method == "POST" and editable and all(f.is_valid() for f in forms_.values()):
-        save_draft(application, forms_)
+        try:
+            save_draft(application, forms_)
+        except ValidationError as exc:  # moved on by the workflow since this page was read (R17)
+            messages.error(request, exc.messages[0])
+            return redirect("portal:details")
         if "submit" not in request.POST:
             messages.success(request, _("The draft was saved. You can come back and finish it later."))
             return redirect("portal:details")

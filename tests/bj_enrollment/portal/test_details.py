@@ -264,3 +264,27 @@ def test_after_the_window_closed_a_failed_check_cannot_be_withdrawn(client, city
     assert parent.state == ApplicationState.IDENTITY_FAILED
     response = client.post("/api/v1/application/withdrawal", content_type="application/json")
     assert response.status_code in (400, 409) and "errors" in response.json()
+
+
+def test_a_draft_posted_after_a_reviewer_moved_the_application_on_is_refused_and_saves_nothing(
+        client, city, parent, monkeypatch):
+    """The page was read while registered; before the save, another request moved the application
+    into the identity check. The family is told the details can no longer change, and nothing of the
+    post is written (R17, decided on the locked row by the save itself)."""
+    from apps.bj_enrollment.portal import views
+
+    original, moved = views.build_forms, []
+
+    def moved_meanwhile(*args, **kwargs):
+        forms_ = original(*args, **kwargs)
+        if len(args) > 1 and not moved:  # the post's forms (the page after the redirect reads only)
+            Application.objects.filter(pk=parent.pk).update(state=ApplicationState.IDENTITY_CHECK)
+            moved.extend(Application.objects.filter(pk=parent.pk).values())  # as the workflow left it
+        return forms_
+
+    monkeypatch.setattr(views, "build_forms", moved_meanwhile)
+    response = client.post(reverse("portal:details"), {"residence-residence_address": "东四十条1号", "draft": "1"},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:details")
+    assert "信息已提交，不能修改" in response.content.decode()
+    assert moved and list(Application.objects.filter(pk=parent.pk).values()) == moved

@@ -6,11 +6,14 @@ once per request, the campaign's windows in one query, and a row nothing changed
 only the values it changed (no state for the workflow's guard to read back) and checks one live
 application per child only where it edits the child, campaign or state: 17 → 15 (14 → 13); the
 district and street are read once, by their form fields, not again by the model's validation:
-15 → 13 (13 → 11). The details read reads the property once for the form and the registries'
-answers: 8 → 7."""
+15 → 13 (13 → 11). The save locks the application's row to decide on it whether the details may
+still change (R17): 13 → 14 (11 → 12). The details read reads the property once for the form and
+the registries' answers: 8 → 7."""
 
 import datetime as dt
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,8 +24,8 @@ from apps.bj_enrollment.rules.identity import make_resident_id
 
 READ_STATUS = 4
 READ_DETAILS = 7
-SAVE_DETAILS = 13  # one field of the application changed
-SAVE_UNCHANGED = 11
+SAVE_DETAILS = 14  # one field of the application changed
+SAVE_UNCHANGED = 12
 
 
 def details(city, street, **changes):
@@ -107,18 +110,20 @@ def test_a_save_writes_only_the_rows_that_changed_with_their_history(client, cit
     assert Guardian.history.filter(application_id=parent.pk).latest("history_date").phone == "13912345670"
 
 
-def test_a_save_writes_the_values_it_changed_not_the_state_it_read(city, parent):
-    """The workflow moved the application on (another request) after this save read it: the save
-    writes the address it changed and leaves the state as the workflow set it (before: the whole row
-    was written back, which the workflow's guard refused as a state change outside the workflow)."""
+def test_a_save_is_refused_once_the_workflow_moved_the_application_on_after_it_read_it(city, parent):
+    """Another request moved the application into the identity check after this save read it as
+    registered: the save is refused (R17, decided on the locked row) and writes nothing; before, it
+    wrote the address into an application under review."""
     street = Street.objects.create(district=city.east, name="东华门街道", code="110101001")
     application = Application.objects.get(pk=parent.pk)
     forms_ = build_forms(application, details(city, street, **{"residence-residence_address": "东华门大街9号"}))
     assert all(form.is_valid() for form in forms_.values())
     Application.objects.filter(pk=parent.pk).update(state=ApplicationState.IDENTITY_CHECK)
-    save_draft(application, forms_)
-    stored = Application.objects.get(pk=parent.pk)
-    assert (stored.state, stored.residence_address) == (ApplicationState.IDENTITY_CHECK, "东华门大街9号")
+    before = list(Application.objects.filter(pk=parent.pk).values())
+    with pytest.raises(ValidationError) as refused:
+        save_draft(application, forms_)
+    assert [error.code for error in refused.value.error_list] == ["not_editable"]
+    assert list(Application.objects.filter(pk=parent.pk).values()) == before
 
 
 def test_a_street_of_another_district_or_an_unknown_district_is_still_refused(client, city, parent):
