@@ -5,7 +5,6 @@ graduates and an admitting junior high its admitted students (Student.scope_path
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import DropdownFilter
 from unfold.decorators import display
 
 from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRelatedFilter
@@ -18,6 +17,7 @@ from apps.bj_enrollment.imports import students as students_import
 from apps.bj_enrollment.models import FeederPair, Student, StudentGuardian
 from apps.lowcode.audit.desk import RecordsReadsAdmin
 from apps.lowcode.customfields.desk import CustomFieldsAdminMixin
+from apps.lowcode.filter_widgets import DropdownFilter
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number, mask_phone
 from apps.lowcode.workflow import states as workflow_states

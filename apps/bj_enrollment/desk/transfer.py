@@ -17,7 +17,6 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from unfold.contrib.filters.admin import DropdownFilter
 from unfold.decorators import action, display
 
 from apps.bj_enrollment.choices import Gender, IdType, Relationship
@@ -25,6 +24,7 @@ from apps.bj_enrollment.desk.base import LargeTableAdmin, ScopedAdmin, ScopedRel
 from apps.bj_enrollment.models import Campaign, District, NewArrival, School, Student, Transfer
 from apps.bj_enrollment.scope import restrict
 from apps.bj_enrollment.services import new_arrivals, transfers
+from apps.lowcode.filter_widgets import DropdownFilter
 from apps.lowcode.history import HistoryAdmin
 from apps.lowcode.masking import mask_id_number
 from apps.lowcode.workflow import states as workflow_states
