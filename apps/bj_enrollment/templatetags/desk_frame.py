@@ -1,0 +1,86 @@
+"""The desk page's frame (issue #17): a fragment whose HTML depends only on a few context values is
+rendered once per process for each set of those values, not node by node on every page.
+
+    {% load desk_frame %}
+    {% desk_once colors border_radius %} ...Unfold's markup... {% end_desk_once %}
+
+The values named are the fragment's whole input, with the active language, the URL prefix and the
+autoescaping added to the key; a fragment that reads anything else (the request, a nonce) or sets a
+variable used after it must not be wrapped. A CSRF token is the exception: the fragment is kept with
+a marker where `{% csrf_token %}` wrote the token, and each page puts its own in. A value the key
+cannot hold (anything but text, numbers, lists, mappings and dataclasses) renders the fragment every
+time."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django import template
+from django.urls import get_script_prefix
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
+
+register = template.Library()
+
+MAX_VARIANTS = 512  # per fragment: languages x URL prefixes x the sidebars that permissions make
+CSRF_MARKER = "desk-once-csrf-token-marker"
+NOT_PROVIDED = "NOTPROVIDED"  # django.template.context_processors.csrf without a request
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def _frozen(value):
+    """A hashable copy that tells apart every value which could render differently (safe text from
+    plain text of the same characters, a list from a tuple is not needed: both iterate alike)."""
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, SafeData):
+        return ("safe", str(value))
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Promise):
+        return ("lazy", str(value))
+    if isinstance(value, dict):
+        return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value), _frozen(dataclasses.asdict(value)))
+    raise _Unkeyable
+
+
+class OnceNode(template.Node):
+    def __init__(self, nodelist, values):
+        self.nodelist, self.values, self.rendered = nodelist, values, {}
+
+    def render(self, context):
+        try:
+            key = (translation.get_language(), get_script_prefix(), context.autoescape,
+                   *(_frozen(value.resolve(context)) for value in self.values))
+        except _Unkeyable:
+            return self.nodelist.render(context)
+        html = self.rendered.get(key)
+        if html is None:
+            with context.push(csrf_token=CSRF_MARKER):
+                html = self.nodelist.render(context)
+            if len(self.rendered) >= MAX_VARIANTS:
+                self.rendered.clear()
+            self.rendered[key] = html
+        if CSRF_MARKER in html:
+            page_token = context.get("csrf_token")
+            if not page_token or page_token == NOT_PROVIDED:  # {% csrf_token %} writes nothing then
+                return self.nodelist.render(context)
+            html = mark_safe(html.replace(CSRF_MARKER, conditional_escape(page_token)))  # noqa: S308 (rendered by the template, token escaped)
+        return html
+
+
+@register.tag
+def desk_once(parser, token):
+    values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("end_desk_once",))
+    parser.delete_first_token()
+    return OnceNode(nodelist, values)

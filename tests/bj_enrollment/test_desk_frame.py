@@ -1,0 +1,119 @@
+"""The desk page's frame (issue #17): the desk's copies of Unfold's templates (templates/unfold/,
+templates/admin/base*.html) keep what reads only the site's settings, the sidebar the user's
+permissions make and the user menu rendered once per process (apps/bj_enrollment/templatetags/
+desk_frame.py), and every page still reads exactly as Unfold's own templates make it."""
+
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import unfold
+from django.conf import settings
+from django.template import Context, Template, engines
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from apps.bj_enrollment.choices import ApplicationState
+
+OURS = Path(settings.BASE_DIR) / "templates"
+THEIRS = Path(unfold.__file__).parent / "templates"
+FILTER_PANEL = ("change_list_filter", "/filters/")  # the filter panel's templates compare in their own tests
+FRAME = sorted(
+    str(path.relative_to(OURS)) for path in [*(OURS / "unfold").rglob("*.html"), *(OURS / "admin").glob("base*.html")]
+    if (THEIRS / path.relative_to(OURS)).exists() and not any(part in str(path) for part in FILTER_PANEL))
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@contextmanager
+def unfolds_frame():
+    """Unfold's own files in place of the desk's copies, through the cached loader pages use."""
+    loader = engines["django"].engine.template_loaders[0]
+    ours = {name: loader.get_template(name) for name in FRAME}
+    try:
+        for name, template in ours.items():
+            loader.get_template_cache[name] = loader.get_template(name, skip=[template.origin])
+        yield
+    finally:
+        loader.get_template_cache.update(ours)
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    return TOKEN.sub("", html), set(TOKEN.findall(html))
+
+
+def test_the_frame_is_the_desks_copies_of_unfolds_templates():
+    assert {"unfold/layouts/skeleton.html", "unfold/helpers/app_list.html", "unfold/helpers/navigation_user.html",
+            "unfold/helpers/navigation_header.html"} <= set(FRAME)
+
+
+@pytest.mark.parametrize("who", ["east_reviewer", "city_admin"])
+def test_desk_pages_read_as_unfolds_own_in_both_languages(client, city, who):
+    user = getattr(city, who)
+    client.force_login(user)
+    urls = [reverse("admin:index"),
+            reverse("admin:bj_enrollment_application_changelist") + f"?district__id__exact={city.east.pk}"
+            f"&state__exact={ApplicationState.REGISTERED}",
+            reverse("admin:bj_enrollment_application_change", args=[city.east_app.pk])]
+    for prefix in ("", "/en"):
+        for url in urls:
+            with unfolds_frame():
+                theirs, _ = page(client, prefix + url)
+            first, first_tokens = page(client, prefix + url)
+            again, again_tokens = page(client, prefix + url)  # from the fragments kept by the first
+            assert first == theirs and again == theirs, prefix + url
+            # one token a page, the page's own, in the kept fragments (user menu) as in the rest
+            assert len(first_tokens) == len(again_tokens) == 1 and first_tokens != again_tokens
+        assert ("Log out" in again) == (prefix == "/en") and user.get_username() in again
+
+
+def test_each_user_sees_the_sidebar_and_menu_of_their_own(client, city):
+    """The kept sidebar is keyed on the items the user's permissions let through, never on who asked first."""
+    users = reverse("admin:auth_user_changelist")
+    pages = {}
+    for who in ("city_admin", "east_reviewer", "city_admin"):
+        client.force_login(getattr(city, who))
+        pages[who], _ = page(client, reverse("admin:index"))
+        with unfolds_frame():
+            assert page(client, reverse("admin:index"))[0] == pages[who]
+    assert f'href="{users}"' in pages["city_admin"] and f'href="{users}"' not in pages["east_reviewer"]
+    assert city.east_reviewer.get_username() in pages["east_reviewer"]
+    assert city.east_reviewer.get_username() not in pages["city_admin"]
+
+
+def test_the_language_form_posts_with_the_pages_token(city):
+    """The user menu is kept with a marker for its CSRF token; the token put in is the page's, and valid."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city.city_admin)
+    html = client.get(reverse("admin:password_change")).content.decode()
+    (token,) = set(TOKEN.findall(html))
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/desk/",
+                                                     "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_a_kept_fragment_follows_its_values_and_the_language():
+    template = Template("{% load desk_frame i18n %}{% desk_once items %}{% for i in items %}{{ i }}{% endfor %} "
+                        "{% translate 'Log out' %}{% end_desk_once %}")
+    with translation.override("en"):
+        assert template.render(Context({"items": ["a", "<b>"]})) == "a&lt;b&gt; Log out"
+        assert template.render(Context({"items": ["a"]})) == "a Log out"
+    with translation.override("zh-hans"):
+        assert template.render(Context({"items": ["a"]})) == "a 退出"
+
+
+def test_a_value_the_key_cannot_hold_renders_every_time():
+    class Counter:
+        n = 0
+
+        def __str__(self):
+            Counter.n += 1
+            return str(Counter.n)
+
+    template = Template("{% load desk_frame %}{% desk_once thing %}{{ thing }}{% end_desk_once %}")
+    thing = Counter()
+    assert [template.render(Context({"thing": thing})) for _ in range(2)] == ["1", "2"]
