@@ -136,3 +136,19 @@ def test_the_sidebars_key_tells_apart_what_it_shows(city, rf):
     assert sidebar(city.east_reviewer, applications).key != admin_on_applications.key
     shown = [(item["link"], item["active"]) for group in admin_on_applications for item in group["items"]]
     assert (applications, True) in shown and (users, False) in shown
+
+
+def test_the_action_bar_is_kept_per_choice_of_actions_and_never_for_a_bound_form():
+    from unfold.forms import ActionForm
+
+    from apps.bj_enrollment.templatetags.desk_frame import _Unkeyable, desk_action_form
+
+    def form(*choices, data=None):
+        made = ActionForm(data, auto_id=None)
+        made.fields["action"].choices = [("", "---------"), *choices]
+        return made
+
+    assert desk_action_form(form(("approve", "Approve"))) == desk_action_form(form(("approve", "Approve")))
+    assert desk_action_form(form(("approve", "Approve"))) != desk_action_form(form(("delete_selected", "Delete")))
+    with pytest.raises(_Unkeyable):  # its data and errors show: rendered every time
+        desk_action_form(form(("approve", "Approve"), data={"action": "approve"}))

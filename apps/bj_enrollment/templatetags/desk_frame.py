@@ -101,6 +101,19 @@ def desk_user(user) -> tuple:
             getattr(user, "avatar_url", ""))
 
 
+@register.filter
+def desk_action_form(form) -> tuple:
+    """A list's action form as a key: the admin's and Unfold's ActionForm render from their choices
+    (the actions the user may run) and initial values alone while unbound, as the changelist makes
+    them; any other form, or one bound to data, renders every time."""
+    from django.contrib.admin.helpers import ActionForm
+    from unfold.forms import ActionForm as UnfoldActionForm
+
+    if type(form) not in (ActionForm, UnfoldActionForm) or form.is_bound:
+        raise _Unkeyable
+    return (type(form), form.prefix, form.auto_id, _frozen(form.initial), _frozen(form.fields["action"].choices))
+
+
 @register.tag
 def desk_once(parser, token):
     values = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
