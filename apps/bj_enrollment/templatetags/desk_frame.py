@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 from django import template
+from django.db.models.options import Options
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.functional import Promise
@@ -61,6 +62,8 @@ def _frozen(value):
         return tuple(_frozen(item) for item in value)
     if isinstance(value, type):
         return value
+    if isinstance(value, Options):  # a model's, made once per process
+        return ("opts", value.label_lower)
     if dataclasses.is_dataclass(value):
         return (type(value), _frozen(dataclasses.asdict(value)))
     raise _Unkeyable
@@ -93,12 +96,13 @@ class OnceNode(template.Node):
 
 @register.filter
 def desk_user(user) -> tuple:
-    """All Unfold's user menu reads of a user (navigation_user.html, avatar.html, account_links.html),
-    as one key; `avatar_url` read by the template engine costs a dir() of the user when it is missing."""
+    """All Unfold's templates read of a user (navigation_user.html, avatar.html, account_links.html,
+    the header's welcome), as one key; `avatar_url` read by the template engine costs a dir() of the
+    user when it is missing."""
     if not getattr(user, "is_authenticated", False):  # anonymous, or no user in the context: nothing of their own
         return ("no user", type(user))
-    return (user.pk, user.get_username(), user.get_full_name(), user.email, user.has_usable_password(),
-            getattr(user, "avatar_url", ""))
+    return (user.pk, user.get_username(), user.get_full_name(), user.get_short_name(), user.email,
+            user.has_usable_password(), getattr(user, "avatar_url", ""))
 
 
 @register.filter
