@@ -144,7 +144,8 @@ JOBS_IN_PROCESS = not REDIS_URL
 
 # --- auth ------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, the account's permissions from its cached grants (apps/bj_enrollment/access.py)
+    "apps.bj_enrollment.auth_backends.AccountBackend",
     # object-level permissions: a model permission applies to an object only within the user's scope
     "apps.bj_enrollment.auth_backends.ScopeBackend",
 ]

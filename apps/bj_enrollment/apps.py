@@ -10,8 +10,9 @@ class BjEnrollmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from apps.bj_enrollment import deploy_checks, role_coverage, roles, workflow_setup  # noqa: F401  (registers checks)
+        from apps.bj_enrollment import access, deploy_checks, role_coverage, roles, workflow_setup  # noqa: F401  (registers checks)
 
+        access.connect()  # the cached grants forget on any change to what they are made of
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         post_migrate.connect(workflow_setup.load_workflows_after_migrate, sender=self)
         workflow_setup.register()

@@ -2,14 +2,15 @@
 manage and which roles they may grant (R25), and whether they may export a DocType.
 
 Roles are data (`doctype/role.py`, edited in the desk); the built-in ones are defaults loaded once
-(`role_defaults.py`). Each answer reads the user's roles with one query, kept on the user object for
-the request.
+(`role_defaults.py`). Each answer reads the user's roles from their grants (access.py: cached,
+kept on the user object for the request).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from apps.bj_enrollment import access
 from apps.bj_enrollment.doctype.role import SCOPE_BREADTH, Role
 from apps.lowcode.export_rights import may_export
 
@@ -32,16 +33,9 @@ class HeldRole:
 
 def held_roles(user) -> tuple[HeldRole, ...]:
     """The user's roles (groups without a role row carry no rank and no scope level)."""
-    cached = getattr(user, "_bj_roles", None)
-    if cached is None:
-        if not getattr(user, "is_authenticated", False):
-            return ()
-        cached = tuple(
-            HeldRole(*row)
-            for row in Role.objects.filter(group__user=user).values_list("name", "rank", "scope_level")
-        )
-        user._bj_roles = cached
-    return cached
+    if not getattr(user, "is_authenticated", False):
+        return ()
+    return access.of(user).roles
 
 
 def rank(user) -> int:

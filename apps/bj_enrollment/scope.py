@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, Q, QuerySet
 
-from apps.bj_enrollment import roles
+from apps.bj_enrollment import access, roles
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,15 @@ def _compute_scope(user) -> Scope:
     level = roles.scope_level(user)  # the broadest of the user's roles (doctype/role.py)
     if user.is_superuser or level == "city":
         return Scope(everything=True)
-    from apps.bj_enrollment.models import StaffScope
-
-    row = StaffScope.objects.filter(user=user).select_related("school").first()
+    row = access.of(user).staff_scope  # the StaffScope row: district, school, the school's district
     if row is None:
         return NOTHING
-    if row.school_id:
-        return Scope(district_id=row.school.district_id, school_id=row.school_id)
+    district_id, school_id, school_district_id = row
+    if school_id:
+        return Scope(district_id=school_district_id, school_id=school_id)
     if level == "school":
         return NOTHING  # a school-level role sees a school, never a whole district
-    return Scope(district_id=row.district_id)
+    return Scope(district_id=district_id)
 
 
 def restrict(queryset: QuerySet, user) -> QuerySet:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.bj_enrollment.api import auth as api_auth
+from apps.bj_enrollment.auth_backends import ACCOUNT_BACKEND
 from apps.bj_enrollment.models import Campaign, Category, District
 from apps.bj_enrollment.portal import flows, limits, progress, sms_codes
 from apps.bj_enrollment.portal.details_forms import build_forms, save_draft, spread_errors
@@ -125,7 +126,7 @@ def login_view(request):
             if "captcha" not in form.fields and flows.login_failures(request, username) >= limits.LOGIN_CAPTCHA_AFTER:
                 form.fields["captcha"] = captcha_field()  # for the next attempt
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=ACCOUNT_BACKEND)
             return redirect("portal:home")
     return render(request, "portal/login.html", {"form": form})
 

@@ -161,6 +161,8 @@ def user_display(user) -> str:
 
 
 def group_ids(user) -> frozenset[int]:
+    """The user's groups, kept on the user for the request (where a site's account backend may
+    already have put them with the rest of the account's grants)."""
     cached = getattr(user, "_workflow_group_ids", None)
     if cached is None:
         cached = frozenset(user.groups.values_list("pk", flat=True)) if user.is_authenticated else frozenset()
