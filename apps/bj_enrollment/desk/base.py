@@ -9,7 +9,7 @@ from apps.bj_enrollment.desk.export import export_csv, export_xlsx
 from apps.bj_enrollment.roles import may_export
 from apps.bj_enrollment.scope import in_scope, may_change, restrict, scope_of
 from apps.lowcode.desk_search import KeyedSearchMixin
-from apps.lowcode.filter_widgets import DROPDOWN_TEMPLATE, DropdownForm
+from apps.lowcode.filter_widgets import DROPDOWN_TEMPLATE, Dropdown
 
 
 class ScopedAdmin(KeyedSearchMixin, ModelAdmin):
@@ -66,7 +66,7 @@ class LargeTableAdmin(ScopedAdmin):
 class ScopedRelatedFilter(RelatedDropdownFilter):
     """Offers only the related rows in the user's scope, without scanning the filtered table."""
 
-    form_class = DropdownForm
+    form_class = Dropdown
     template = DROPDOWN_TEMPLATE
 
     def field_choices(self, field, request, model_admin):

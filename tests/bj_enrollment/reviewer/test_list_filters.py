@@ -1,5 +1,6 @@
-"""The reviewers' filter panel (issue #17): its filters render in Python where Unfold's render through
-templates (apps/lowcode/filter_widgets.py), its buttons are written out where Unfold renders components
+"""The reviewers' filter panel (issue #17): the panel and its filters render in Python where Unfold's
+render through templates (apps/lowcode/templatetags/desk_filters.py, apps/lowcode/filter_widgets.py),
+its buttons are written out where Unfold renders components
 (templates/unfold/helpers/change_list_filter_actions.html), and every user sees the very bytes Unfold's
 own classes and templates make."""
 
@@ -11,9 +12,12 @@ from django.contrib.admin.templatetags.admin_list import admin_list_filter
 from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 from apps.bj_enrollment.choices import ApplicationState
+from apps.bj_enrollment.desk.application import ApplicationAdmin
 from apps.bj_enrollment.models import Application
+from apps.lowcode.templatetags.desk_filters import _filter
 from tests.lowcode.customfields.helpers import define
 
 pytestmark = pytest.mark.django_db
@@ -29,20 +33,32 @@ def unfolds_own(spec):
 
 
 ACTIONS = "unfold/helpers/change_list_filter_actions.html"
+PANEL = "unfold/helpers/change_list_filter.html"
 
 
-def panel(client, user, params):
-    """The page, and each filter and the panel's buttons as the desk renders them and as Unfold does."""
+def unfolds_template(name):
+    return engines["django"].from_string((Path(unfold.__file__).parent / "templates" / name).read_text())
+
+
+def panel(client, user, params, language="zh-hans"):
+    """The page, and each filter as the desk's panel renders it, as its own template does and as Unfold's
+    classes and template do; the panel's buttons and the whole panel are compared with Unfold's here."""
     client.force_login(user)
-    response = client.get(reverse("admin:bj_enrollment_application_changelist"), params)
-    assert response.status_code == 200
-    cl, request = response.context["cl"], response.wsgi_request
-    unfold_actions = engines["django"].from_string((Path(unfold.__file__).parent / "templates" / ACTIONS).read_text())
-    our_buttons = render_to_string(ACTIONS, {"cl": cl}, request)
-    assert our_buttons == unfold_actions.render({"cl": cl}, request) and our_buttons in response.content.decode()
-    ours = [admin_list_filter(cl, spec) for spec in cl.filter_specs]
-    theirs = [admin_list_filter(cl, unfolds_own(spec)) for spec in cl.filter_specs]
-    return response.content.decode(), ours, theirs
+    with translation.override(language):  # English is /en/desk/... (i18n_patterns); rendered in it
+        response = client.get(reverse("admin:bj_enrollment_application_changelist"), params)
+        assert response.status_code == 200
+        cl, request = response.context["cl"], response.wsgi_request
+        our_buttons = render_to_string(ACTIONS, {"cl": cl}, request)
+        assert our_buttons == unfolds_template(ACTIONS).render({"cl": cl}, request)
+        assert our_buttons in response.content.decode()
+        our_panel = render_to_string(PANEL, {"cl": cl}, request)
+        ours = [_filter(cl, spec) for spec in cl.filter_specs]
+        templates = [admin_list_filter(cl, spec) for spec in cl.filter_specs]  # the desk's classes, their templates
+        theirs = [admin_list_filter(cl, unfolds_own(spec)) for spec in cl.filter_specs]
+        assert ours == templates
+        assert our_panel == unfolds_template(PANEL).render({"cl": cl}, request)  # Unfold's classes by now
+        assert our_panel in response.content.decode()
+        return response.content.decode(), our_panel, ours, theirs
 
 
 CASES = {
@@ -57,25 +73,45 @@ CASES = {
                                     "_facets": "True"}),
     "district reviewer, a school out of scope (the select shows its error)": (
         "east_reviewer", lambda city: {"school__id__exact": city.west_school.pk}),
+    "district reviewer, the panel's form submitted with empty dates and a search kept": (
+        "east_reviewer", lambda city: {"state__exact": "", "registered_at_from_0": "", "registered_at_from_1": "",
+                                       "registered_at_to_0": "", "registered_at_to_1": "", "o": "-2"}),
+    "city administrator, a date that is no date (the range shows its error)": (
+        "city_admin", lambda city: {"registered_at_from_0": "2026-13-45", "registered_at_from_1": "12:00"}),
 }
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("case", CASES)
-def test_the_panel_is_the_html_unfolds_classes_make(client, city, case):
+def test_the_panel_is_the_html_unfolds_classes_make(client, city, case, language):
     define("mode", "select", label_zh="就读 <方式>", options='走读\n住宿 <b>&"', show_in_list_filter=True)
     Application.objects.filter(pk=city.east_app.pk).update(custom={"mode": '住宿 <b>&"'})
     who, params = CASES[case]
-    html, ours, theirs = panel(client, getattr(city, who), params(city))
+    html, _panel, ours, theirs = panel(client, getattr(city, who), params(city), language)
     assert ours == theirs
+    assert ("Date from" in html) == (language == "en")
     assert 'name="cf_mode"' in ours[-1] and 'name="registered_at_from_0"' in ours[-2]
     for rendered in ours:
         assert rendered in html
     selects, shown = (sum(part.count(text) for part in ours) for text in ("<select ", " selected>"))
     assert shown == selects - ("out of scope" in case)  # each dropdown shows its value, or "All"
     assert ("Select a valid choice" in html or "选择一个有效的选项" in html) == ("out of scope" in case)
+    bad_dates = "no date" in case or "registration date" in case  # a bad date, a date without a time
+    assert ('relative errors">' in ours[-2]) == bad_dates
+
+
+@pytest.mark.parametrize("sheet", [True, False])
+@pytest.mark.parametrize("submit", [True, False])
+def test_each_shape_of_the_panel_is_unfolds(client, city, monkeypatch, sheet, submit):
+    """The panel's frame is Unfold's template rendered once per shape: a sheet or not, a submit button or not."""
+    monkeypatch.setattr(ApplicationAdmin, "list_filter_sheet", sheet)
+    monkeypatch.setattr(ApplicationAdmin, "list_filter_submit", submit)
+    _html, our_panel, ours, theirs = panel(client, city.east_reviewer, {"district__id__exact": city.east.pk, "o": "-2"})
+    assert ours == theirs
+    assert ('<input type="hidden" name="o" value="-2">' in our_panel) == submit  # the parameters its form keeps
 
 
 def test_the_dropdowns_offer_only_the_users_scope(client, city):
-    _html, ours, _theirs = panel(client, city.east_reviewer, {})
+    _html, _panel, ours, _theirs = panel(client, city.east_reviewer, {})
     school_select = next(part for part in ours if 'name="school__id__exact"' in part)
     assert city.east_school.name in school_select and city.west_school.name not in school_select
