@@ -117,3 +117,38 @@ def test_a_value_the_key_cannot_hold_renders_every_time():
     template = Template("{% load desk_frame %}{% desk_once thing %}{{ thing }}{% end_desk_once %}")
     thing = Counter()
     assert [template.render(Context({"thing": thing})) for _ in range(2)] == ["1", "2"]
+
+
+def test_the_sidebars_key_tells_apart_what_it_shows(city, rf):
+    """The key stands for the items (desk/navigation.py): another user's items or another active page
+    is another key, the same page for the same permissions the same key."""
+    from apps.bj_enrollment.desk import navigation
+
+    def sidebar(user, path):
+        request = rf.get(path)
+        request.user = user
+        return navigation.sidebar(request)
+
+    applications, users = reverse("admin:bj_enrollment_application_changelist"), reverse("admin:auth_user_changelist")
+    admin_on_applications = sidebar(city.city_admin, applications)
+    assert sidebar(city.city_admin, applications).key == admin_on_applications.key
+    assert sidebar(city.city_admin, users).key != admin_on_applications.key
+    assert sidebar(city.east_reviewer, applications).key != admin_on_applications.key
+    shown = [(item["link"], item["active"]) for group in admin_on_applications for item in group["items"]]
+    assert (applications, True) in shown and (users, False) in shown
+
+
+def test_the_action_bar_is_kept_per_choice_of_actions_and_never_for_a_bound_form():
+    from unfold.forms import ActionForm
+
+    from apps.bj_enrollment.templatetags.desk_frame import _Unkeyable, desk_action_form
+
+    def form(*choices, data=None):
+        made = ActionForm(data, auto_id=None)
+        made.fields["action"].choices = [("", "---------"), *choices]
+        return made
+
+    assert desk_action_form(form(("approve", "Approve"))) == desk_action_form(form(("approve", "Approve")))
+    assert desk_action_form(form(("approve", "Approve"))) != desk_action_form(form(("delete_selected", "Delete")))
+    with pytest.raises(_Unkeyable):  # its data and errors show: rendered every time
+        desk_action_form(form(("approve", "Approve"), data={"action": "approve"}))

@@ -5,6 +5,8 @@ import functools
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
+from apps.bj_enrollment.templatetags.desk_frame import Keyed
+
 GROUPS = [
     (
         _("Enrollment"),
@@ -110,16 +112,19 @@ def _entries(script_prefix: str) -> tuple:
 
 def sidebar(request):
     """The groups in Unfold's shape, with only the items the user may open; an item is active on its
-    own pages (Unfold's rule: its path within the request's, the index aside)."""
-    groups = []
-    for title, entries in _entries(get_script_prefix()):
-        items = [
-            # every key Unfold's template reads: a missing one costs the engine four exceptions and a dir()
-            {"title": label, "icon": icon, "link": link, "active": link in request.path, "has_permission": True,
-             "link_callback": None, "badge": None}
-            for permission, label, icon, link in entries
-            if request.user.has_perm(permission)
-        ]
+    own pages (Unfold's rule: its path within the request's, the index aside). The list's key (which
+    entries are shown, which is active) is what its template is rendered once per process for
+    (templates/unfold/helpers/app_list.html): the titles, icons and links follow from it."""
+    prefix, groups, shown = get_script_prefix(), [], []
+    for group, (title, entries) in enumerate(_entries(prefix)):
+        items = []
+        for number, (permission, label, icon, link) in enumerate(entries):
+            if request.user.has_perm(permission):
+                active = link in request.path
+                shown.append((group, number, active))
+                # every key Unfold's template reads: a missing one costs the engine four exceptions and a dir()
+                items.append({"title": label, "icon": icon, "link": link, "active": active, "has_permission": True,
+                              "link_callback": None, "badge": None})
         if items:
             groups.append({"title": title, "separator": True, "collapsible": False, "items": items})
-    return groups
+    return Keyed(groups, key=(prefix, tuple(shown)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 from django import template
+from django.db.models.options import Options
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.functional import Promise
@@ -33,11 +34,22 @@ class _Unkeyable(Exception):
     pass
 
 
+class Keyed(list):
+    """A list that carries its own key, what it was built from, when that is cheaper to compare than
+    its items (the sidebar: which of the configured entries the user may open and which is active)."""
+
+    def __init__(self, items, key):
+        super().__init__(items)
+        self.key = key
+
+
 def _frozen(value):
     """A hashable copy that tells apart every value which could render differently (safe text from
     plain text of the same characters, a list from a tuple is not needed: both iterate alike)."""
     if value is None or isinstance(value, bool | int | float):
         return value
+    if type(value) is Keyed:
+        return ("keyed", value.key)
     if isinstance(value, SafeData):
         return ("safe", str(value))
     if isinstance(value, str):
@@ -48,7 +60,11 @@ def _frozen(value):
         return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, list | tuple):
         return tuple(_frozen(item) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, type):
+        return value
+    if isinstance(value, Options):  # a model's, made once per process
+        return ("opts", value.label_lower)
+    if dataclasses.is_dataclass(value):
         return (type(value), _frozen(dataclasses.asdict(value)))
     raise _Unkeyable
 
@@ -76,6 +92,30 @@ class OnceNode(template.Node):
                 return self.nodelist.render(context)
             html = mark_safe(html.replace(CSRF_MARKER, conditional_escape(page_token)))  # noqa: S308 (rendered by the template, token escaped)
         return html
+
+
+@register.filter
+def desk_user(user) -> tuple:
+    """All Unfold's templates read of a user (navigation_user.html, avatar.html, account_links.html,
+    the header's welcome), as one key; `avatar_url` read by the template engine costs a dir() of the
+    user when it is missing."""
+    if not getattr(user, "is_authenticated", False):  # anonymous, or no user in the context: nothing of their own
+        return ("no user", type(user))
+    return (user.pk, user.get_username(), user.get_full_name(), user.get_short_name(), user.email,
+            user.has_usable_password(), getattr(user, "avatar_url", ""))
+
+
+@register.filter
+def desk_action_form(form) -> tuple:
+    """A list's action form as a key: the admin's and Unfold's ActionForm render from their choices
+    (the actions the user may run) and initial values alone while unbound, as the changelist makes
+    them; any other form, or one bound to data, renders every time."""
+    from django.contrib.admin.helpers import ActionForm
+    from unfold.forms import ActionForm as UnfoldActionForm
+
+    if type(form) not in (ActionForm, UnfoldActionForm) or form.is_bound:
+        raise _Unkeyable
+    return (type(form), form.prefix, form.auto_id, _frozen(form.initial), _frozen(form.fields["action"].choices))
 
 
 @register.tag
