@@ -15,6 +15,7 @@ Unfold's own code.
 from __future__ import annotations
 
 import datetime
+import html
 import operator
 from collections.abc import Hashable
 
@@ -26,8 +27,9 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.template.loader import get_template
 from django.urls import NoReverseMatch
+from django.utils import dateformat, formats, timezone
 from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from unfold import admin as unfold_admin
 from unfold.templatetags import unfold_list as unfold
@@ -40,6 +42,17 @@ from unfold.utils import (
 )
 
 PK_MARK = "0lowcodepk0"  # stands for the row's id in what is rendered once per page
+
+
+_LINK_CLASSES = html.escape(" ".join(unfold.LINK_CLASSES))
+
+
+def _escape(value) -> str:
+    """`conditional_escape` for a cell: the same result without `keep_lazy`'s wrapper around
+    `escape`, which looked for lazy arguments in every call (a fifth of the cells' time)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 class _KeyOnly:
@@ -87,7 +100,7 @@ class _Page:
     def action_checkbox(self, result):
         if self.checkbox is None:
             self.checkbox = str(unfold_admin.checkbox.render(helpers.ACTION_CHECKBOX_NAME, PK_MARK))
-        return mark_safe(self.checkbox.replace(PK_MARK, conditional_escape(str(result.pk))))  # noqa: S308 (escaped)
+        return SafeString(self.checkbox.replace(PK_MARK, _escape(result.pk)))
 
     def link(self, url: str) -> str:
         """The change page's address with the list's filters kept, as add_preserved_filters makes
@@ -112,7 +125,7 @@ class _Column:
         self.cl, self.page, self.name, self.link_tag = cl, page, name, link_tag
         self.empty = admin.get_empty_value_display()
         self.stock_checkbox = name == "action_checkbox" and _is_stock_checkbox(admin)
-        self.field = self.attr = self.read = self.choices = None
+        self.field = self.attr = self.read = self.choices = self.datetime_format = None
         if not self.stock_checkbox:
             try:
                 self.field = _get_non_gfk_field(cl.lookup_opts, name)
@@ -149,7 +162,9 @@ class _Column:
         kind, result_repr = self.value(result)
         if self.link_tag:
             result_repr = self.linked(result, result_repr)
-        return mark_safe(f"{self.opening[kind]}{conditional_escape(result_repr)}{self.closing}")  # noqa: S308 (escaped; Unfold's class names, the header escaped once per page)
+        # Escaped: the value here, Unfold's class names and the header once a page. SafeString, not
+        # mark_safe, whose keep_lazy wrapper cost a sixth of the cell.
+        return SafeString(f"{self.opening[kind]}{_escape(result_repr)}{self.closing}")
 
     def value(self, result):
         """The cell's kind of classes and its content, as Unfold's `items_for_result` decides them."""
@@ -181,10 +196,19 @@ class _Column:
             result_repr = self.empty if field_val is None else field_val
         elif self.choices is not None and f is self.field and isinstance(value, Hashable):
             result_repr = self.choices.get(value, self.empty)  # display_for_field's, its dict made once
+        elif f is self.field and value is not None and type(f) is models.DateTimeField:
+            result_repr = self.datetime(value)
         else:
             result_repr = display_for_field(value, f, self.empty)
         nowrap = isinstance(f, models.DateField | models.TimeField | models.ForeignKey)
         return ("nowrap" if nowrap else "plain"), result_repr
+
+    def datetime(self, value) -> str:
+        """display_for_field's `localize(template_localtime(value))`, its format looked up once a
+        page instead of once a cell."""
+        if self.datetime_format is None:
+            self.datetime_format = formats.get_format("DATETIME_FORMAT")
+        return dateformat.format(timezone.template_localtime(value), self.datetime_format)
 
     def linked(self, result, result_repr):
         cl = self.cl
@@ -193,14 +217,12 @@ class _Column:
         except NoReverseMatch:
             return result_repr
         url = self.page.link(url)
-        value = result.serializable_value(str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname)
-        return format_html(
-            '<a href="{}" class="{}" {}>{}</a>',
-            url,
-            " ".join(unfold.LINK_CLASSES),
-            format_html(' data-popup-opener="{}"', value) if cl.is_popup else "",
-            result_repr,
-        )
+        popup = ""
+        if cl.is_popup:
+            value = result.serializable_value(str(cl.to_field) if cl.to_field else cl.lookup_opts.pk.attname)
+            popup = format_html(' data-popup-opener="{}"', value)
+        # Unfold's format_html('<a href="{}" class="{}" {}>{}</a>', …), its class names escaped once
+        return SafeString(f'<a href="{_escape(url)}" class="{_LINK_CLASSES}" {popup}>{_escape(result_repr)}</a>')
 
 
 def _choices(field) -> dict | None:
