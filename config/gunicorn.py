@@ -51,6 +51,13 @@ def when_ready(server):
     connections.close_all()  # a connection opened while loading would be one socket shared by every worker
 
 
+# A desk page allocates tens of thousands of objects: at Python's default (700) the youngest generation
+# is collected dozens of times a page. At 50,000 it is about once a page: the reviewer's list costs 3-5 %
+# less CPU (interleaved medians, #17) for a few MB more held between collections.
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
 def pre_fork(server, worker):
     # the collector writes into every object it scans, which would copy each shared page into each worker
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
