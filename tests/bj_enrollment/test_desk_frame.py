@@ -47,8 +47,8 @@ def page(client, url):
 
 
 def test_the_frame_is_the_desks_copies_of_unfolds_templates():
-    assert {"unfold/layouts/skeleton.html", "unfold/helpers/app_list.html", "unfold/helpers/navigation_user.html",
-            "unfold/helpers/navigation_header.html"} <= set(FRAME)
+    assert {"unfold/layouts/skeleton.html", "admin/base.html", "unfold/helpers/header.html",
+            "unfold/helpers/change_list_actions.html"} <= set(FRAME)
 
 
 @pytest.mark.parametrize("who", ["east_reviewer", "city_admin"])
@@ -69,6 +69,24 @@ def test_desk_pages_read_as_unfolds_own_in_both_languages(client, city, who):
             # one token a page, the page's own, in the kept fragments (user menu) as in the rest
             assert len(first_tokens) == len(again_tokens) == 1 and first_tokens != again_tokens
         assert ("Log out" in again) == (prefix == "/en") and user.get_username() in again
+
+
+def test_pages_with_action_buttons_and_the_desks_own_pages_read_as_unfolds_own(client, city):
+    """Lists with Unfold's action buttons (actions_list), a change page with them (actions_detail), an
+    app's index and a desk page of its own, as the city administrator, first render and kept."""
+    from tests import factories
+
+    student = factories.student(city.campaign, city.east_school)
+    client.force_login(city.city_admin)
+    urls = [reverse("admin:bj_enrollment_student_changelist"),
+            reverse("admin:bj_enrollment_student_change", args=[student.pk]),
+            reverse("admin:auth_user_change", args=[city.east_reviewer.pk]),
+            reverse("admin:app_list", args=["bj_enrollment"]),
+            reverse("desk-statistics")]
+    for url in urls:
+        with unfolds_frame():
+            theirs, _ = page(client, url)
+        assert page(client, url)[0] == theirs and page(client, url)[0] == theirs, url
 
 
 def test_each_user_sees_the_sidebar_and_menu_of_their_own(client, city):

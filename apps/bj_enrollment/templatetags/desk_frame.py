@@ -14,6 +14,7 @@ time."""
 from __future__ import annotations
 
 import dataclasses
+from enum import Enum
 
 from django import template
 from django.db.models.options import Options
@@ -45,22 +46,22 @@ class Keyed(list):
 
 def _frozen(value):
     """A hashable copy that tells apart every value which could render differently (safe text from
-    plain text of the same characters, a list from a tuple is not needed: both iterate alike)."""
+    plain text of the same characters; a list from a tuple is not needed, both iterate alike)."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if type(value) is Keyed:
         return ("keyed", value.key)
     if isinstance(value, SafeData):
         return ("safe", str(value))
-    if isinstance(value, str):
-        return value
+    if isinstance(value, str):  # a str enum's member reads .value, plain text does not
+        return value if type(value) is str else (type(value), str(value))
     if isinstance(value, Promise):
         return ("lazy", str(value))
     if isinstance(value, dict):
         return ("dict", tuple((key, _frozen(item)) for key, item in value.items()))
     if isinstance(value, list | tuple):
         return tuple(_frozen(item) for item in value)
-    if isinstance(value, type):
+    if isinstance(value, type | Enum):
         return value
     if isinstance(value, Options):  # a model's, made once per process
         return ("opts", value.label_lower)
@@ -116,6 +117,12 @@ def desk_action_form(form) -> tuple:
     if type(form) not in (ActionForm, UnfoldActionForm) or form.is_bound:
         raise _Unkeyable
     return (type(form), form.prefix, form.auto_id, _frozen(form.initial), _frozen(form.fields["action"].choices))
+
+
+@register.filter
+def desk_when(value, condition):
+    """The value where a template reads it only under a condition (a key needs it then alone)."""
+    return value if condition else None
 
 
 @register.tag
