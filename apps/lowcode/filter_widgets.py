@@ -285,10 +285,15 @@ def _first(value):
         return None
 
 
+_CHOICE_KEYS = {"selected", "query_string", "display"}
+
+
 def _links(spec, choices) -> str | None:
     """Unfold's admin/filter.html, its vertical list (the horizontal one is left to the template)."""
     if type(spec).__name__ == "BooleanFieldListFilter" or getattr(spec, "horizontal", False):
         return None
+    if any(not _CHOICE_KEYS <= choice.keys() for choice in choices):
+        return None  # a filter of its own making: the template shows what it has
     selected = _first(getattr(spec, "lookup_val", None))
     hidden = "".join(
         "\n        " + (f'\n            <input type="hidden" name="{escaped(localize(spec.lookup_kwarg))}" '
