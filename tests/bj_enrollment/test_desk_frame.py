@@ -93,7 +93,10 @@ def test_each_user_sees_the_sidebar_and_menu_of_their_own(client, city):
     """The kept sidebar is keyed on the items the user's permissions let through, never on who asked first."""
     users = reverse("admin:auth_user_changelist")
     pages = {}
-    for who in ("city_admin", "east_reviewer", "city_admin"):
+    from django.contrib.auth import get_user_model
+
+    city.nobody = get_user_model().objects.create_user("frame_nobody", is_staff=True)  # no sidebar: Unfold's app list
+    for who in ("city_admin", "east_reviewer", "nobody", "city_admin"):
         client.force_login(getattr(city, who))
         pages[who], _ = page(client, reverse("admin:index"))
         with unfolds_frame():
@@ -101,6 +104,7 @@ def test_each_user_sees_the_sidebar_and_menu_of_their_own(client, city):
     assert f'href="{users}"' in pages["city_admin"] and f'href="{users}"' not in pages["east_reviewer"]
     assert city.east_reviewer.get_username() in pages["east_reviewer"]
     assert city.east_reviewer.get_username() not in pages["city_admin"]
+    assert 'id="nav-sidebar-apps"' not in pages["nobody"] and 'id="nav-sidebar-apps"' in pages["east_reviewer"]
 
 
 def test_the_language_form_posts_with_the_pages_token(city):
@@ -170,3 +174,16 @@ def test_the_action_bar_is_kept_per_choice_of_actions_and_never_for_a_bound_form
     assert desk_action_form(form(("approve", "Approve"))) != desk_action_form(form(("delete_selected", "Delete")))
     with pytest.raises(_Unkeyable):  # its data and errors show: rendered every time
         desk_action_form(form(("approve", "Approve"), data={"action": "approve"}))
+
+
+def test_a_fragment_keeps_its_most_recently_used_variants():
+    from apps.bj_enrollment.templatetags.desk_frame import MAX_VARIANTS, OnceNode
+
+    template = Template("{% load desk_frame %}{% desk_once n %}{{ n }}{% end_desk_once %}")
+    (node,) = template.nodelist.get_nodes_by_type(OnceNode)
+    for n in range(MAX_VARIANTS):
+        template.render(Context({"n": n}))
+    template.render(Context({"n": 0}))  # used again: now the most recent
+    assert template.render(Context({"n": MAX_VARIANTS})) == str(MAX_VARIANTS)
+    kept = {key[-1] for key in node.rendered}
+    assert len(kept) == MAX_VARIANTS and 0 in kept and 1 not in kept and MAX_VARIANTS in kept

@@ -26,7 +26,9 @@ from django.utils.safestring import SafeData, mark_safe
 
 register = template.Library()
 
-MAX_VARIANTS = 512  # per fragment: languages x URL prefixes x the sidebars that permissions make
+# per fragment, the most recently used kept: a sidebar's items are ~40 KB for the city administrator,
+# and one is kept for each permission set x active page x language
+MAX_VARIANTS = 64
 CSRF_MARKER = "desk-once-csrf-token-marker"
 NOT_PROVIDED = "NOTPROVIDED"  # django.template.context_processors.csrf without a request
 
@@ -80,13 +82,13 @@ class OnceNode(template.Node):
                    *(_frozen(value.resolve(context)) for value in self.values))
         except _Unkeyable:
             return self.nodelist.render(context)
-        html = self.rendered.get(key)
+        html = self.rendered.pop(key, None)
         if html is None:
             with context.push(csrf_token=CSRF_MARKER):
                 html = self.nodelist.render(context)
-            if len(self.rendered) >= MAX_VARIANTS:
-                self.rendered.clear()
-            self.rendered[key] = html
+            while len(self.rendered) >= MAX_VARIANTS:  # the least recently used goes (first in order)
+                self.rendered.pop(next(iter(self.rendered), None), None)
+        self.rendered[key] = html  # last in order: the most recently used
         if CSRF_MARKER in html:
             page_token = context.get("csrf_token")
             if not page_token or page_token == NOT_PROVIDED:  # {% csrf_token %} writes nothing then
