@@ -1,7 +1,8 @@
 """The desk page's frame (issue #17): the desk's copies of Unfold's templates (templates/unfold/,
-templates/admin/base*.html) keep what reads only the site's settings, the sidebar the user's
-permissions make and the user menu rendered once per process (apps/bj_enrollment/templatetags/
-desk_frame.py), and every page still reads exactly as Unfold's own templates make it."""
+templates/admin/base.html) keep parts of every page rendered once per process for each set of the
+values they read (apps/bj_enrollment/templatetags/desk_frame.py): the skeleton's head and colours,
+the sidebar's items, the user's menu, the header, the actions bar. Every page still reads exactly as
+Unfold's own templates make it, with its own CSRF token."""
 
 import re
 from contextlib import contextmanager
