@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "access:version"
@@ -71,7 +71,8 @@ def _cached(user) -> Grants:
     if grants is not None and grants.version == version and grants.flags == _flags(user):
         return grants
     grants = _read(user, version)  # the version read before the rows: a change meanwhile is newer
-    cache.set(key, grants, timeout=TTL)
+    if not connection.in_atomic_block:  # inside, it may see its own change, which a rollback undoes
+        cache.set(key, grants, timeout=TTL)
     return grants
 
 

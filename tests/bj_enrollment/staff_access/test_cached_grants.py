@@ -13,7 +13,7 @@ from django.urls import reverse
 from apps.bj_enrollment import access
 from apps.bj_enrollment.models import Application, StaffScope
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)  # grants are kept only outside transactions
 
 LIST = "admin:bj_enrollment_application_changelist"
 GRANT_TABLES = ("auth_permission", "auth_user_groups", "bj_enrollment_role", "bj_enrollment_staffscope")
