@@ -55,6 +55,15 @@ def city(db):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_kept_definitions():
+    """Each test has a database of its own; what a process keeps between requests (workflow and
+    custom-field definitions, apps/lowcode/stamps.py) must not come from the previous test's."""
+    from apps.lowcode import stamps
+
+    stamps.forget()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request to /en/ leaves English active in the thread; reverse() would then build /en/ URLs."""
     from django.conf import settings

@@ -1,11 +1,13 @@
-"""The active custom-field definitions of a DocType, read once per web request.
+"""The active custom-field definitions of a DocType, read once and kept until one changes.
 
 The details form of the portal builds one form per row (child, two guardians, property, the
 application's own fields) and each asked the database for its DocType's definitions again: five
 queries per page view or save (issue #17). Within one web request each (DocType, place) is read
-once; outside requests (jobs, the shell, imports) every call reads again, and any save or delete
-of a definition within the request forgets what was seen, so an administrator's change applies
-from the next request on, as before. The definitions of every DocType come in one query.
+once, and between requests a process keeps them until a definition changes anywhere (their stamp,
+lowcode/stamps.py); outside requests (jobs, the shell, imports) every call reads again, and any
+save or delete of a definition within the request forgets what was seen, so an administrator's
+change applies from the next request on, as before. The definitions of every DocType come in one
+query.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db.models.signals import post_delete, post_save
 
+from apps.lowcode import stamps
 from apps.lowcode.customfields.models import PLACES, CustomField
 
 _REQUEST = threading.local()
@@ -32,6 +35,11 @@ def _request_finished(**kwargs):
 def _forget_seen(sender, **kwargs):
     if getattr(_REQUEST, "seen", None):
         _REQUEST.seen = {}
+    stamps.renew(STAMP)
+
+
+STAMP = "custom-fields"
+_KEPT = stamps.Kept(STAMP)  # between requests: every active definition (lowcode/stamps.py)
 
 
 request_started.connect(_request_started, dispatch_uid="lowcode-customfields-definitions-started")
@@ -44,10 +52,16 @@ def _all_active() -> tuple[CustomField, ...]:
     seen = getattr(_REQUEST, "seen", None)
     if seen is not None and "active" in seen:
         return seen["active"]
-    rows = tuple(CustomField.objects.filter(active=True))
+    rows = _KEPT.get("active", _read_active)
+    if rows is None:
+        rows = _read_active()
     if seen is not None:
         seen["active"] = rows
     return rows
+
+
+def _read_active() -> tuple[CustomField, ...]:
+    return tuple(CustomField.objects.filter(active=True))
 
 
 def active_fields(model, where: str) -> list[CustomField]:

@@ -13,14 +13,17 @@ class WorkflowConfig(AppConfig):
 
         from apps.lowcode.workflow import checks  # noqa: F401  (registers the system checks)
         from apps.lowcode.workflow.guard import forget_guarded_models, refuse_state_change_outside_engine
-        from apps.lowcode.workflow.models import State, Transition, Workflow, touch_parent
+        from apps.lowcode.workflow.models import State, Transition, Workflow, changed, touch_parent
 
         # The engine is the only door to a document's state (see guard.py).
         pre_save.connect(refuse_state_change_outside_engine, dispatch_uid="workflow-state-guard")
         for signal in (post_save, post_delete):
             signal.connect(forget_guarded_models, sender=Workflow, dispatch_uid=f"workflow-guard-{signal is post_save}")
 
-        # Any change to a workflow's rows gives it a new revision, so engines reload it.
+        # Any change to a workflow's rows gives it a new revision, so engines reload it; a workflow
+        # saved (activated, deactivated) or deleted is looked up again by every process.
+        for signal in (post_save, post_delete):
+            signal.connect(changed, sender=Workflow, dispatch_uid=f"workflow-changed-{signal is post_save}")
         for model in (State, Transition):
             post_delete.connect(touch_parent, sender=model, dispatch_uid=f"workflow-touch-{model.__name__}")
         m2m_changed.connect(touch_parent, sender=State.edit_roles.through, dispatch_uid="workflow-touch-edit-roles")

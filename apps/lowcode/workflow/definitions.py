@@ -1,8 +1,9 @@
 """The active workflow of a DocType, read once per revision and kept in memory.
 
-Finding the active workflow costs one small query (its id and revision); states, transitions and
-their roles are loaded only when the revision changed, which any save of the workflow, a state, a
-transition or their roles does (see models.py and apps.py).
+Finding the active workflow costs one small query (its id and revision), made again only when a
+workflow changed somewhere (its stamp, lowcode/stamps.py); states, transitions and their roles are
+loaded only when the revision changed, which any save of the workflow, a state, a transition or
+their roles does (see models.py and apps.py).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext
 
-from apps.lowcode.workflow.models import State, Transition, Workflow
+from apps.lowcode import stamps
+from apps.lowcode.workflow.models import STAMP, State, Transition, Workflow
 
 _CACHE: dict[tuple[int, object], Definition] = {}
 _LOCK = threading.Lock()
@@ -92,20 +94,35 @@ def action_label(action: str) -> str:
     return gettext(action)
 
 
+def _active_row(model) -> tuple | None:
+    return (  # the content type from Django's per-process cache: no join in this query
+        Workflow.objects.filter(document_type=ContentType.objects.get_for_model(model), is_active=True)
+        .values_list("pk", "revision")
+        .first()
+    )
+
+
+# Between requests: the active workflows' (id, revision), read again once any process changed a
+# workflow (lowcode/stamps.py). A DocType without one is kept as (None,).
+_KEPT = stamps.Kept(STAMP)
+
+
+def _row(model, key) -> tuple | None:
+    kept = _KEPT.get(key, lambda: (_active_row(model),))
+    if kept is not None:
+        return kept[0]
+    seen = getattr(_REQUEST, "rows", None)  # without a shared cache: once per request
+    if seen is not None and key in seen:
+        return seen[key]
+    row = _active_row(model)
+    if seen is not None:
+        seen[key] = row
+    return row
+
+
 def definition_for(model) -> Definition | None:
     opts = model._meta.concrete_model._meta
-    seen = getattr(_REQUEST, "rows", None)
-    key = (opts.app_label, opts.model_name)
-    if seen is not None and key in seen:
-        row = seen[key]
-    else:
-        row = (  # the content type from Django's per-process cache: no join in this query of every request
-            Workflow.objects.filter(document_type=ContentType.objects.get_for_model(model), is_active=True)
-            .values_list("pk", "revision")
-            .first()
-        )
-        if seen is not None:
-            seen[key] = row
+    row = _row(model, (opts.app_label, opts.model_name))
     if row is None:
         return None
     definition = _CACHE.get(row)

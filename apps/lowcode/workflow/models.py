@@ -19,6 +19,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.lowcode import stamps
+
 
 class Style(models.TextChoices):
     """Badge colours of the desk theme."""
@@ -106,10 +108,21 @@ class Workflow(models.Model):
         """A new revision: engines everywhere reload the definition on their next call."""
         self.revision = uuid.uuid4()
         Workflow.objects.filter(pk=self.pk).update(revision=self.revision)
+        changed()
 
 
 def _touch(workflow_id) -> None:
     Workflow.objects.filter(pk=workflow_id).update(revision=uuid.uuid4())
+    changed()
+
+
+STAMP = "workflow"
+
+
+def changed(**kwargs) -> None:
+    """A workflow's rows changed (a new revision, a workflow saved or deleted): every process looks up
+    the active workflows again (definitions.py keeps them between requests under this stamp)."""
+    stamps.renew(STAMP)
 
 
 def touch_parent(sender, instance, action=None, **kwargs) -> None:
