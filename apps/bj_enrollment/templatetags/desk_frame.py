@@ -8,8 +8,8 @@ The values named are the fragment's whole input, with the active language, the U
 autoescaping added to the key; a fragment that reads anything else (the request, a nonce) or sets a
 variable used after it must not be wrapped. A CSRF token is the exception: the fragment is kept with
 a marker where `{% csrf_token %}` wrote the token, and each page puts its own in. A value the key
-cannot hold (anything but text, numbers, lists, mappings and dataclasses) renders the fragment every
-time."""
+cannot hold (a model instance, a form, a queryset: anything but text, numbers, lists, mappings,
+dataclasses, enums, classes and a model's options) renders the fragment every time."""
 
 from __future__ import annotations
 
