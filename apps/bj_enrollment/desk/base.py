@@ -5,6 +5,7 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.filters.admin import RelatedDropdownFilter
 from unfold.paginator import InfinitePaginator
 
+from apps.bj_enrollment.desk import filter_choices
 from apps.bj_enrollment.desk.export import export_csv, export_xlsx
 from apps.bj_enrollment.roles import may_export
 from apps.bj_enrollment.scope import in_scope, may_change, restrict, scope_of
@@ -78,10 +79,7 @@ class ScopedRelatedFilter(RelatedDropdownFilter):
         manager = model._default_manager
         columns = {f.name for f in model._meta.concrete_fields}
         related = manager.only("name") if "name" in columns else manager.defer(*_json_columns(model))
-        related = restrict(related, request.user)
-        if ordering:
-            related = related.order_by(*ordering)
-        return [(obj.pk, str(obj)) for obj in related]
+        return filter_choices.choices(related, ordering, request.user)  # kept per scope between requests
 
 
 def _json_columns(model) -> list[str]:
