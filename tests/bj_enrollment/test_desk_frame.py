@@ -90,6 +90,26 @@ def test_pages_with_action_buttons_and_the_desks_own_pages_read_as_unfolds_own(c
         assert page(client, url)[0] == theirs and page(client, url)[0] == theirs, url
 
 
+def test_pagination_reads_as_unfolds_own_on_every_page(client, city, monkeypatch):
+    """One row a page: the infinite paginator of the applications, Django's numbered one of the
+    districts, each page (and a filtered list's) with its own links."""
+    from django.contrib import admin
+
+    from apps.bj_enrollment.models import Application, District
+
+    client.force_login(city.city_admin)
+    checked = 0
+    for model in (Application, District):
+        monkeypatch.setattr(admin.site._registry[model], "list_per_page", 1)
+        url = reverse(f"admin:bj_enrollment_{model._meta.model_name}_changelist")
+        for query in ("", "?p=2", "?p=2&o=1", "?o=1"):
+            with unfolds_frame():
+                theirs, _ = page(client, url + query)
+            assert page(client, url + query)[0] == theirs and page(client, url + query)[0] == theirs, url + query
+            checked += "p=3" in theirs
+    assert checked  # the pages link on
+
+
 def test_each_user_sees_the_sidebar_and_menu_of_their_own(client, city):
     """The kept sidebar is keyed on the items the user's permissions let through, never on who asked first."""
     users = reverse("admin:auth_user_changelist")

@@ -17,6 +17,7 @@ import dataclasses
 from enum import Enum
 
 from django import template
+from django.contrib.admin.views.main import PAGE_VAR
 from django.db.models.options import Options
 from django.urls import get_script_prefix
 from django.utils import translation
@@ -119,6 +120,19 @@ def desk_action_form(form) -> tuple:
     if type(form) not in (ActionForm, UnfoldActionForm) or form.is_bound:
         raise _Unkeyable
     return (type(form), form.prefix, form.auto_id, _frozen(form.initial), _frozen(form.fields["action"].choices))
+
+
+@register.filter
+def desk_pagination(cl) -> tuple:
+    """What Django's pagination tag and Unfold's pagination templates read of a list: its page, its
+    paginator's size and pages, its counts, and its links' query string without the page number (the
+    links differ from it only by the number they set). A list with a formset renders every time."""
+    if getattr(cl, "formset", None) is not None:
+        raise _Unkeyable
+    paginator = cl.paginator
+    return (type(cl), type(paginator), cl.opts.label_lower, paginator.per_page, paginator.num_pages, cl.page_num,
+            cl.show_all, cl.can_show_all, cl.multi_page, cl.result_count, len(cl.result_list),
+            cl.get_query_string({PAGE_VAR: None}), cl.model_admin.list_fullwidth)
 
 
 @register.filter
