@@ -24,7 +24,7 @@ import sys
 import tarfile
 import tempfile
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from config import sites
@@ -131,6 +131,22 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes):
     tar.addfile(info, io.BytesIO(data))
 
 
+# tarfile's "data" filter where the interpreter has it: Debian 12's Python 3.11.2 (which ./run uses)
+# predates it, and there _plain_members alone keeps the archive inside the folder.
+_DATA_FILTER = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+
+
+def _plain_members(tar: tarfile.TarFile) -> list[tarfile.TarInfo]:
+    """The archive's files and folders, each under the folder it is unpacked into: an archive is refused
+    whole for a link, a device, an absolute name or a `..` (what the "data" filter refuses too)."""
+    members = tar.getmembers()
+    for member in members:
+        parts = PurePosixPath(member.name).parts
+        if not (member.isfile() or member.isdir()) or member.name.startswith(("/", "\\")) or ".." in parts:
+            raise BackupError(f"the archive holds {member.name!r}, which a backup never does")
+    return members
+
+
 def restore_config(archive: Path, site: str) -> Path:
     """The archived configuration (secret key included) under the target site's own server connections."""
     with tarfile.open(archive) as tar:
@@ -166,7 +182,7 @@ def restore(archive: Path, site: str, force: bool = False) -> None:
             _prepare_mariadb(db, force)
         elif _sqlite_path(site).exists() and not force:
             raise BackupError(f"{_sqlite_path(site)} exists (use --force to replace it)")
-        tar.extractall(tmp, filter="data")
+        tar.extractall(tmp, members=_plain_members(tar), **_DATA_FILTER)  # noqa: S202 (members checked)
         restore_config(archive, site)
         if db:
             with _client_options(db) as options, dump.open("rb") as fh:

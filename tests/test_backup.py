@@ -2,12 +2,14 @@
 fresh database under another name runs: migrations complete, the rows there, and a reviewer logs in and
 opens an application in the desk of the restored site. Bounded: one dump and load of the test database."""
 
+import io
 import json
 import os
 import stat
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import MySQLdb
@@ -159,3 +161,38 @@ def test_restore_refuses_a_database_that_holds_data(tmp_path):
     assert "already has" in result.stderr and "--force" in result.stderr
     assert Application.objects.count() == before
     assert (sites_dir / "live" / "site_config.json").read_text() == config_before
+
+
+@pytest.mark.parametrize("member", ["../escaped-{tag}.txt", "{tmp}/escaped-{tag}.txt", "link-{tag}"])
+def test_restore_refuses_an_archive_that_reaches_outside_its_folder(tmp_path, member):
+    """What tarfile's "data" filter refuses is refused on any interpreter (Debian 12's 3.11.2 has no
+    filter): a name with `..`, an absolute name, a link. Nothing is written, the site stays as it was."""
+    from config.backup import FORMAT
+
+    tag = tmp_path.name
+    outside = Path(tempfile.gettempdir()) / f"escaped-{tag}.txt"  # where `..` from the unpacking folder lands
+    name = member.format(tag=tag, tmp=tempfile.gettempdir())
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for entry, data in (("manifest.json", json.dumps({"format": FORMAT, "database": "db.sqlite3"}).encode()),
+                            ("site_config.json", b'{"secret_key": "x"}'), ("db.sqlite3", b"")):
+            info = tarfile.TarInfo(entry)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        info = tarfile.TarInfo(name)
+        if name.startswith("link"):
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            tar.addfile(info)
+        else:
+            info.size = 4
+            tar.addfile(info, io.BytesIO(b"evil"))
+    sites_dir = tmp_path / "sites"
+    config = _site(sites_dir, "target", secret_key="t" * 50)
+    before = config.read_text()
+
+    result = _backup("restore", str(archive), "--site", "target", env=_env(sites_dir, "target"))
+    assert result.returncode == 1
+    assert "which a backup never does" in result.stderr
+    assert not outside.exists() and not list(tmp_path.rglob(f"*escaped-{tag}*"))
+    assert config.read_text() == before
+    assert sorted(p.name for p in (sites_dir / "target").iterdir()) == ["site_config.json"]
