@@ -208,3 +208,16 @@ def test_a_fragment_keeps_its_most_recently_used_variants():
     assert template.render(Context({"n": MAX_VARIANTS})) == str(MAX_VARIANTS)
     kept = {key[-1] for key in node.rendered}
     assert len(kept) == MAX_VARIANTS and 0 in kept and 1 not in kept and MAX_VARIANTS in kept
+
+
+def test_a_changed_setting_renders_the_frame_afresh(client, city, settings):
+    """What a fragment keeps came from the settings when it rendered: the browser tests serve static
+    files unhashed, and a frame kept from an earlier page pointed them at hashed names (404)."""
+    client.force_login(city.east_reviewer)
+    url = reverse("admin:bj_enrollment_application_changelist")
+    before = page(client, url)[0]
+    assert f'"{settings.STATIC_URL}unfold/' in before and "/desk-static-elsewhere/" not in before
+    old = settings.STATIC_URL
+    settings.STATIC_URL = "/desk-static-elsewhere/"
+    after = page(client, url)[0]
+    assert '"/desk-static-elsewhere/unfold/' in after and f'"{old}unfold/' not in after

@@ -14,11 +14,14 @@ dataclasses, enums, classes and a model's options) renders the fragment every ti
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from enum import Enum
 
 from django import template
 from django.contrib.admin.views.main import PAGE_VAR
+from django.core.signals import setting_changed
 from django.db.models.options import Options
+from django.dispatch import receiver
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.functional import Promise
@@ -73,9 +76,21 @@ def _frozen(value):
     raise _Unkeyable
 
 
+_NODES: weakref.WeakSet = weakref.WeakSet()
+
+
+@receiver(setting_changed)
+def _forget_rendered(**kwargs):
+    """A fragment holds what settings gave when it rendered (static files' URLs, the site's name):
+    a test that changes a setting gets fragments rendered afresh."""
+    for node in list(_NODES):
+        node.rendered.clear()
+
+
 class OnceNode(template.Node):
     def __init__(self, nodelist, values):
         self.nodelist, self.values, self.rendered = nodelist, values, {}
+        _NODES.add(self)
 
     def render(self, context):
         try:
