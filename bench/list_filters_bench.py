@@ -1,7 +1,6 @@
-"""The reviewers' list page with Unfold's filter panel against the desk's: Unfold's panel and buttons
-templates, form classes and filter templates against the panel written out in Python
-(apps/lowcode/templatetags/desk_filters.py, apps/lowcode/filter_widgets.py,
-templates/unfold/helpers/change_list_filter_actions.html).
+"""The reviewers' list page with Unfold's filter panel against the desk's: Unfold's panel template (its
+buttons rendered on every page), form classes and filter templates against the panel written out in
+Python, its buttons kept per shape (apps/lowcode/templatetags/desk_filters.py, apps/lowcode/filter_widgets.py).
 
 One process, the two switched in turn (interleaved, so a shared machine's noise falls on both), CPU time
 per request of Django's test client, and of the panel's part in it: the filter panel's template and the
@@ -21,7 +20,6 @@ import time
 from harness import out
 
 PANEL = "unfold/helpers/change_list_filter.html"
-ACTIONS = "unfold/helpers/change_list_filter_actions.html"
 
 
 def main() -> None:
@@ -60,7 +58,7 @@ def main() -> None:
     loader = engine.template_loaders[0]  # the cached loader: the page's include finds the templates here
     unfolds = Path(unfold.__file__).parent / "templates"
     templates = {name: {True: loader.get_template(name), False: engine.from_string((unfolds / name).read_text())}
-                 for name in (PANEL, ACTIONS)}
+                 for name in (PANEL,)}
 
     def use(ours: bool) -> None:
         for name, both in templates.items():
