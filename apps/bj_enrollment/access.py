@@ -3,8 +3,9 @@
 Every desk and API request asked the database the same five questions about its user before its
 own work: the user's permissions, their groups' permissions, their groups, their roles, their
 district or school (about 2 ms of the reviewer's 25 ms list, issue #17). `of(user)` answers them
-together from the cache in one round trip and reads the database only when the stored answer was
-read under an older access version or for other account columns (active, staff, superuser, joined).
+together from the cache and reads the database only when the stored answer was read under an older
+access version (a stamp, read with the request's others) or for other account columns (active,
+staff, superuser, joined).
 Any save or delete of what an answer is made of (a group, a permission, a role, a staff scope, a
 school, the links between users, groups and permissions) moves the version on at once and again at
 commit, so the next request reads afresh; a write past the ORM's signals (a queryset's update, raw
@@ -14,16 +15,15 @@ per-process memory cannot tell other processes) every request reads afresh.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-VERSION_KEY = "access:version"
+from apps.lowcode import stamps
+
 TTL = 300  # seconds: the longest a write past the signals goes unseen
 
 
@@ -46,8 +46,8 @@ def _flags(user) -> tuple:
     return (user.is_active, user.is_staff, user.is_superuser, user.date_joined)
 
 
-def shared() -> bool:
-    return bool(getattr(settings, "REDIS_URL", None))
+STAMP = "access"  # the answers' version: a stamp (apps/lowcode/stamps.py), moved on by `changed`
+stamps.register(STAMP)
 
 
 def of(user) -> Grants:
@@ -55,22 +55,20 @@ def of(user) -> Grants:
     also finds the user's groups: `engine.group_ids`)."""
     grants = getattr(user, "_bj_grants", None)
     if grants is None:
-        grants = user._bj_grants = _cached(user) if shared() else _read(user, "")
+        grants = user._bj_grants = _cached(user)
         user._workflow_group_ids = grants.group_ids
     return grants
 
 
 def _cached(user) -> Grants:
+    version = stamps.current(STAMP)  # read before the rows: a change meanwhile gives a newer one
+    if version is None:  # no shared cache
+        return _read(user, "")
     key = f"access:grants:{user.pk}"
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
-    grants = found.get(key)
+    grants = cache.get(key)
     if grants is not None and grants.version == version and grants.flags == _flags(user):
         return grants
-    grants = _read(user, version)  # the version read before the rows: a change meanwhile is newer
+    grants = _read(user, version)
     if not connection.in_atomic_block:  # inside, it may see its own change, which a rollback undoes
         cache.set(key, grants, timeout=TTL)
     return grants
@@ -103,10 +101,7 @@ def _read(user, version: str) -> Grants:
 def changed(**kwargs) -> None:
     """Every stored answer is stale: now (this transaction's own later requests, tests) and at
     commit (other processes that read the old rows meanwhile)."""
-    if not shared():
-        return
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+    stamps.renew(STAMP)
 
 
 def connect() -> None:
