@@ -20,7 +20,6 @@ from functools import lru_cache
 
 from django.utils.encoding import iri_to_uri
 from django.utils.formats import localize
-from django.utils.functional import Promise
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, gettext
 from unfold.contrib.filters.admin import DropdownFilter as UnfoldDropdownFilter
@@ -29,19 +28,13 @@ from unfold.contrib.filters.forms import DropdownForm as UnfoldDropdownForm
 from unfold.contrib.filters.forms import RangeDateTimeForm as UnfoldRangeDateTimeForm
 from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminSplitDateTimeVerticalWidget
 
+from apps.lowcode.escaping import escaped
+
 _ICON = (
     '<span class="material-symbols-outlined absolute group-[.primary]:text-white pointer-events-none mr-[12px] '
     "right-0 text-base-400 top-0 top-1/2 hover:text-base-700 dark:text-base-500 dark:hover:text-base-200 "
     '-translate-y-1/2">expand_more</span>'
 )
-
-
-def escaped(value) -> str:
-    """Django's conditional_escape without its wrapper for lazy arguments, which costs more than the
-    escaping on a page of a few hundred short strings (html.escape is what Django's escape calls)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def _formatted(value) -> str:
